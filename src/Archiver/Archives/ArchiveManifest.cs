@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Archiver.Archives;
+
+/// <summary>
+/// <c>&lt;key&gt;.manifest.json</c>: what an archive holds and how to check it without Archiver
+/// (<c>sha256sum</c> the archive, compare with <see cref="Archive"/>). Every entry has its path (as
+/// in the tar), type, size, mode, owner, mtime, link target and, for files, SHA-256.
+/// </summary>
+public sealed record ArchiveManifest
+{
+    public const string CurrentFormat = "archiver-manifest/1";
+
+    public string Format { get; init; } = CurrentFormat;
+    public string Key { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+    public ManifestSource Source { get; init; } = new();
+    public List<ManifestEntry> Entries { get; init; } = [];
+    public List<SkippedEntry> Skipped { get; init; } = [];
+    public ManifestTotals Totals { get; init; } = new();
+    public ManifestArchive Archive { get; init; } = new();
+    /// <summary>The tree's lstat fingerprint as it was archived (see TreeFingerprint).</summary>
+    public string Fingerprint { get; init; } = "";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = false,
+    };
+
+    public static string KeyFor(string archiveKey) => archiveKey + ".manifest.json";
+
+    public static ArchiveManifest Parse(ReadOnlySpan<byte> json, string key) =>
+        JsonSerializer.Deserialize<ArchiveManifest>(json, Json)
+        ?? throw new InvalidDataException($"manifest {key} is empty");
+}
+
+public sealed record ManifestSource
+{
+    public string Policy { get; init; } = "";
+    public string Cluster { get; init; } = "";
+    public string Node { get; init; } = "";
+    public string? Namespace { get; init; }
+    public string? Pod { get; init; }
+    public string Root { get; init; } = "";
+    public string Dir { get; init; } = "";
+    public Dictionary<string, string>? Fields { get; init; }
+}
+
+public sealed record ManifestEntry(
+    string Path,
+    string Type,
+    long Size,
+    string Mode,
+    int Uid,
+    int Gid,
+    DateTimeOffset Mtime,
+    string? LinkTarget = null,
+    string? Sha256 = null);
+
+public sealed record SkippedEntry(string Path, string Type, string Reason);
+
+public sealed record ManifestTotals
+{
+    public long Entries { get; init; }
+    public long Files { get; init; }
+    public long BytesIn { get; init; }
+    public long Skipped { get; init; }
+}
+
+public sealed record ManifestArchive
+{
+    public string Format { get; init; } = "";
+    public int Level { get; init; }
+    public long Size { get; init; }
+    public string Sha256 { get; init; } = "";
+}

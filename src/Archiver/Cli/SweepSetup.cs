@@ -1,0 +1,83 @@
+using Archiver.Journal;
+using Archiver.Layouts;
+using Archiver.Liveness;
+using Archiver.Pipeline;
+using Archiver.Policies;
+using Archiver.Stores;
+
+namespace Archiver.Cli;
+
+/// <summary>
+/// Turns a policy file plus command-line overrides into a ready <see cref="SweepContext"/>,
+/// checking everything first: any problem is a <see cref="ConfigurationException"/> (exit 2)
+/// raised before a single file is touched.
+/// </summary>
+public static class SweepSetup
+{
+    public static readonly string[] ValueOptions =
+        ["--policy", "--root", "--store", "--idle-for", "--liveness", "--state", "--node", "--kubeconfig", "--format", "--concurrency", "--log-level"];
+
+    public static Policy LoadPolicy(ArgParser args)
+    {
+        var problems = new List<PolicyProblem>();
+        var policy = new Policy();
+        if (args.Get("--policy") is { } file)
+        {
+            policy = PolicyLoader.LoadFile(file, problems) ?? policy;
+            if (problems.Any(p => !p.IsWarning)) throw new ConfigurationException(problems.Where(p => !p.IsWarning).ToList());
+            problems.Clear();
+        }
+        policy = ApplyFlags(policy, args, problems);
+        PolicyValidator.Validate(policy, problems);
+        PolicyValidator.ThrowIfErrors(problems);
+        return policy;
+    }
+
+    private static Policy ApplyFlags(Policy p, ArgParser args, List<PolicyProblem> problems)
+    {
+        void Bad(string message) => problems.Add(new PolicyProblem("command line", 0, message));
+        if (args.Get("--root") is { } root) p = p with { Root = Path.GetFullPath(root) };
+        if (args.Get("--store") is { } store) p = p with { Store = new StoreSpec(store) };
+        if (args.Get("--state") is { } state) p = p with { State = Path.GetFullPath(state) };
+        if (args.Get("--idle-for") is { } idle)
+        {
+            if (Duration.TryParse(idle, out var t, out var err)) p = p with { IdleFor = t };
+            else Bad($"--idle-for: {err}");
+        }
+        if (args.Get("--liveness") is { } live)
+        {
+            if (LivenessSpec.TryParse(live, out var spec, out var err)) p = p with { Liveness = spec };
+            else Bad($"--liveness: {err}");
+        }
+        if (args.Get("--format") is { } format)
+        {
+            if (PolicyLoader.FormatNames.TryGetValue(format, out var f))
+                p = p with { Format = f, Key = p.Key == Policy.DefaultKey || p.Key.EndsWith(p.Extension, StringComparison.Ordinal) ? p.Key[..^p.Extension.Length] + (f == ArchiveFormat.TarZst ? ".tar.zst" : ".tar.gz") : p.Key };
+            else Bad($"--format: '{format}' is not tar.gz or tar.zst");
+        }
+        if (args.Get("--concurrency") is { } conc)
+        {
+            if (int.TryParse(conc, out var n) && n is >= 1 and <= 64) p = p with { Concurrency = n };
+            else Bad($"--concurrency: '{conc}' must be a whole number from 1 to 64");
+        }
+        return p;
+    }
+
+    /// <summary>--node, else NODE_NAME (the downward API in the DaemonSet), else the host name.</summary>
+    public static string NodeName(ArgParser args) =>
+        args.Get("--node") ?? (Environment.GetEnvironmentVariable("NODE_NAME") is { Length: > 0 } env ? env : Environment.MachineName);
+
+    /// <summary>Builds the context; the store and liveness source are created but not contacted.</summary>
+    public static SweepContext Build(Policy policy, ArgParser args, TimeProvider clock)
+    {
+        var layout = PodLayout.Parse(policy.Layout);
+        if (!KeyTemplate.TryParse(policy.Key, layout.FieldNames, policy.Extension, out var key, out var keyErrors))
+            throw new ConfigurationException(keyErrors.Select(e => new PolicyProblem(policy.Source, 0, e)).ToList());
+        if (!Directory.Exists(policy.Root))
+            throw new ConfigurationException($"root {policy.Root} does not exist or is not a directory; create it or fix root (policy {policy.Source})");
+        var node = NodeName(args);
+        var liveness = LivenessFactory.Create(policy.Liveness, new LivenessContext(node, args.Get("--kubeconfig")));
+        var store = StoreFactory.Create(policy.Store);
+        return new SweepContext(policy, layout, key, store, liveness, new DirectoryJournal(policy.StateDirectory, clock), clock, node);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Runtime.InteropServices;
+
+namespace Archiver.FileSystem;
+
+/// <summary>
+/// The few libc calls .NET does not expose: <c>statx</c> (whose struct layout is the same on
+/// every Linux architecture, unlike <c>struct stat</c>), and the <c>*at</c> calls that let
+/// cleanup delete relative to an open directory so a swapped-in symlink is never followed.
+/// </summary>
+internal static partial class Native
+{
+    public const int AtFdCwd = -100;
+    public const int AtSymlinkNoFollow = 0x100;
+    public const int AtRemoveDir = 0x200;
+    public const int AtStatxDontSync = 0x4000;
+    public const int AtEmptyPath = 0x1000;
+    public const uint StatxBasicStats = 0x7ff;
+
+    public const int ORdOnly = 0;
+    public const int ODirectory = 0x10000; // x86_64 and aarch64 agree on these two
+    public const int ONoFollow = 0x20000;
+    public const int OCloExec = 0x80000;
+
+    public const int ENOENT = 2;
+    public const int EACCES = 13;
+    public const int ENOTDIR = 20;
+    public const int ELOOP = 40;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct StatxTimestamp
+    {
+        public long Seconds;
+        public uint Nanoseconds;
+        private readonly int _reserved;
+    }
+
+    [StructLayout(LayoutKind.Sequential, Size = 256)]
+    public struct Statx
+    {
+        public uint Mask;
+        public uint BlockSize;
+        public ulong Attributes;
+        public uint LinkCount;
+        public uint Uid;
+        public uint Gid;
+        public ushort Mode;
+        private readonly ushort _spare0;
+        public ulong Inode;
+        public ulong Size;
+        public ulong Blocks;
+        public ulong AttributesMask;
+        public StatxTimestamp AccessTime;
+        public StatxTimestamp BirthTime;
+        public StatxTimestamp ChangeTime;
+        public StatxTimestamp ModifyTime;
+        public uint RdevMajor;
+        public uint RdevMinor;
+        public uint DevMajor;
+        public uint DevMinor;
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int StatxCall(int dirFd, string path, int flags, uint mask, out Statx buffer);
+
+    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int OpenAt(int dirFd, string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int UnlinkAt(int dirFd, string path, int flags);
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int UtimensAt(int dirFd, string path, [In] TimeSpec[] times, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    public static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "strerror")]
+    private static partial IntPtr StrError(int errno);
+
+    public static string Describe(int errno) =>
+        Marshal.PtrToStringUTF8(StrError(errno)) ?? $"errno {errno}";
+}

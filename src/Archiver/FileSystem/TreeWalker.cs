@@ -1,0 +1,57 @@
+namespace Archiver.FileSystem;
+
+/// <summary>
+/// Walks a directory depth-first in ordinal name order, taking every type from lstat and never
+/// following a symlink. The order is stable, so two walks of an unchanged tree yield the same
+/// sequence (which is what the fingerprint relies on). Directories on another file system, and
+/// mount points, are reported and not entered.
+/// </summary>
+public static class TreeWalker
+{
+    public static IEnumerable<TreeEntry> Walk(string directory, Glob? exclude = null)
+    {
+        var top = FileStatus.TryGet(directory) ?? throw new DirectoryNotFoundException($"{directory} no longer exists");
+        if (!top.IsDirectory) throw new IOException($"{directory} is no longer a directory (it is a {top.Type})");
+        yield return new TreeEntry("", directory, top, false);
+        foreach (var e in WalkChildren(directory, "", top.Device, exclude)) yield return e;
+    }
+
+    private static IEnumerable<TreeEntry> WalkChildren(string fullDir, string relDir, ulong device, Glob? exclude)
+    {
+        string[] names;
+        try
+        {
+            names = System.IO.Directory.EnumerateFileSystemEntries(fullDir)
+                .Select(Path.GetFileName)
+                .Select(n => n!)
+                .ToArray();
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new IOException($"permission denied reading directory {fullDir}", e);
+        }
+        Array.Sort(names, StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            if (name.Contains('\uFFFD'))
+                throw new IOException($"{Path.Combine(fullDir, name)}: the name is not valid UTF-8, so it cannot be archived faithfully; rename it and sweep again");
+            var full = Path.Combine(fullDir, name);
+            var rel = relDir.Length == 0 ? name : relDir + "/" + name;
+            var st = FileStatus.TryGet(full);
+            if (st is null) continue; // vanished between listing and stat; the fingerprint sees the difference
+            var excluded = exclude is { IsEmpty: false } && exclude.Matches(rel);
+            yield return new TreeEntry(rel, full, st, excluded);
+            if (st.IsDirectory && !excluded)
+            {
+                if (st.Device != device || st.IsMountRoot)
+                    throw new CrossesFileSystemException(full);
+                foreach (var e in WalkChildren(full, rel, device, exclude)) yield return e;
+            }
+        }
+    }
+}
+
+/// <summary>A pod directory contains a mount point or another file system. Archiver neither
+/// archives nor deletes across it.</summary>
+public sealed class CrossesFileSystemException(string path)
+    : IOException($"{path} is a mount point or on another file system; Archiver does not cross file systems, so unmount it or exclude it");

@@ -1,0 +1,103 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Archiver.FileSystem;
+
+namespace Archiver.Journal;
+
+/// <summary>
+/// Durable per-directory state under a policy's state directory: one small JSON file per
+/// directory in progress (written with temp file + fsync + rename), and <c>history.jsonl</c>, one
+/// line per directory deleted. Lives on the data disk, so it survives pod restarts and moves with
+/// a volume that is attached to another node.
+/// </summary>
+public sealed class DirectoryJournal
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    private readonly string _records;
+    private readonly TimeProvider _clock;
+
+    public DirectoryJournal(string stateDirectory, TimeProvider clock)
+    {
+        StateDirectory = stateDirectory;
+        _records = Path.Combine(stateDirectory, "journal");
+        _clock = clock;
+    }
+
+    public string StateDirectory { get; }
+
+    public string SpoolDirectory => Path.Combine(StateDirectory, "spool");
+
+    public JournalRecord? Get(string dir)
+    {
+        var path = PathOf(dir);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<JournalRecord>(File.ReadAllBytes(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new IOException($"journal record {path} is unreadable ({e.Message}); move it aside to let Archiver start {dir} afresh", e);
+        }
+    }
+
+    public IEnumerable<JournalRecord> All()
+    {
+        if (!Directory.Exists(_records)) yield break;
+        foreach (var file in Directory.EnumerateFiles(_records, "*.json").Order(StringComparer.Ordinal))
+        {
+            JournalRecord? r;
+            try
+            {
+                r = JsonSerializer.Deserialize<JournalRecord>(File.ReadAllBytes(file), Json);
+            }
+            catch (JsonException)
+            {
+                continue;
+            }
+            if (r is not null) yield return r;
+        }
+    }
+
+    /// <summary>Records <paramref name="record"/> durably; returns it with its update time set.</summary>
+    public JournalRecord Save(JournalRecord record)
+    {
+        record = record with { UpdatedAt = _clock.GetUtcNow() };
+        Durable.WriteAllBytes(PathOf(record.Dir), JsonSerializer.SerializeToUtf8Bytes(record, Json));
+        return record;
+    }
+
+    /// <summary>Closes a directory's record: appends it to history, then removes it.</summary>
+    public void Complete(JournalRecord record, string outcome)
+    {
+        Directory.CreateDirectory(StateDirectory);
+        var history = Path.Combine(StateDirectory, "history.jsonl");
+        var line = JsonSerializer.SerializeToUtf8Bytes(new { record.Dir, record.Key, record.ArchiveSize, record.ArchiveSha256, Outcome = outcome, At = _clock.GetUtcNow() }, Json);
+        using (var fs = new FileStream(history, FileMode.Append, FileAccess.Write, FileShare.Read))
+        {
+            fs.Write(line);
+            fs.WriteByte((byte)'\n');
+            fs.Flush(flushToDisk: true);
+        }
+        var path = PathOf(record.Dir);
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+            Durable.FsyncDirectory(_records);
+        }
+    }
+
+    /// <summary>Directory names can hold anything; file names here are a readable prefix plus a hash.</summary>
+    private string PathOf(string dir)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dir)))[..16];
+        var readable = new string(dir.Take(48).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_').ToArray());
+        return Path.Combine(_records, $"{readable}.{hash}.json");
+    }
+}

@@ -1,0 +1,19 @@
+namespace Archiver.Journal;
+
+/// <summary>One directory's progress, as stored in the journal.</summary>
+public sealed record JournalRecord
+{
+    public string Dir { get; init; } = "";
+    public string Key { get; init; } = "";
+    public JournalState State { get; init; }
+    public string? UploadId { get; init; }
+    public long ArchiveSize { get; init; }
+    public string? ArchiveSha256 { get; init; }
+    public long BytesIn { get; init; }
+    /// <summary>The tree's fingerprint as archived; a delete needs the tree to still match it.</summary>
+    public string? Fingerprint { get; init; }
+    public ulong Device { get; init; }
+    public ulong Inode { get; init; }
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}

@@ -1,0 +1,33 @@
+using Archiver.Layouts;
+
+namespace Archiver.Liveness;
+
+/// <summary>
+/// Tells which pods are alive. One <see cref="SnapshotAsync"/> per sweep (never one call per
+/// directory), and one <see cref="GetPodAsync"/> right before a directory is deleted.
+/// <para>Error semantics: an incomplete or failed answer throws <see cref="LivenessUnknownException"/>
+/// saying what failed; callers then fail closed (archive and delete nothing). A pod that does not
+/// exist is not an error: it is absent from the snapshot, and <see cref="GetPodAsync"/> returns null.</para>
+/// </summary>
+public interface ILivenessSource
+{
+    /// <summary>For plans and logs, e.g. <c>static:/etc/live-pods.txt</c>.</summary>
+    string Description { get; }
+
+    Task<LivenessSnapshot> SnapshotAsync(CancellationToken cancellationToken);
+
+    /// <summary>The pod's current state, or null when no such pod exists. When
+    /// <paramref name="pod"/> has no namespace, any namespace matches (the first live one wins).</summary>
+    Task<PodState?> GetPodAsync(PodRef pod, CancellationToken cancellationToken);
+}
+
+/// <summary>A pod and its phase (<c>Pending</c>, <c>Running</c>, <c>Succeeded</c>, <c>Failed</c>, <c>Unknown</c>).</summary>
+public sealed record PodState(string? Namespace, string Name, string Phase)
+{
+    /// <summary>Terminal pods no longer write; their directories may be archived.</summary>
+    public bool IsTerminal => Phase is "Succeeded" or "Failed";
+
+    public string Display => Namespace is null ? Name : $"{Namespace}/{Name}";
+}
+
+public sealed class LivenessUnknownException(string message, Exception? inner = null) : Exception(message, inner);

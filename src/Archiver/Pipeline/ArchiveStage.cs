@@ -1,0 +1,107 @@
+using Archiver.Archives;
+using Archiver.FileSystem;
+using Archiver.Journal;
+using Archiver.Layouts;
+using Archiver.Policies;
+using Serilog;
+
+namespace Archiver.Pipeline;
+
+/// <summary>
+/// Stage 5: stream one directory as tar → compressor → SHA-256 → store upload, with its manifest
+/// spooled to the state directory beside it. The journal records the upload id before the first
+/// byte is sent, so a crash can always be cleaned up.
+/// </summary>
+public static class ArchiveStage
+{
+    private static readonly ILogger Log = Serilog.Log.ForContext(typeof(ArchiveStage));
+
+    public static async Task<JournalRecord> RunAsync(SweepContext ctx, PlannedDirectory item, JournalRecord record, CancellationToken cancellationToken)
+    {
+        var c = item.Candidate;
+        var manifestKey = ArchiveManifest.KeyFor(record.Key);
+        await using var upload = await ctx.Store.BeginUploadAsync(record.Key, cancellationToken);
+        record = ctx.Journal.Save(record with { UploadId = upload.UploadId });
+
+        Directory.CreateDirectory(ctx.Journal.SpoolDirectory);
+        var spoolPath = Path.Combine(ctx.Journal.SpoolDirectory, $"{Guid.NewGuid():N}.manifest.json");
+        try
+        {
+            string fingerprint, sha;
+            long size, bytesIn;
+            await using (var spool = new FileStream(spoolPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+            {
+                using var manifest = new ManifestWriter(spool, record.Key, ctx.Clock.GetUtcNow(), Source(ctx, item));
+                (fingerprint, sha, size) = await Task.Run(() => WriteArchive(ctx, c, upload.Content, manifest, cancellationToken), cancellationToken);
+                bytesIn = manifest.BytesIn;
+                manifest.Finish(new ManifestArchive { Format = Compression.Name(ctx.Policy.Format), Level = ctx.Policy.EffectiveLevel, Size = size, Sha256 = sha }, fingerprint);
+            }
+            var stored = await upload.CompleteAsync(cancellationToken);
+            if (stored.Size != size)
+                throw new IOException($"store reports {stored.Size} bytes for {record.Key} but {size} were written");
+            await ctx.Store.PutAsync(manifestKey, await File.ReadAllBytesAsync(spoolPath, cancellationToken), cancellationToken);
+            Log.Information("Uploaded {Directory} to {Key}: {BytesIn} bytes in, {BytesOut} bytes out", c.Name, record.Key, bytesIn, size);
+            return ctx.Journal.Save(record with
+            {
+                State = JournalState.Uploaded,
+                UploadId = null,
+                ArchiveSize = size,
+                ArchiveSha256 = sha,
+                BytesIn = bytesIn,
+                Fingerprint = fingerprint,
+            });
+        }
+        catch
+        {
+            await upload.AbortAsync(CancellationToken.None);
+            throw;
+        }
+        finally
+        {
+            Durable.TryDelete(spoolPath);
+        }
+    }
+
+    private static (string Fingerprint, string Sha, long Size) WriteArchive(SweepContext ctx, Candidate c, Stream destination, ManifestWriter manifest, CancellationToken cancellationToken)
+    {
+        var hashing = new HashingStream(destination);
+        string fingerprint;
+        using (var compressed = Compression.Compress(hashing, ctx.Policy.Format, ctx.Policy.EffectiveLevel))
+        using (var buffered = new BufferedStream(compressed, 1 << 17))
+        {
+            fingerprint = TarArchiveWriter.Write(c.FullPath, c.Name, new Glob(ctx.Policy.Exclude), buffered, manifest, cancellationToken);
+        }
+        return (fingerprint, hashing.FinishHash(), hashing.BytesWritten);
+    }
+
+    /// <summary>The key for a directory archived now: template fields from the policy, the node,
+    /// the layout's captures and the time.</summary>
+    public static string KeyFor(SweepContext ctx, PlannedDirectory item)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["cluster"] = ctx.Policy.Cluster,
+            ["node"] = ctx.NodeName,
+            ["policy"] = ctx.Policy.Name,
+            ["namespace"] = item.Pod?.Namespace,
+            ["pod"] = item.Pod?.Name ?? item.Candidate.Name,
+            ["dir"] = item.Candidate.Name,
+            ["timestamp"] = KeyTemplate.FormatTimestamp(ctx.Clock.GetUtcNow()),
+        };
+        if (item.Pod is not null)
+            foreach (var (k, v) in item.Pod.Fields) values.TryAdd(k, v);
+        return ctx.KeyTemplate.Render(values);
+    }
+
+    private static ManifestSource Source(SweepContext ctx, PlannedDirectory item) => new()
+    {
+        Policy = ctx.Policy.Name,
+        Cluster = ctx.Policy.Cluster,
+        Node = ctx.NodeName,
+        Namespace = item.Pod?.Namespace,
+        Pod = item.Pod?.Name,
+        Root = ctx.Policy.Root,
+        Dir = item.Candidate.Name,
+        Fields = item.Pod?.Fields.ToDictionary(),
+    };
+}

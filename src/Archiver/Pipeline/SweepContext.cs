@@ -1,0 +1,22 @@
+using Archiver.Journal;
+using Archiver.Layouts;
+using Archiver.Liveness;
+using Archiver.Policies;
+using Archiver.Stores;
+
+namespace Archiver.Pipeline;
+
+/// <summary>Everything one sweep of one policy works with. Built once by the command (or the
+/// daemon job); stages take what they need from it.</summary>
+public sealed record SweepContext(
+    Policy Policy,
+    PodLayout Layout,
+    KeyTemplate KeyTemplate,
+    IArchiveStore Store,
+    ILivenessSource Liveness,
+    DirectoryJournal Journal,
+    TimeProvider Clock,
+    string NodeName)
+{
+    public VerifyMode VerifyMode => Policy.Verify ?? (Store.IsLocal ? VerifyMode.Full : VerifyMode.Size);
+}

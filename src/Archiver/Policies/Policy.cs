@@ -1,0 +1,79 @@
+namespace Archiver.Policies;
+
+/// <summary>One archiving policy: which directories, when, and where their archives go.
+/// Every field but <see cref="Root"/> and <see cref="Store"/> has a default.</summary>
+public sealed record Policy
+{
+    public const string DefaultKey = "{cluster}/{node}/{namespace}/{pod}/{dir}-{timestamp}.tar.gz";
+
+    public string Name { get; init; } = "default";
+    public string Root { get; init; } = "";
+    public string Layout { get; init; } = "{pod}";
+    public TimeSpan IdleFor { get; init; } = TimeSpan.FromHours(24);
+    public string Schedule { get; init; } = "*/15 * * * *";
+    public string TimeZone { get; init; } = "UTC";
+    public LivenessSpec Liveness { get; init; } = new("kubernetes");
+    public StoreSpec Store { get; init; } = new("");
+    public string Key { get; init; } = DefaultKey;
+    public string Cluster { get; init; } = "default";
+    public ArchiveFormat Format { get; init; } = ArchiveFormat.TarGz;
+    /// <summary>Compression level; null means the format's default (gzip 6, zstd 3).</summary>
+    public int? Level { get; init; }
+    public AfterUpload AfterUpload { get; init; } = AfterUpload.Delete;
+    /// <summary>null means: <c>full</c> for the local store (cheap), <c>size</c> for remote stores.</summary>
+    public VerifyMode? Verify { get; init; }
+    public int Concurrency { get; init; } = 2;
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+    /// <summary>State directory; empty means <c>&lt;root&gt;/.archiver/&lt;name&gt;</c>.</summary>
+    public string State { get; init; } = "";
+    /// <summary>Lets a policy use a root that is a system directory. Never set by default.</summary>
+    public bool AllowSystemRoot { get; init; }
+    /// <summary>Where the policy came from (file path, or "flags"); for messages only.</summary>
+    public string Source { get; init; } = "flags";
+
+    public string StateDirectory => State.Length > 0 ? State : System.IO.Path.Combine(Root, ".archiver", Name);
+
+    public int EffectiveLevel => Level ?? (Format == ArchiveFormat.TarZst ? 3 : 6);
+
+    public string Extension => Format == ArchiveFormat.TarZst ? ".tar.zst" : ".tar.gz";
+}
+
+public enum ArchiveFormat { TarGz, TarZst }
+
+public enum AfterUpload { Delete, Keep }
+
+public enum VerifyMode { Size, Full }
+
+/// <summary>Where liveness comes from: <c>kubernetes</c>, <c>static</c> (with a file) or <c>none</c>.</summary>
+public sealed record LivenessSpec(string Source, string? File = null)
+{
+    public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Parses the flag form: <c>none</c>, <c>static:FILE</c>, <c>kubernetes</c>.</summary>
+    public static bool TryParse(string text, out LivenessSpec spec, out string? error)
+    {
+        error = null;
+        spec = new LivenessSpec("none");
+        if (text == "none" || text == "kubernetes")
+        {
+            spec = new LivenessSpec(text);
+            return true;
+        }
+        if (text.StartsWith("static:", StringComparison.Ordinal) && text.Length > "static:".Length)
+        {
+            spec = new LivenessSpec("static", text["static:".Length..]);
+            return true;
+        }
+        error = $"liveness '{text}' is not known; use none, static:FILE or kubernetes";
+        return false;
+    }
+
+    public override string ToString() => File is null ? Source : $"{Source}:{File}";
+}
+
+/// <summary>A store URL (<c>file:///dir</c>, <c>s3://bucket/prefix</c>, <c>oss://bucket/prefix</c>) plus
+/// options from the policy's <c>store:</c> section; URL query parameters are options too.</summary>
+public sealed record StoreSpec(string Url)
+{
+    public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+}

@@ -1,0 +1,250 @@
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Archiver.Policies;
+
+/// <summary>
+/// Reads policy YAML into <see cref="Policy"/>, collecting every problem (with its line) instead
+/// of stopping at the first. Unknown fields are errors: a typo must never silently fall back to a
+/// default. Cross-field rules live in <see cref="PolicyValidator"/>.
+/// </summary>
+public static class PolicyLoader
+{
+    public static readonly IReadOnlyDictionary<string, ArchiveFormat> FormatNames =
+        new Dictionary<string, ArchiveFormat> { ["tar.gz"] = ArchiveFormat.TarGz, ["tar.zst"] = ArchiveFormat.TarZst };
+    public static readonly IReadOnlyDictionary<string, AfterUpload> AfterUploadNames =
+        new Dictionary<string, AfterUpload> { ["delete"] = AfterUpload.Delete, ["keep"] = AfterUpload.Keep };
+    public static readonly IReadOnlyDictionary<string, VerifyMode> VerifyNames =
+        new Dictionary<string, VerifyMode> { ["size"] = VerifyMode.Size, ["full"] = VerifyMode.Full };
+
+    private delegate Policy FieldReader(Policy p, YamlNode value, Problems problems);
+
+    private static readonly Dictionary<string, FieldReader> Fields = new(StringComparer.Ordinal)
+    {
+        ["name"] = (p, v, e) => p with { Name = e.Scalar(v, "name") ?? p.Name },
+        ["root"] = (p, v, e) => p with { Root = e.Scalar(v, "root") ?? p.Root },
+        ["layout"] = (p, v, e) => p with { Layout = e.Scalar(v, "layout") ?? p.Layout },
+        ["idleFor"] = (p, v, e) => p with { IdleFor = e.Duration(v, "idleFor") ?? p.IdleFor },
+        ["schedule"] = (p, v, e) => p with { Schedule = e.Scalar(v, "schedule") ?? p.Schedule },
+        ["timeZone"] = (p, v, e) => p with { TimeZone = e.Scalar(v, "timeZone") ?? p.TimeZone },
+        ["liveness"] = (p, v, e) => p with { Liveness = e.Liveness(v) ?? p.Liveness },
+        ["store"] = (p, v, e) => p with { Store = e.Store(v) ?? p.Store },
+        ["key"] = (p, v, e) => p with { Key = e.Scalar(v, "key") ?? p.Key },
+        ["cluster"] = (p, v, e) => p with { Cluster = e.Scalar(v, "cluster") ?? p.Cluster },
+        ["format"] = (p, v, e) => p with { Format = e.Enum(v, "format", FormatNames) ?? p.Format },
+        ["level"] = (p, v, e) => p with { Level = e.Int(v, "level", 1, 22) ?? p.Level },
+        ["afterUpload"] = (p, v, e) => p with { AfterUpload = e.Enum(v, "afterUpload", AfterUploadNames) ?? p.AfterUpload },
+        ["verify"] = (p, v, e) => p with { Verify = e.Enum(v, "verify", VerifyNames) ?? p.Verify },
+        ["concurrency"] = (p, v, e) => p with { Concurrency = e.Int(v, "concurrency", 1, 64) ?? p.Concurrency },
+        ["exclude"] = (p, v, e) => p with { Exclude = e.StringList(v, "exclude") ?? p.Exclude },
+        ["state"] = (p, v, e) => p with { State = e.Scalar(v, "state") ?? p.State },
+        ["allowSystemRoot"] = (p, v, e) => p with { AllowSystemRoot = e.Bool(v, "allowSystemRoot") ?? p.AllowSystemRoot },
+    };
+
+    /// <summary>Loads one file. Problems (errors and warnings) are added to <paramref name="problems"/>;
+    /// the policy is null when the file could not be read as YAML at all.</summary>
+    public static Policy? LoadFile(string path, List<PolicyProblem> problems)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems.Add(new PolicyProblem(path, 0, $"cannot read the policy file: {e.Message}"));
+            return null;
+        }
+        return Load(text, path, problems);
+    }
+
+    public static Policy? Load(string yaml, string source, List<PolicyProblem> problems)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            problems.Add(new PolicyProblem(source, (int)e.Start.Line, $"not valid YAML: {Unwrap(e)}; check indentation and quoting"));
+            return null;
+        }
+        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode map)
+        {
+            problems.Add(new PolicyProblem(source, 1, "a policy file holds one YAML mapping (name: ..., root: ..., store: ...)"));
+            return null;
+        }
+        var e2 = new Problems(source, problems);
+        var policy = new Policy { Source = source, Name = Path.GetFileNameWithoutExtension(source) };
+        foreach (var (k, v) in map.Children)
+        {
+            var key = (k as YamlScalarNode)?.Value ?? "";
+            if (Fields.TryGetValue(key, out var read))
+                policy = read(policy, v, e2);
+            else
+                e2.Add(k, $"unknown field '{key}'{Suggest(key)}; known fields: {string.Join(", ", Fields.Keys.Order(StringComparer.Ordinal))}");
+        }
+        PolicyValidator.Validate(policy, problems, line: f => e2.LineOf(map, f));
+        return policy;
+    }
+
+    private static string Unwrap(Exception e) => e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
+
+    private static string Suggest(string key)
+    {
+        var best = Fields.Keys.MinBy(k => Levenshtein(k.ToLowerInvariant(), key.ToLowerInvariant()));
+        return best is not null && Levenshtein(best.ToLowerInvariant(), key.ToLowerInvariant()) <= 2 ? $" (did you mean '{best}'?)" : "";
+    }
+
+    private static int Levenshtein(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+            for (var j = 1; j <= b.Length; j++)
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+
+    /// <summary>Typed reads of YAML nodes that record a problem (with the node's line) instead of throwing.</summary>
+    private sealed class Problems(string source, List<PolicyProblem> list)
+    {
+        public void Add(YamlNode node, string message) => list.Add(new PolicyProblem(source, (int)node.Start.Line, message));
+
+        public int LineOf(YamlMappingNode map, string field) =>
+            map.Children.TryGetValue(new YamlScalarNode(field), out var v) ? (int)v.Start.Line : (int)map.Start.Line;
+
+        public string? Scalar(YamlNode v, string field)
+        {
+            if (v is YamlScalarNode s && s.Value is not null) return s.Value;
+            Add(v, $"{field} must be a single value, not a {Kind(v)}");
+            return null;
+        }
+
+        public TimeSpan? Duration(YamlNode v, string field)
+        {
+            var s = Scalar(v, field);
+            if (s is null) return null;
+            if (Policies.Duration.TryParse(s, out var t, out var err)) return t;
+            Add(v, $"{field}: {err}");
+            return null;
+        }
+
+        public int? Int(YamlNode v, string field, int min, int max)
+        {
+            var s = Scalar(v, field);
+            if (s is null) return null;
+            if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
+            Add(v, $"{field}: '{s}' must be a whole number from {min} to {max}");
+            return null;
+        }
+
+        public bool? Bool(YamlNode v, string field)
+        {
+            var s = Scalar(v, field);
+            if (s is null) return null;
+            if (s is "true" or "false") return s == "true";
+            Add(v, $"{field}: '{s}' must be true or false");
+            return null;
+        }
+
+        public T? Enum<T>(YamlNode v, string field, IReadOnlyDictionary<string, T> names) where T : struct
+        {
+            var s = Scalar(v, field);
+            if (s is null) return null;
+            if (names.TryGetValue(s, out var value)) return value;
+            Add(v, $"{field}: '{s}' is not one of {string.Join(", ", names.Keys)}");
+            return null;
+        }
+
+        public IReadOnlyList<string>? StringList(YamlNode v, string field)
+        {
+            if (v is YamlSequenceNode seq)
+            {
+                var list = new List<string>();
+                foreach (var item in seq) if (Scalar(item, field) is { } s) list.Add(s);
+                return list;
+            }
+            Add(v, $"{field} must be a list, e.g. [\"*.tmp\", \"cache/**\"]");
+            return null;
+        }
+
+        public LivenessSpec? Liveness(YamlNode v)
+        {
+            if (v is YamlScalarNode { Value: { } text })
+            {
+                if (LivenessSpec.TryParse(text, out var spec, out var err)) return spec;
+                Add(v, err!);
+                return null;
+            }
+            if (v is not YamlMappingNode map)
+            {
+                Add(v, "liveness must be none, static:FILE, kubernetes, or a mapping with source: ...");
+                return null;
+            }
+            var options = new Dictionary<string, string>(StringComparer.Ordinal);
+            string? source = null, file = null;
+            foreach (var (k, val) in map.Children)
+            {
+                var key = (k as YamlScalarNode)?.Value ?? "";
+                var s = Scalar(val, $"liveness.{key}");
+                if (s is null) continue;
+                if (key == "source") source = s;
+                else if (key == "file") file = s;
+                else options[key] = s;
+            }
+            if (source is not ("none" or "static" or "kubernetes"))
+            {
+                Add(map, $"liveness.source '{source}' is not known; use none, static or kubernetes");
+                return null;
+            }
+            if (source == "static" && string.IsNullOrEmpty(file))
+            {
+                Add(map, "liveness source static needs file: /path/to/live-pods.txt");
+                return null;
+            }
+            return new LivenessSpec(source, file) { Options = options };
+        }
+
+        public StoreSpec? Store(YamlNode v)
+        {
+            if (v is YamlScalarNode { Value: { } url }) return new StoreSpec(url);
+            if (v is not YamlMappingNode map)
+            {
+                Add(v, "store must be a URL or a mapping with url: ... and options");
+                return null;
+            }
+            var options = new Dictionary<string, string>(StringComparer.Ordinal);
+            string? u = null;
+            foreach (var (k, val) in map.Children)
+            {
+                var key = (k as YamlScalarNode)?.Value ?? "";
+                if (key == "tags" && val is YamlMappingNode tags)
+                {
+                    options["tags"] = string.Join('&', tags.Children.Select(t => $"{Uri.EscapeDataString(((YamlScalarNode)t.Key).Value ?? "")}={Uri.EscapeDataString((t.Value as YamlScalarNode)?.Value ?? "")}"));
+                    continue;
+                }
+                var s = Scalar(val, $"store.{key}");
+                if (s is null) continue;
+                if (key == "url") u = s;
+                else options[key] = s;
+            }
+            if (u is null)
+            {
+                Add(map, "store needs url: e.g. s3://bucket/prefix or file:///var/archive");
+                return null;
+            }
+            return new StoreSpec(u) { Options = options };
+        }
+
+        private static string Kind(YamlNode v) => v switch
+        {
+            YamlMappingNode => "mapping",
+            YamlSequenceNode => "list",
+            _ => "null",
+        };
+    }
+}

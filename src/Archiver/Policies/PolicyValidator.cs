@@ -1,0 +1,80 @@
+using System.Text.RegularExpressions;
+using Archiver.Layouts;
+using Archiver.Stores;
+
+namespace Archiver.Policies;
+
+/// <summary>Rules that span fields, applied to a policy from a file and again after command-line
+/// flags override it, so both paths give the same messages.</summary>
+public static partial class PolicyValidator
+{
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9._-]{0,62})$", RegexOptions.CultureInvariant)]
+    private static partial Regex PolicyName();
+
+    public static void Validate(Policy p, List<PolicyProblem> problems, Func<string, int>? line = null)
+    {
+        void Error(string field, string message) => problems.Add(new PolicyProblem(p.Source, line?.Invoke(field) ?? 0, message));
+        void Warn(string field, string message) => problems.Add(new PolicyProblem(p.Source, line?.Invoke(field) ?? 0, message, IsWarning: true));
+
+        if (!PolicyName().IsMatch(p.Name))
+            Error("name", $"name '{p.Name}' must be 1-63 lowercase letters, digits, '.', '_' or '-' (it names the state directory)");
+
+        if (string.IsNullOrWhiteSpace(p.Root))
+            Error("root", "root is missing: set it to the directory whose children are pod directories, e.g. root: /data");
+        else if (!Path.IsPathFullyQualified(p.Root))
+            Error("root", $"root '{p.Root}' must be an absolute path, e.g. /data");
+        else
+        {
+            if (SystemRoots.WhyDangerous(p.Root) is { } why && !p.AllowSystemRoot)
+                Error("root", $"{why}; Archiver deletes what it archives, so point root at the pods' data directory (e.g. /data), or set allowSystemRoot: true if you really mean it");
+            if (!Directory.Exists(p.Root))
+                Warn("root", $"root {p.Root} does not exist on this machine; a sweep here would stop with an error");
+        }
+
+        if (string.IsNullOrWhiteSpace(p.Store.Url))
+            Error("store", "store is missing: set it to where archives go, e.g. store: s3://bucket/prefix or store: file:///var/archive");
+        else
+            foreach (var err in StoreFactory.Validate(p.Store)) Error("store", err);
+
+        if (!PodLayout.TryParse(p.Layout, out var layout, out var layoutError))
+            Error("layout", layoutError!);
+
+        var layoutFields = layout is null ? [] : layout.FieldNames;
+        if (!KeyTemplate.TryParse(p.Key, layoutFields, p.Extension, out _, out var keyErrors))
+            foreach (var err in keyErrors) Error("key", err);
+
+        if (!CronSchedule.TryToQuartz(p.Schedule, out _, out var cronError))
+            Error("schedule", $"schedule: {cronError}");
+
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(p.TimeZone);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            Error("timeZone", $"timeZone '{p.TimeZone}' is not a known IANA time zone, e.g. UTC or Asia/Shanghai");
+        }
+
+        if (p.Level is { } level)
+        {
+            var max = p.Format == ArchiveFormat.TarZst ? 22 : 9;
+            if (level < 1 || level > max)
+                Error("level", $"level {level} is out of range for {(p.Format == ArchiveFormat.TarZst ? "tar.zst" : "tar.gz")}: use 1-{max}");
+        }
+
+        foreach (var glob in p.Exclude)
+        {
+            if (glob.Length == 0 || glob.StartsWith('/') || glob.Split('/').Contains(".."))
+                Error("exclude", $"exclude pattern '{glob}' must be a relative glob inside a pod directory, e.g. '*.tmp' or 'cache/**'");
+        }
+
+        if (p.Liveness.Source == "static" && p.Liveness.File is { } f && !File.Exists(f))
+            Warn("liveness", $"static liveness file {f} does not exist on this machine; a sweep here would stop with an error");
+    }
+
+    /// <summary>Throws <see cref="ConfigurationException"/> when any problem is an error.</summary>
+    public static void ThrowIfErrors(IReadOnlyList<PolicyProblem> problems)
+    {
+        if (problems.Any(x => !x.IsWarning)) throw new ConfigurationException(problems.Where(x => !x.IsWarning).ToList());
+    }
+}

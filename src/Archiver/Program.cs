@@ -1,0 +1,96 @@
+using Archiver.Cli;
+using Archiver.Cli.Commands;
+using Archiver.Logging;
+using Archiver.Policies;
+using Serilog;
+
+namespace Archiver;
+
+public static class Program
+{
+    /// <summary>Every verb. Later capabilities add one line here.</summary>
+    public static IReadOnlyList<ICommand> Commands(TimeProvider clock) =>
+    [
+        new DemoCommand(clock),
+        new SweepCommand(clock),
+        new ArchiveCommand(clock),
+        new PoliciesValidateCommand(clock),
+    ];
+
+    public static async Task<int> Main(string[] args)
+    {
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        return await RunAsync(args, TimeProvider.System, cts.Token);
+    }
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var commands = Commands(clock);
+        var command = commands
+            .Where(c => c.Name.Split(' ') is var words && args.Take(words.Length).SequenceEqual(words))
+            .MaxBy(c => c.Name.Length);
+        if (command is null)
+        {
+            var help = args.Count == 0 || args[0] is "help" or "--help" or "-h";
+            (help ? Terminal.Out : Terminal.Error).WriteLine(HelpText(commands, help ? null : args[0]));
+            return help ? ExitCodes.Ok : ExitCodes.Usage;
+        }
+        var rest = args.Skip(command.Name.Split(' ').Length).ToList();
+        if (rest.Contains("--help") || rest.Contains("-h"))
+        {
+            Terminal.Out.WriteLine(command.Usage);
+            return ExitCodes.Ok;
+        }
+        if (command is not IDaemonCommand) LogSetup.ForCli(rest);
+        try
+        {
+            return await command.RunAsync(rest, cancellationToken);
+        }
+        catch (UsageException e)
+        {
+            foreach (var p in e.Problems) Terminal.Error.WriteLine($"error: {p}");
+            Terminal.Error.WriteLine($"usage:\n{e.Usage}");
+            return ExitCodes.Usage;
+        }
+        catch (ConfigurationException e)
+        {
+            foreach (var p in e.Problems) Terminal.Error.WriteLine($"error: {p}");
+            Terminal.Error.WriteLine("Nothing was changed.");
+            return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Terminal.Error.WriteLine("cancelled; nothing was deleted half-way, and the next run resumes from the journal.");
+            return ExitCodes.SomeFailed;
+        }
+        catch (Exception e)
+        {
+            Log.Fatal(e, "{Command} failed", command.Name);
+            Terminal.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.SomeFailed;
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync();
+        }
+    }
+
+    private static string HelpText(IReadOnlyList<ICommand> commands, string? unknown)
+    {
+        var lines = new List<string>();
+        if (unknown is not null) lines.Add($"error: unknown command '{unknown}'\n");
+        lines.Add("archiver: archive dead pods' host directories to object storage, then delete them safely.\n");
+        lines.Add("commands:");
+        lines.AddRange(commands.Select(c => $"  {c.Name,-20} {c.Summary}"));
+        lines.Add("\nRun 'archiver COMMAND --help' for a command's flags.");
+        return string.Join('\n', lines);
+    }
+}
+
+/// <summary>Marks the long-running command, which sets up its own (JSON) logging.</summary>
+public interface IDaemonCommand;

@@ -1,0 +1,73 @@
+namespace Archiver.Stores;
+
+/// <summary>
+/// The narrow object-store contract every backend (file, S3, OSS) implements. Keys are relative,
+/// '/'-separated, and built by the policy's key template, never by a store; a store only places
+/// them under its own location (directory or bucket prefix).
+/// <para>Error semantics: "not found" is a value (<c>null</c> from <see cref="StatAsync"/>, nothing from
+/// <see cref="ListAsync"/>, no error from deletes). Everything else propagates as
+/// <see cref="StoreException"/> whose message names the key and says what to fix; transient errors
+/// are retried inside the store before they propagate.</para>
+/// </summary>
+public interface IArchiveStore : IAsyncDisposable
+{
+    /// <summary>Where this store writes, for people: a URL without credentials.</summary>
+    string Location { get; }
+
+    /// <summary>True for stores on this machine, where a full read-back verify is cheap.</summary>
+    bool IsLocal { get; }
+
+    /// <summary>Starts writing an object. Nothing is visible under <paramref name="key"/> until
+    /// <see cref="IObjectUpload.CompleteAsync"/> succeeds; an abort, a failure or a crash never leaves
+    /// something under <paramref name="key"/> that looks complete.</summary>
+    Task<IObjectUpload> BeginUploadAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Aborts an upload that an earlier process started and recorded (its
+    /// <see cref="IObjectUpload.UploadId"/>). No error when it is already gone.</summary>
+    Task AbortUploadAsync(string key, string uploadId, CancellationToken cancellationToken);
+
+    /// <summary>Uploads started under <paramref name="prefix"/> but never completed or aborted.</summary>
+    IAsyncEnumerable<PendingUpload> ListPendingUploadsAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>Writes a small object whole (manifests), replacing any object at that key.</summary>
+    Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+
+    /// <summary>The object's size and time; null when there is no object at <paramref name="key"/>.</summary>
+    Task<StoredObject?> StatAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Opens the object for reading from its start. Throws <see cref="ObjectNotFoundException"/>
+    /// when there is no object at <paramref name="key"/>.</summary>
+    Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Completed objects whose keys start with <paramref name="prefix"/>, in key order.</summary>
+    IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the object; no error when there is none.</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+}
+
+/// <summary>An object being written. Write the content to <see cref="Content"/>, then complete it.
+/// Disposing an upload that was not completed aborts it.</summary>
+public interface IObjectUpload : IAsyncDisposable
+{
+    /// <summary>Identifies the upload so a later process can abort it (S3 upload id, temp file name).</summary>
+    string UploadId { get; }
+
+    /// <summary>Write-only stream of the object's bytes.</summary>
+    Stream Content { get; }
+
+    /// <summary>Makes the object visible under its key, durably. Returns what is stored.</summary>
+    Task<StoredObject> CompleteAsync(CancellationToken cancellationToken);
+
+    /// <summary>Discards everything written; nothing appears under the key.</summary>
+    Task AbortAsync(CancellationToken cancellationToken);
+}
+
+public sealed record StoredObject(string Key, long Size, DateTimeOffset LastModified);
+
+public sealed record PendingUpload(string Key, string UploadId, DateTimeOffset Started);
+
+public class StoreException(string message, Exception? inner = null) : Exception(message, inner);
+
+public sealed class ObjectNotFoundException(string key, string location)
+    : StoreException($"no object {key} in {location}");

@@ -1,14 +1,25 @@
 namespace Archiver.Cli;
 
 /// <summary>CLI output: results to stdout, progress and messages to stderr. The only place
-/// besides <see cref="Program"/> that writes to the console directly.</summary>
+/// besides <see cref="Program"/> that writes to the console directly. Tests redirect it per
+/// async flow, so CLI runs in parallel tests do not mix their output.</summary>
 public static class Terminal
 {
-    public static TextWriter Out { get; set; } = Console.Out;
+    private static readonly AsyncLocal<TextWriter?> OutOverride = new();
+    private static readonly AsyncLocal<TextWriter?> ErrorOverride = new();
 
-    public static TextWriter Error { get; set; } = Console.Error;
+    public static TextWriter Out => OutOverride.Value ?? Console.Out;
 
-    public static bool IsInteractive => !Console.IsOutputRedirected && !Console.IsErrorRedirected && ReferenceEquals(Out, Console.Out);
+    public static TextWriter Error => ErrorOverride.Value ?? Console.Error;
+
+    /// <summary>Sends this async flow's output to the given writers (tests).</summary>
+    public static void Redirect(TextWriter output, TextWriter error)
+    {
+        OutOverride.Value = output;
+        ErrorOverride.Value = error;
+    }
+
+    public static bool IsInteractive => OutOverride.Value is null && !Console.IsOutputRedirected && !Console.IsErrorRedirected;
 
     public static string Bytes(long n) => n switch
     {

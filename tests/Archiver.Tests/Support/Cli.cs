@@ -1,0 +1,30 @@
+using Archiver.Cli;
+
+namespace Archiver.Tests.Support;
+
+/// <summary>Runs the real CLI in-process (the same entry point as the binary) and captures what a
+/// user would see.</summary>
+public static class Cli
+{
+    public sealed record Result(int ExitCode, string Out, string Error)
+    {
+        public IEnumerable<System.Text.Json.JsonElement> JsonLines =>
+            Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement);
+
+        public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Out}\n--- stderr\n{Error}";
+    }
+
+    public static async Task<Result> RunAsync(TimeProvider clock, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await Task.Run(async () =>
+        {
+            Terminal.Redirect(output, error);
+            return await Program.RunAsync(args, clock, CancellationToken.None);
+        });
+        return new Result(code, output.ToString(), error.ToString());
+    }
+
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(TimeProvider.System, args);
+}

@@ -17,6 +17,7 @@ public static class TarArchiveWriter
     public static string Write(string directory, string archiveRoot, Glob exclude, Stream output, ManifestWriter manifest, CancellationToken cancellationToken)
     {
         var fingerprint = new TreeFingerprint();
+        var files = 0;
         var firstPathOfInode = new Dictionary<(ulong, ulong), (string Name, string? Sha)>();
         using var tar = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
         foreach (var e in TreeWalker.Walk(directory, exclude))
@@ -59,6 +60,7 @@ public static class TarArchiveWriter
                             throw new FileChangedException($"{e.FullPath} changed size while it was being archived");
                         manifest.Add(Entry(name, "file", st.Size, st) with { Sha256 = content.Sha256 });
                         if (st.LinkCount > 1) firstPathOfInode[(st.Device, st.Inode)] = (name, content.Sha256);
+                        if (++files == 2) Pipeline.CrashPoints.Hit(Pipeline.CrashPoints.MidTar);
                     }
                     break;
                 default:

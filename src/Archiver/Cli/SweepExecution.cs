@@ -9,6 +9,7 @@ public static class SweepExecution
     {
         using var sweepLock = dryRun ? null : SweepLock.Acquire(ctx.Policy.StateDirectory, ctx.Policy.Name);
         var plan = await Planner.PlanAsync(ctx, candidates, force, cancellationToken);
+        if (!dryRun) CrashPoints.Hit(CrashPoints.AfterPlan);
         var renderer = new OutcomeRenderer(Terminal.Out, json);
         if (refuseSkips && plan.Items.FirstOrDefault(i => i.Decision == Decision.Skip) is { } refused)
         {

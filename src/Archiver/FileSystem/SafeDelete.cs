@@ -54,6 +54,7 @@ public static class SafeDelete
                 else
                 {
                     Unlink(fd, child!, 0, childPath);
+                    Pipeline.CrashPoints.Hit(Pipeline.CrashPoints.MidDelete);
                 }
             }
         }

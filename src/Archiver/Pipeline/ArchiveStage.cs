@@ -36,10 +36,13 @@ public static class ArchiveStage
                 bytesIn = manifest.BytesIn;
                 manifest.Finish(new ManifestArchive { Format = Compression.Name(ctx.Policy.Format), Level = ctx.Policy.EffectiveLevel, Size = size, Sha256 = sha }, fingerprint);
             }
+            CrashPoints.Hit(CrashPoints.BeforeComplete);
             var stored = await upload.CompleteAsync(cancellationToken);
+            CrashPoints.Hit(CrashPoints.AfterUpload);
             if (stored.Size != size)
                 throw new IOException($"store reports {stored.Size} bytes for {record.Key} but {size} were written");
             await ctx.Store.PutAsync(manifestKey, await File.ReadAllBytesAsync(spoolPath, cancellationToken), cancellationToken);
+            CrashPoints.Hit(CrashPoints.AfterManifest);
             Log.Information("Uploaded {Directory} to {Key}: {BytesIn} bytes in, {BytesOut} bytes out", c.Name, record.Key, bytesIn, size);
             return ctx.Journal.Save(record with
             {

@@ -60,6 +60,7 @@ public static class CleanupStage
         }
         if (expected.Device != record.Device || expected.Inode != record.Inode)
             throw new IOException($"{c.FullPath} is not the directory that was archived (device/inode changed); nothing deleted");
+        CrashPoints.Hit(CrashPoints.BeforeDelete);
         SafeDelete.DeleteDirectory(ctx.Policy.Root, c.Name, expected);
         ctx.Journal.Complete(record, "deleted");
         Log.Information("Deleted {Directory} after verified archive {Key}", c.Name, record.Key);

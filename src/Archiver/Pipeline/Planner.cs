@@ -95,7 +95,9 @@ public static class Planner
                 continue;
             }
             var idle = now - summary.NewestChange;
-            if (idle < ctx.Policy.IdleFor && !force)
+            // A delete that a crash interrupted changed the tree itself; its archive is verified.
+            var deleting = record is { State: JournalState.Deleting };
+            if (idle < ctx.Policy.IdleFor && !force && !deleting)
             {
                 items.Add(new PlannedDirectory(c, pod, Decision.Skip, $"modified {Duration.Format(idle)} ago (idleFor {Duration.Format(ctx.Policy.IdleFor)})", ReasonClass.Recent)
                     { NewestChange = summary.NewestChange, Bytes = summary.Bytes });

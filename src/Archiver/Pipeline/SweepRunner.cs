@@ -25,6 +25,7 @@ public static class SweepRunner
             onOutcome?.Invoke(o);
         }
 
+        await JournalReconciler.ReconcileAsync(ctx, cancellationToken);
         foreach (var skip in plan.Items.Where(i => i.Decision == Decision.Skip))
         {
             Log.Information("Skip {Directory} ({Pod}): {Reason}", skip.Candidate.Name, skip.Pod?.Display, skip.Reason);
@@ -74,6 +75,7 @@ public static class SweepRunner
                     Log.Error("Verify failed for {Directory} at {Key}: {Problem}; nothing deleted, the next sweep uploads it again", c.Name, record.Key, problem);
                     return outcome with { Error = $"verify failed: {problem}; nothing deleted", FailedStage = stage, Elapsed = watch.Elapsed };
                 }
+                CrashPoints.Hit(CrashPoints.AfterVerify);
                 record = ctx.Journal.Save(record with { State = JournalState.Verified });
             }
 

@@ -71,6 +71,12 @@ public static class PolicyLoader
             problems.Add(new PolicyProblem(source, (int)e.Start.Line, $"not valid YAML: {Unwrap(e)}; check indentation and quoting"));
             return null;
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            // YamlDotNet throws these for some malformed input (e.g. an unclosed flow sequence).
+            problems.Add(new PolicyProblem(source, LastLine(yaml), $"not valid YAML ({e.Message}); look for an unclosed [ or {{ or quote"));
+            return null;
+        }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode map)
         {
             problems.Add(new PolicyProblem(source, 1, "a policy file holds one YAML mapping (name: ..., root: ..., store: ...)"));
@@ -89,6 +95,8 @@ public static class PolicyLoader
         PolicyValidator.Validate(policy, problems, line: f => e2.LineOf(map, f));
         return policy;
     }
+
+    private static int LastLine(string yaml) => Math.Max(1, yaml.TrimEnd().Split('\n').Length);
 
     private static string Unwrap(Exception e) => e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
 

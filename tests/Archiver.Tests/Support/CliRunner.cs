@@ -4,7 +4,7 @@ namespace Archiver.Tests.Support;
 
 /// <summary>Runs the real CLI in-process (the same entry point as the binary) and captures what a
 /// user would see.</summary>
-public static class Cli
+public static class CliRunner
 {
     public sealed record Result(int ExitCode, string Out, string Error)
     {

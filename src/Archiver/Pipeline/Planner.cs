@@ -97,6 +97,12 @@ public static class Planner
             var idle = now - summary.NewestChange;
             // A delete that a crash interrupted changed the tree itself; its archive is verified.
             var deleting = record is { State: JournalState.Deleting };
+            if (idle < -TimeSpan.FromMinutes(1) && !force && !deleting)
+            {
+                items.Add(new PlannedDirectory(c, pod, Decision.Skip, $"has a modification time in the future ({summary.NewestChange:yyyy-MM-dd HH:mm}Z); it counts as written now until then: check the node's clock, or use archive --force", ReasonClass.Recent)
+                    { NewestChange = summary.NewestChange, Bytes = summary.Bytes });
+                continue;
+            }
             if (idle < ctx.Policy.IdleFor && !force && !deleting)
             {
                 items.Add(new PlannedDirectory(c, pod, Decision.Skip, $"modified {Duration.Format(idle)} ago (idleFor {Duration.Format(ctx.Policy.IdleFor)})", ReasonClass.Recent)

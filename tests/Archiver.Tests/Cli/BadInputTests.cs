@@ -1,0 +1,85 @@
+using Archiver.Tests.Support;
+
+namespace Archiver.Tests.Cli;
+
+/// <summary>Bad input: a clear message, exit 2, no stack trace, and nothing touched.</summary>
+public class BadInputTests
+{
+    public static TheoryData<string, string[]> Cases => new()
+    {
+        { "does not exist", ["--root", "/nonexistent/archiver-root"] },
+        { "cannot read the policy file", ["--policy", "/nonexistent/policy.yaml"] },
+        { "unknown scheme", ["--store", "ftp://host/x"] },
+        { "not a duration", ["--idle-for", "three days"] },
+        { "unknown option --frobnicate", ["--frobnicate"] },
+        { "liveness 'maybe' is not known", ["--liveness", "maybe"] },
+        { "--concurrency", ["--concurrency", "0"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Sweep_BadInput_ExitsTwoWithAClearMessageAndTouchesNothing(string expected, string[] bad)
+    {
+        using var s = new SweepScene();
+        s.Pod("web-1");
+        var args = new List<string> { "sweep", "--root", s.Root, "--store", s.StoreUrl, "--liveness", "none", "--idle-for", "1h" };
+        for (var i = 0; i < bad.Length; i++)
+        {
+            var at = args.IndexOf(bad[i]);
+            if (at > 0 && i + 1 < bad.Length) args[at + 1] = bad[++i];
+            else args.Add(bad[i]);
+        }
+
+        var r = await CliRunner.RunAsync(s.Clock, args.ToArray());
+
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains(expected, r.Error);
+        Assert.DoesNotContain("   at ", r.Error);
+        Assert.True(s.Exists("web-1"));
+        Assert.False(Directory.Exists(s.StoreDir));
+        Assert.False(Directory.Exists(Path.Combine(s.Root, ".archiver")));
+    }
+
+    [Fact]
+    public async Task Sweep_NoLivenessGiven_DoesNotTreatPodsAsDead()
+    {
+        using var s = new SweepScene();
+        s.Pod("web-1");
+        var r = await CliRunner.RunAsync(s.Clock, "sweep", "--root", s.Root, "--store", s.StoreUrl);
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.True(s.Exists("web-1"));
+    }
+
+    [Fact]
+    public async Task PoliciesValidate_EveryProblemInEveryFile_IsReportedAtOnce()
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp["a.yaml"], "name: a\nroot: /var/lib/kubelet\nstore: file:///x\nschedule: \"61 * * * *\"\n");
+        File.WriteAllText(tmp["b.yaml"], "name: b\nroot: /data\nstore: s4://bucket\nidleFor: forever\n");
+        var r = await CliRunner.RunAsync("policies", "validate", tmp.Path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("a.yaml:2:", r.Error);
+        Assert.Contains("a.yaml:4:", r.Error);
+        Assert.Contains("b.yaml:3:", r.Error);
+        Assert.Contains("b.yaml:4:", r.Error);
+    }
+
+    [Fact]
+    public async Task PoliciesValidate_ValidPolicy_ShowsNextRuns()
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp["ok.yaml"], $"name: ok\nroot: {tmp.Path}\nstore: file:///x\nschedule: \"*/15 * * * *\"\n");
+        var r = await CliRunner.RunAsync(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 1, 0, TimeSpan.Zero)), "policies", "validate", tmp["ok.yaml"]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("2026-01-01 00:15:00 +00:00, 2026-01-01 00:30:00 +00:00", r.Out);
+    }
+
+    [Fact]
+    public async Task UnknownCommand_ExitsTwoAndListsCommands()
+    {
+        var r = await CliRunner.RunAsync("swep");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("unknown command 'swep'", r.Error);
+        Assert.Contains("sweep", r.Error);
+    }
+}

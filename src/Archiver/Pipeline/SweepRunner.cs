@@ -71,6 +71,10 @@ public static class SweepRunner
                 stage = "verify";
                 if (await VerifyStage.CheckAsync(ctx, record, cancellationToken) is { } problem)
                 {
+                    // The directory is still on disk: drop the bad copy so the next run uploads afresh
+                    // instead of adopting it.
+                    await ctx.Store.DeleteAsync(ArchiveManifest.KeyFor(record.Key), cancellationToken);
+                    await ctx.Store.DeleteAsync(record.Key, cancellationToken);
                     ctx.Journal.Save(record with { State = JournalState.Archiving, UploadId = null });
                     Log.Error("Verify failed for {Directory} at {Key}: {Problem}; nothing deleted, the next sweep uploads it again", c.Name, record.Key, problem);
                     return outcome with { Error = $"verify failed: {problem}; nothing deleted", FailedStage = stage, Elapsed = watch.Elapsed };

@@ -1,0 +1,149 @@
+using Archiver.Journal;
+using Archiver.Layouts;
+using Archiver.Liveness;
+using Archiver.Pipeline;
+using Archiver.Policies;
+using Archiver.Stores;
+using Archiver.Tests.Support;
+
+namespace Archiver.Tests.Pipeline;
+
+/// <summary>Whatever happens between upload and delete, nothing is deleted that is not proven archived.</summary>
+public class SafetyTests
+{
+    private static SweepContext Context(SweepScene s, IArchiveStore store)
+    {
+        var policy = new Policy
+        {
+            Root = s.Root,
+            Store = new StoreSpec(s.StoreUrl),
+            Liveness = new LivenessSpec("static", s.LivePods),
+            IdleFor = TimeSpan.FromHours(1),
+            Verify = VerifyMode.Full,
+        };
+        var layout = PodLayout.Parse(policy.Layout);
+        Assert.True(KeyTemplate.TryParse(policy.Key, layout.FieldNames, policy.Extension, out var key, out _));
+        return new SweepContext(policy, layout, key, store, new StaticLivenessSource(s.LivePods), new DirectoryJournal(policy.StateDirectory, s.Clock), s.Clock, "node-a");
+    }
+
+    private static async Task<IReadOnlyList<DirectoryOutcome>> SweepAsync(SweepContext ctx)
+    {
+        var plan = await Planner.PlanAsync(ctx, Discovery.Discover(ctx.Policy.Root, ctx.Policy.StateDirectory), force: false, CancellationToken.None);
+        return await SweepRunner.RunAsync(ctx, plan, null, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Cleanup_DirectoryWrittenAfterUpload_IsNotDeletedAndIsArchivedAgainLater()
+    {
+        using var s = new SweepScene();
+        var dir = s.Pod("web-1");
+        var store = new HookStore(new FileArchiveStore(s.StoreDir));
+        store.AfterComplete = _ =>
+        {
+            File.WriteAllText(Path.Combine(dir, "late.log"), "written after the archive was made");
+            store.AfterComplete = null;
+            return Task.CompletedTask;
+        };
+        var ctx = Context(s, store);
+
+        var first = Assert.Single(await SweepAsync(ctx));
+        Assert.False(first.Deleted);
+        Assert.Contains("modified since it was archived", first.Reason);
+        Assert.True(File.Exists(Path.Combine(dir, "late.log")));
+
+        s.Clock.Advance(TimeSpan.FromHours(2));
+        PodTree.SetTreeTime(dir, s.Clock.GetUtcNow().AddHours(-2));
+        var second = Assert.Single(await SweepAsync(ctx));
+        Assert.True(second.Deleted, second.Error ?? second.Reason);
+        Assert.Equal(2, s.Archives().Count);
+    }
+
+    [Fact]
+    public async Task Verify_StoredArchiveCorrupted_NothingDeletedAndTheNextSweepUploadsAgain()
+    {
+        using var s = new SweepScene();
+        s.Pod("web-1");
+        var store = new HookStore(new FileArchiveStore(s.StoreDir));
+        store.AfterComplete = key =>
+        {
+            var path = Path.Combine(s.StoreDir, key);
+            var bytes = File.ReadAllBytes(path);
+            bytes[bytes.Length / 2] ^= 0xFF;
+            File.WriteAllBytes(path, bytes);
+            store.AfterComplete = null;
+            return Task.CompletedTask;
+        };
+        var ctx = Context(s, store);
+
+        var first = Assert.Single(await SweepAsync(ctx));
+        Assert.StartsWith("verify failed", first.Error);
+        Assert.True(s.Exists("web-1"));
+
+        var second = Assert.Single(await SweepAsync(ctx));
+        Assert.True(second.Deleted, second.Error ?? second.Reason);
+        Assert.Single(s.Archives());
+        Assert.Equal(first.Key, second.Key);
+    }
+
+    [Fact]
+    public async Task Cleanup_DirectorySwappedForASymlink_DeletesNothingAnywhere()
+    {
+        using var s = new SweepScene();
+        var dir = s.Pod("web-1");
+        var victim = s.Tmp.Sub("victim");
+        File.WriteAllText(Path.Combine(victim, "precious"), "keep me");
+        var store = new HookStore(new FileArchiveStore(s.StoreDir))
+        {
+            AfterComplete = _ =>
+            {
+                Directory.Move(dir, dir + "-moved");
+                Directory.CreateSymbolicLink(dir, victim);
+                return Task.CompletedTask;
+            },
+        };
+
+        var outcome = Assert.Single(await SweepAsync(Context(s, store)));
+
+        Assert.False(outcome.Deleted);
+        Assert.NotNull(outcome.Error);
+        Assert.Equal("keep me", File.ReadAllText(Path.Combine(victim, "precious")));
+        Assert.True(Directory.Exists(dir + "-moved"));
+    }
+
+    [Fact]
+    public async Task Cleanup_PodComesBackBeforeDelete_IsNotDeleted()
+    {
+        using var s = new SweepScene();
+        s.Pod("web-1");
+        var store = new HookStore(new FileArchiveStore(s.StoreDir)) { AfterComplete = _ => File.WriteAllTextAsync(s.LivePods, "web-1 Running\n") };
+
+        var outcome = Assert.Single(await SweepAsync(Context(s, store)));
+
+        Assert.False(outcome.Deleted);
+        Assert.Contains("pod web-1 is Running again", outcome.Reason);
+        Assert.True(s.Exists("web-1"));
+    }
+
+    [Fact]
+    public async Task Sweep_MountPointInsidePodDirectory_IsNeitherArchivedNorDeleted()
+    {
+        using var s = new SweepScene();
+        var dir = s.Pod("web-1");
+        var mnt = Directory.CreateDirectory(Path.Combine(dir, "mnt")).FullName;
+        SweepTests.Run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt);
+        try
+        {
+            File.WriteAllText(Path.Combine(mnt, "on-another-fs"), "x");
+            PodTree.SetTreeTime(dir, s.Clock.GetUtcNow().AddDays(-3));
+            var r = await s.SweepAsync();
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains("mount point", r.Out);
+            Assert.True(File.Exists(Path.Combine(mnt, "on-another-fs")));
+            Assert.Empty(s.Archives());
+        }
+        finally
+        {
+            SweepTests.Run("umount", mnt);
+        }
+    }
+}

@@ -93,6 +93,22 @@ public sealed class DirectoryJournal
         }
     }
 
+    /// <summary>Removes what a killed process left half-written: temporary journal files and manifest
+    /// spools. Only call while holding the sweep lock (no other writer exists then).</summary>
+    public int RemoveLeftovers()
+    {
+        var removed = 0;
+        foreach (var dir in new[] { _records, SpoolDirectory }.Where(Directory.Exists))
+        {
+            foreach (var file in Directory.EnumerateFiles(dir).Where(f => Path.GetFileName(f).StartsWith('.') || dir == SpoolDirectory).ToList())
+            {
+                Durable.TryDelete(file);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     /// <summary>Directory names can hold anything; file names here are a readable prefix plus a hash.</summary>
     private string PathOf(string dir)
     {

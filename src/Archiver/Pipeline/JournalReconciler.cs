@@ -14,6 +14,8 @@ public static class JournalReconciler
 
     public static async Task ReconcileAsync(SweepContext ctx, CancellationToken cancellationToken)
     {
+        if (ctx.Journal.RemoveLeftovers() is > 0 and var n)
+            Log.Information("Removed {Count} half-written journal or spool files left by an interrupted run", n);
         foreach (var record in ctx.Journal.All().ToList())
         {
             if (Directory.Exists(Path.Combine(ctx.Policy.Root, record.Dir)) || File.Exists(Path.Combine(ctx.Policy.Root, record.Dir))) continue;

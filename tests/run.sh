@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh Debian machine with the .NET SDK and git:
+#   1. installs what the tests need from Debian's packages (GNU tar, zstd, ...),
+#   2. starts a throwaway Ceph radosgw S3 server on 127.0.0.1 (tests/s3/radosgw.sh),
+#   3. runs every test, then stops the server.
+# To run the S3 tests against another endpoint (MinIO, AWS), export ARCHIVER_TEST_S3_ENDPOINT,
+# ARCHIVER_TEST_S3_ACCESS_KEY, ARCHIVER_TEST_S3_SECRET_KEY (and ARCHIVER_TEST_S3_REGION) first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+for tool in tar zstd gzip python3 mkfifo mknod; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends zstd tar gzip python3 coreutils >/dev/null
+fi
+
+if [ -z "${ARCHIVER_TEST_S3_ENDPOINT:-}" ]; then
+  rgw_dir=$(mktemp -d /tmp/archiver-rgw.XXXXXX)
+  trap 'tests/s3/radosgw.sh stop "$rgw_dir" >/dev/null 2>&1 || true' EXIT
+  tests/s3/radosgw.sh start "$rgw_dir"
+  # shellcheck disable=SC1091
+  . "$rgw_dir/env"
+  export ARCHIVER_TEST_S3_ENDPOINT ARCHIVER_TEST_S3_ACCESS_KEY ARCHIVER_TEST_S3_SECRET_KEY ARCHIVER_TEST_S3_REGION \
+         ARCHIVER_TEST_RGW_PIDFILE ARCHIVER_TEST_RGW_RESTART
+fi
+
+log=$(mktemp /tmp/archiver-test.XXXXXX.log)
+set +e
+dotnet test Archiver.sln -c Release 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One plain closing line: "N passed, N failed".
+summary=$(grep -E '(Passed|Failed)!  - Failed: ' "$log" | tail -1)
+if [ -n "$summary" ]; then
+  failed=$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$summary")
+  passed=$(sed -E 's/.*Passed: +([0-9]+),.*/\1/' <<<"$summary")
+  echo "$passed passed, $failed failed"
+fi
+rm -f "$log"
+exit "$status"

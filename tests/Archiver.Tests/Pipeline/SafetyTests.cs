@@ -1,8 +1,4 @@
-using Archiver.Journal;
-using Archiver.Layouts;
-using Archiver.Liveness;
 using Archiver.Pipeline;
-using Archiver.Policies;
 using Archiver.Stores;
 using Archiver.Tests.Support;
 
@@ -11,27 +7,6 @@ namespace Archiver.Tests.Pipeline;
 /// <summary>Whatever happens between upload and delete, nothing is deleted that is not proven archived.</summary>
 public class SafetyTests
 {
-    private static SweepContext Context(SweepScene s, IArchiveStore store)
-    {
-        var policy = new Policy
-        {
-            Root = s.Root,
-            Store = new StoreSpec(s.StoreUrl),
-            Liveness = new LivenessSpec("static", s.LivePods),
-            IdleFor = TimeSpan.FromHours(1),
-            Verify = VerifyMode.Full,
-        };
-        var layout = PodLayout.Parse(policy.Layout);
-        Assert.True(KeyTemplate.TryParse(policy.Key, layout.FieldNames, policy.Extension, out var key, out _));
-        return new SweepContext(policy, layout, key, store, new StaticLivenessSource(s.LivePods), new DirectoryJournal(policy.StateDirectory, s.Clock), s.Clock, "node-a");
-    }
-
-    private static async Task<IReadOnlyList<DirectoryOutcome>> SweepAsync(SweepContext ctx)
-    {
-        var plan = await Planner.PlanAsync(ctx, Discovery.Discover(ctx.Policy.Root, ctx.Policy.StateDirectory), force: false, CancellationToken.None);
-        return await SweepRunner.RunAsync(ctx, plan, null, CancellationToken.None);
-    }
-
     [Fact]
     public async Task Cleanup_DirectoryWrittenAfterUpload_IsNotDeletedAndIsArchivedAgainLater()
     {
@@ -44,16 +19,16 @@ public class SafetyTests
             store.AfterComplete = null;
             return Task.CompletedTask;
         };
-        var ctx = Context(s, store);
+        var ctx = PipelineHarness.Context(s, store);
 
-        var first = Assert.Single(await SweepAsync(ctx));
+        var first = Assert.Single(await PipelineHarness.SweepAsync(ctx));
         Assert.False(first.Deleted);
         Assert.Contains("modified since it was archived", first.Reason);
         Assert.True(File.Exists(Path.Combine(dir, "late.log")));
 
         s.Clock.Advance(TimeSpan.FromHours(2));
         PodTree.SetTreeTime(dir, s.Clock.GetUtcNow().AddHours(-2));
-        var second = Assert.Single(await SweepAsync(ctx));
+        var second = Assert.Single(await PipelineHarness.SweepAsync(ctx));
         Assert.True(second.Deleted, second.Error ?? second.Reason);
         Assert.Equal(2, s.Archives().Count);
     }
@@ -73,13 +48,13 @@ public class SafetyTests
             store.AfterComplete = null;
             return Task.CompletedTask;
         };
-        var ctx = Context(s, store);
+        var ctx = PipelineHarness.Context(s, store);
 
-        var first = Assert.Single(await SweepAsync(ctx));
+        var first = Assert.Single(await PipelineHarness.SweepAsync(ctx));
         Assert.StartsWith("verify failed", first.Error);
         Assert.True(s.Exists("web-1"));
 
-        var second = Assert.Single(await SweepAsync(ctx));
+        var second = Assert.Single(await PipelineHarness.SweepAsync(ctx));
         Assert.True(second.Deleted, second.Error ?? second.Reason);
         Assert.Single(s.Archives());
         Assert.Equal(first.Key, second.Key);
@@ -102,7 +77,7 @@ public class SafetyTests
             },
         };
 
-        var outcome = Assert.Single(await SweepAsync(Context(s, store)));
+        var outcome = Assert.Single(await PipelineHarness.SweepAsync(PipelineHarness.Context(s, store)));
 
         Assert.False(outcome.Deleted);
         Assert.NotNull(outcome.Error);
@@ -117,7 +92,7 @@ public class SafetyTests
         s.Pod("web-1");
         var store = new HookStore(new FileArchiveStore(s.StoreDir)) { AfterComplete = _ => File.WriteAllTextAsync(s.LivePods, "web-1 Running\n") };
 
-        var outcome = Assert.Single(await SweepAsync(Context(s, store)));
+        var outcome = Assert.Single(await PipelineHarness.SweepAsync(PipelineHarness.Context(s, store)));
 
         Assert.False(outcome.Deleted);
         Assert.Contains("pod web-1 is Running again", outcome.Reason);

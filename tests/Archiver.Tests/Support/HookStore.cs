@@ -8,6 +8,9 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
 {
     public Func<string, Task>? AfterComplete { get; set; }
 
+    /// <summary>Runs once, when the first archive bytes reach the store: the tar is mid-way.</summary>
+    public Action<string>? DuringUpload { get; set; }
+
     public string Location => inner.Location;
     public bool IsLocal => inner.IsLocal;
 
@@ -26,7 +29,14 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
     private sealed class Upload(IObjectUpload upload, string key, HookStore owner) : IObjectUpload
     {
         public string UploadId => upload.UploadId;
-        public Stream Content => upload.Content;
+        private Stream? _content;
+
+        public Stream Content => _content ??= new FirstWrite(upload.Content, () =>
+        {
+            var hook = owner.DuringUpload;
+            owner.DuringUpload = null;
+            hook?.Invoke(key);
+        });
 
         public async Task<StoredObject> CompleteAsync(CancellationToken cancellationToken)
         {
@@ -37,5 +47,33 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
 
         public Task AbortAsync(CancellationToken cancellationToken) => upload.AbortAsync(cancellationToken);
         public ValueTask DisposeAsync() => upload.DisposeAsync();
+    }
+
+    private sealed class FirstWrite(Stream inner, Action onFirst) : Stream
+    {
+        private bool _fired;
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            inner.Write(buffer);
+            if (!_fired && buffer.Length > 0)
+            {
+                _fired = true;
+                onFirst();
+            }
+        }
+
+        public override void Flush() => inner.Flush();
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using Archiver.Archives;
 using Archiver.Pipeline;
@@ -75,17 +74,9 @@ public class CrashResumeTests
 
     private static async Task<(int ExitCode, string Output)> RunArchiverAsync(SweepScene s, string? crashAt)
     {
-        var psi = new ProcessStartInfo("dotnet", [typeof(Archiver.Program).Assembly.Location, "sweep", "--root", s.Root, "--store", s.StoreUrl, "--liveness", "none", "--idle-for", "1h", "--node", "node-a", "--json"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        if (crashAt is not null) psi.Environment["ARCHIVER_CRASH_AT"] = crashAt;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await p.WaitForExitAsync(timeout.Token);
-        return (p.ExitCode, $"exit {p.ExitCode} at {crashAt}\n{await stdout}\n{await stderr}");
+        var r = await ProcessRunner.RunAsync("dotnet",
+            [typeof(Archiver.Program).Assembly.Location, "sweep", "--root", s.Root, "--store", s.StoreUrl, "--liveness", "none", "--idle-for", "1h", "--node", "node-a", "--json"],
+            env: crashAt is null ? null : new Dictionary<string, string> { ["ARCHIVER_CRASH_AT"] = crashAt });
+        return (r.ExitCode, $"crash point {crashAt}\n{r}");
     }
 }

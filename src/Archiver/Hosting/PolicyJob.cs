@@ -18,8 +18,7 @@ public sealed class PolicyJob(IPolicyRunner runner, Func<string, LoadedPolicy?> 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
         try
         {
-            if (trigger == "schedule" && policy.Policy.Jitter > TimeSpan.Zero)
-                await Task.Delay(policy.Policy.Jitter * Random.Shared.NextDouble(), clock, cts.Token);
+            if (trigger == "schedule") await Jitter.DelayAsync(policy.Policy.Jitter, clock, cts.Token);
             await runner.SweepAsync(policy, trigger, cts.Token);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)

@@ -268,6 +268,7 @@ public static class PolicyLoader
             }
             if (high is null)
             {
+                if (map.Children.ContainsKey(new YamlScalarNode("high"))) return null;
                 Add(map, "pressure needs high: the used percentage that starts early archiving, e.g. high: 85%");
                 return null;
             }

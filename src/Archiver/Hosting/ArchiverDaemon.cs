@@ -31,7 +31,6 @@ public sealed class ArchiverDaemon(DaemonOptions options, TimeProvider clock, ID
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        Log.Information("Process priority: {Priority}", ProcessPriority.Apply(options.Nice, options.IoClass));
         _http = new HttpEndpoint(options.Listen, Serve);
         _http.Start();
         Log.Information("Serving /healthz, /readyz and /metrics on http://{Endpoint}", _http.BoundEndPoint);
@@ -45,6 +44,8 @@ public sealed class ArchiverDaemon(DaemonOptions options, TimeProvider clock, ID
         _loops.Add(Task.Run(() => LoopAsync(options.ReloadInterval, ReloadAsync, _stopping.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => LoopAsync(options.PressureInterval, TickAsync, _stopping.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => CheckReadinessAsync(_stopping.Token), CancellationToken.None));
+        // Start at full speed (a restart on a busy node should become ready quickly), then yield.
+        Log.Information("Process priority: {Priority}", ProcessPriority.Apply(options.Nice, options.IoClass));
     }
 
     /// <summary>Re-reads the policy directory and brings the schedule in line with it.</summary>

@@ -9,7 +9,7 @@ namespace Archiver.Policies;
 /// of stopping at the first. Unknown fields are errors: a typo must never silently fall back to a
 /// default. Cross-field rules live in <see cref="PolicyValidator"/>.
 /// </summary>
-public static class PolicyLoader
+public static partial class PolicyLoader
 {
     public static readonly IReadOnlyDictionary<string, ArchiveFormat> FormatNames =
         new Dictionary<string, ArchiveFormat> { ["tar.gz"] = ArchiveFormat.TarGz, ["tar.zst"] = ArchiveFormat.TarZst };
@@ -115,7 +115,7 @@ public static class PolicyLoader
     }
 
     /// <summary>Typed reads of YAML nodes that record a problem (with the node's line) instead of throwing.</summary>
-    private sealed class Problems(string source, List<PolicyProblem> list)
+    private sealed partial class Problems(string source, List<PolicyProblem> list)
     {
         public void Add(YamlNode node, string message) => list.Add(new PolicyProblem(source, (int)node.Start.Line, message));
 
@@ -243,63 +243,6 @@ public static class PolicyLoader
                 return null;
             }
             return new StoreSpec(u) { Options = options };
-        }
-
-        /// <summary><c>pressure: {high: 85%, low: 75%, minIdle: 10m}</c>; low defaults to high - 10.</summary>
-        public PressureSpec? Pressure(YamlNode v)
-        {
-            if (v is not YamlMappingNode map)
-            {
-                Add(v, "pressure must be a mapping, e.g. pressure: {high: 85%, low: 75%, minIdle: 10m}");
-                return null;
-            }
-            double? high = null, low = null;
-            var minIdle = TimeSpan.FromMinutes(10);
-            foreach (var (k, val) in map.Children)
-            {
-                var key = (k as YamlScalarNode)?.Value ?? "";
-                switch (key)
-                {
-                    case "high": high = Percent(val, "pressure.high") ?? high; break;
-                    case "low": low = Percent(val, "pressure.low") ?? low; break;
-                    case "minIdle": minIdle = Duration(val, "pressure.minIdle") ?? minIdle; break;
-                    default: Add(k, $"unknown field 'pressure.{key}'; known fields: high, low, minIdle"); break;
-                }
-            }
-            if (high is null)
-            {
-                if (map.Children.ContainsKey(new YamlScalarNode("high"))) return null;
-                Add(map, "pressure needs high: the used percentage that starts early archiving, e.g. high: 85%");
-                return null;
-            }
-            return new PressureSpec(high.Value, low ?? Math.Max(0, high.Value - 10), minIdle);
-        }
-
-        /// <summary><c>retention: {remoteFor: 180d}</c>.</summary>
-        public TimeSpan? Retention(YamlNode v)
-        {
-            if (v is not YamlMappingNode map)
-            {
-                Add(v, "retention must be a mapping, e.g. retention: {remoteFor: 180d}");
-                return null;
-            }
-            TimeSpan? remoteFor = null;
-            foreach (var (k, val) in map.Children)
-            {
-                var key = (k as YamlScalarNode)?.Value ?? "";
-                if (key == "remoteFor") remoteFor = Duration(val, "retention.remoteFor");
-                else Add(k, $"unknown field 'retention.{key}'; known fields: remoteFor");
-            }
-            return remoteFor;
-        }
-
-        private double? Percent(YamlNode v, string field)
-        {
-            var s = Scalar(v, field);
-            if (s is null) return null;
-            if (double.TryParse(s.TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0 && n <= 100) return n;
-            Add(v, $"{field}: '{s}' must be a percentage above 0 and at most 100, e.g. 85%");
-            return null;
         }
 
         private static string Kind(YamlNode v) => v switch

@@ -40,7 +40,9 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
             if (policy.KeepLocalFor is { } keepLocal)
                 foreach (var o in await KeptCleanup.RunAsync(ctx, keepLocal, cancellationToken)) Count(policy.Name, o);
             await RetentionIfDueAsync(ctx, cancellationToken);
-            readiness.Store(policy.Name, outcomes.FirstOrDefault(o => o.FailedStage is "archive" or "verify" or "journal")?.Error);
+            // A sweep that wrote and verified without failing proves the store reachable; a failed one
+            // may be a local problem, so the periodic readiness check decides then.
+            if (outcomes.Any(o => o.Decision == Decision.Archive) && !outcomes.Any(o => o.Failed)) readiness.Store(policy.Name, null);
             result = outcomes.Any(o => o.Failed) || plan.LivenessError is not null ? "failed" : "ok";
             if (result == "ok") metrics.Set("archiver_last_successful_sweep_timestamp_seconds", clock.GetUtcNow().ToUnixTimeSeconds(), ("policy", policy.Name));
             Log.Information("Sweep of {Policy} finished: {Result}, {Archived} archived, {Deleted} deleted, {Failed} failed, {Skipped} skipped",

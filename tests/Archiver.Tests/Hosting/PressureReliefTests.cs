@@ -10,11 +10,11 @@ public class PressureReliefTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static (PressureRelief Relief, ArchiverMetrics Metrics) Build(IDiskUsageProbe disk, TimeProvider clock)
+    private static (PressureRelief Relief, ArchiverMetrics Metrics) Build(IDiskUsageProbe disk, TimeProvider clock, PolicyGates? gates = null)
     {
         var options = HostingKit.Options("/unused");
         var metrics = new ArchiverMetrics();
-        var gates = new PolicyGates();
+        gates ??= new PolicyGates();
         var runner = new PolicyRunner(options, clock, metrics, new Readiness(), gates, disk);
         return (new PressureRelief(runner, metrics, gates, options.NodeName), metrics);
     }
@@ -91,6 +91,22 @@ public class PressureReliefTests
         Assert.True(Directory.Exists(Path.Combine(root, "old-0")), "under high, idleFor (7d) rules; the scheduled sweep handles it");
         Assert.Equal(80_000_000, metrics.Get("archiver_filesystem_used_bytes", ("policy", "logs"), ("root", root)));
         Assert.Equal(0, metrics.Get("archiver_pressure_runs_total", ("policy", "logs")));
+    }
+
+    [Fact]
+    public async Task CheckAsync_SweepOfSamePolicyRunning_DoesNotRunAlongsideIt()
+    {
+        using var tmp = new TempDir("pressure");
+        var root = tmp.Sub("data");
+        new PodTree(root).Pod("old-0", Now.AddDays(-3));
+        var gates = new PolicyGates();
+        var (relief, _) = Build(new DirectoryCountDisk(root, 90, 5), new FakeTimeProvider(Now), gates);
+        await gates.For("logs").WaitAsync();
+
+        var archived = await relief.CheckAsync(Policy(tmp, root, new PressureSpec(85, 75, TimeSpan.FromMinutes(10))), CancellationToken.None);
+
+        Assert.Equal(0, archived);
+        Assert.True(Directory.Exists(Path.Combine(root, "old-0")));
     }
 
     [Fact]

@@ -95,6 +95,26 @@ public class RetentionTests
         Assert.NotNull(await store.StatAsync("prod/n1/ns/web-0/web-0-old.tar.gz", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Sweep_PolicyWithRemoteFor_PrunesThisNodesOldArchives()
+    {
+        using var tmp = new TempDir("prune");
+        await SeedAsync(tmp);
+        var policy = new Policy
+        {
+            Name = "logs", Root = tmp.Sub("data"), Store = new StoreSpec($"file://{tmp["store"]}"), Liveness = new LivenessSpec("none"),
+            Cluster = "prod", RemoteFor = TimeSpan.FromDays(180),
+        };
+        var metrics = new ArchiverMetrics();
+        var runner = new PolicyRunner(HostingKit.Options("/unused"), new FakeTimeProvider(Later), metrics, new Readiness(), new PolicyGates(), new StatvfsDiskUsageProbe());
+
+        await runner.SweepAsync(new LoadedPolicy(policy, "0 0 3 * * ?", TimeZoneInfo.Utc, "h"), "schedule", CancellationToken.None);
+
+        Assert.Null(await new FileArchiveStore(tmp["store"]).StatAsync("prod/n1/ns/web-0/web-0-old.tar.gz", CancellationToken.None));
+        Assert.NotNull(await new FileArchiveStore(tmp["store"]).StatAsync("prod/n1/ns/web-1/web-1-new.tar.gz", CancellationToken.None));
+        Assert.Equal(2, metrics.Get("archiver_pruned_objects_total", ("policy", "logs")));
+    }
+
     [Theory]
     [InlineData(Policy.DefaultKey, "prod/n1/")]
     [InlineData("archives/{cluster}/{node}/{pod}/{dir}-{timestamp}.tar.gz", "archives/prod/n1/")]

@@ -15,6 +15,8 @@ public static class Program
         new SweepCommand(clock),
         new ArchiveCommand(clock),
         new PoliciesValidateCommand(clock),
+        new RunCommand(clock),
+        new PruneCommand(clock),
     ];
 
     public static async Task<int> Main(string[] args)

@@ -28,6 +28,16 @@ public sealed record Policy
     public string State { get; init; } = "";
     /// <summary>Lets a policy use a root that is a system directory. Never set by default.</summary>
     public bool AllowSystemRoot { get; init; }
+    /// <summary>Daemon: random delay, up to this, before each scheduled run (spreads many nodes over time).</summary>
+    public TimeSpan Jitter { get; init; } = TimeSpan.Zero;
+    /// <summary>Daemon: run once as soon as the policy is loaded, besides the schedule.</summary>
+    public bool RunOnStart { get; init; }
+    /// <summary>Daemon: archive early when the root's file system fills up; null means off.</summary>
+    public PressureSpec? Pressure { get; init; }
+    /// <summary>Delete archives (and manifests) under this node's prefix older than this; null keeps them.</summary>
+    public TimeSpan? RemoteFor { get; init; }
+    /// <summary>With afterUpload: keep, delete the kept local copy this long after it was archived; null keeps it.</summary>
+    public TimeSpan? KeepLocalFor { get; init; }
     /// <summary>Where the policy came from (file path, or "flags"); for messages only.</summary>
     public string Source { get; init; } = "flags";
 
@@ -37,6 +47,10 @@ public sealed record Policy
 
     public string Extension => Format == ArchiveFormat.TarZst ? ".tar.zst" : ".tar.gz";
 }
+
+/// <summary>Disk pressure: above <see cref="High"/> percent used, archive eligible directories oldest
+/// first (idle at least <see cref="MinIdle"/>) until below <see cref="Low"/> percent.</summary>
+public sealed record PressureSpec(double High, double Low, TimeSpan MinIdle);
 
 public enum ArchiveFormat { TarGz, TarZst }
 

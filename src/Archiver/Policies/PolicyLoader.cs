@@ -9,7 +9,7 @@ namespace Archiver.Policies;
 /// of stopping at the first. Unknown fields are errors: a typo must never silently fall back to a
 /// default. Cross-field rules live in <see cref="PolicyValidator"/>.
 /// </summary>
-public static class PolicyLoader
+public static partial class PolicyLoader
 {
     public static readonly IReadOnlyDictionary<string, ArchiveFormat> FormatNames =
         new Dictionary<string, ArchiveFormat> { ["tar.gz"] = ArchiveFormat.TarGz, ["tar.zst"] = ArchiveFormat.TarZst };
@@ -40,6 +40,11 @@ public static class PolicyLoader
         ["exclude"] = (p, v, e) => p with { Exclude = e.StringList(v, "exclude") ?? p.Exclude },
         ["state"] = (p, v, e) => p with { State = e.Scalar(v, "state") ?? p.State },
         ["allowSystemRoot"] = (p, v, e) => p with { AllowSystemRoot = e.Bool(v, "allowSystemRoot") ?? p.AllowSystemRoot },
+        ["jitter"] = (p, v, e) => p with { Jitter = e.Duration(v, "jitter") ?? p.Jitter },
+        ["runOnStart"] = (p, v, e) => p with { RunOnStart = e.Bool(v, "runOnStart") ?? p.RunOnStart },
+        ["pressure"] = (p, v, e) => p with { Pressure = e.Pressure(v) ?? p.Pressure },
+        ["retention"] = (p, v, e) => p with { RemoteFor = e.Retention(v) ?? p.RemoteFor },
+        ["keepLocalFor"] = (p, v, e) => p with { KeepLocalFor = e.Duration(v, "keepLocalFor") ?? p.KeepLocalFor },
     };
 
     /// <summary>Loads one file. Problems (errors and warnings) are added to <paramref name="problems"/>;
@@ -118,7 +123,7 @@ public static class PolicyLoader
     }
 
     /// <summary>Typed reads of YAML nodes that record a problem (with the node's line) instead of throwing.</summary>
-    private sealed class Problems(string source, List<PolicyProblem> list)
+    private sealed partial class Problems(string source, List<PolicyProblem> list)
     {
         public void Add(YamlNode node, string message) => list.Add(new PolicyProblem(source, (int)node.Start.Line, message));
 

@@ -68,6 +68,20 @@ public static partial class PolicyValidator
                 Error("exclude", $"exclude pattern '{glob}' must be a relative glob inside a pod directory, e.g. '*.tmp' or 'cache/**'");
         }
 
+        if (p.Pressure is { } pressure && pressure.Low >= pressure.High)
+            Error("pressure", $"pressure.low ({pressure.Low}%) must be below pressure.high ({pressure.High}%), e.g. high: 85%, low: 75%");
+        if (p.Jitter > TimeSpan.FromHours(1))
+            Error("jitter", $"jitter {Duration.Format(p.Jitter)} is longer than 1h; a run that starts that late overlaps the next one");
+        if (p.RemoteFor is { } remote && remote < TimeSpan.FromDays(1))
+            Error("retention", $"retention.remoteFor {Duration.Format(remote)} is under 1d; archives would be deleted almost as soon as they are written. Use e.g. remoteFor: 180d");
+        if (p.KeepLocalFor is { } keepLocal)
+        {
+            if (p.AfterUpload != AfterUpload.Keep)
+                Warn("keepLocalFor", "keepLocalFor only applies with afterUpload: keep (otherwise directories are deleted right after upload)");
+            if (p.RemoteFor is { } r && keepLocal >= r)
+                Warn("keepLocalFor", $"keepLocalFor {Duration.Format(keepLocal)} is not shorter than retention.remoteFor {Duration.Format(r)}; the archive may be pruned while the local copy is kept");
+        }
+
         if (p.Liveness.Source == "static" && p.Liveness.File is { } f && !File.Exists(f))
             Warn("liveness", $"static liveness file {f} does not exist on this machine; a sweep here would stop with an error");
     }

@@ -1,0 +1,63 @@
+using System.Globalization;
+using Archiver.Hosting;
+using Archiver.Journal;
+using Archiver.Policies;
+using Archiver.Stores;
+
+namespace Archiver.Cli.Commands;
+
+/// <summary><c>archiver prune</c>: retention by hand — delete this node's archives (and manifests)
+/// older than <c>retention.remoteFor</c> (or <c>--older-than</c>).</summary>
+public sealed class PruneCommand(TimeProvider clock) : ICommand
+{
+    public string Name => "prune";
+
+    public string Summary => "delete this node's archives older than retention.remoteFor";
+
+    public string Usage => """
+        archiver prune [--policy FILE] [--store URL] [--older-than DUR] [--node NAME] [--dry-run]
+          Deletes archives and their manifests under {cluster}/{node}/ whose manifest createdAt
+          (else the object's time) is older than the policy's retention.remoteFor or --older-than.
+          --dry-run lists what would be deleted. Exit 0: done; 2: usage or configuration error.
+        """;
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var a = new ArgParser(args, ["--policy", "--store", "--older-than", "--node", "--log-level"], ["--dry-run", "-v"]);
+        if (a.Positionals.Count > 0) a.Errors.Add($"prune takes no arguments, got '{a.Positionals[0]}'");
+        if (a.Get("--policy") is null && a.Get("--store") is null) a.Errors.Add("name a --policy FILE or a --store URL");
+        TimeSpan? olderThan = null;
+        if (a.Get("--older-than") is { } text)
+        {
+            if (Duration.TryParse(text, out var t, out var err) && t >= TimeSpan.FromDays(1)) olderThan = t;
+            else a.Errors.Add($"--older-than: {err ?? $"'{text}' is under 1d; prune keeps at least a day of archives"}");
+        }
+        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+
+        var problems = new List<PolicyProblem>();
+        var policy = new Policy();
+        if (a.Get("--policy") is { } file)
+        {
+            policy = PolicyLoader.LoadFile(file, problems) ?? policy;
+            PolicyValidator.ThrowIfErrors(problems);
+        }
+        if (a.Get("--store") is { } url) policy = policy with { Store = new StoreSpec(url) };
+        var remoteFor = olderThan ?? policy.RemoteFor
+            ?? throw new ConfigurationException($"no retention: set retention: {{remoteFor: 180d}} in {policy.Source} or pass --older-than DUR");
+        var node = SweepSetup.NodeName(a);
+        var prefix = RetentionPruner.NodePrefix(policy, node)
+            ?? throw new ConfigurationException($"key template {policy.Key} does not start with a {{cluster}}/{{node}} prefix; prune only works on one node's prefix");
+
+        var journalKeys = policy.Root.Length > 0 && Directory.Exists(policy.StateDirectory)
+            ? new DirectoryJournal(policy.StateDirectory, clock).All().Select(r => r.Key).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
+        await using var store = StoreFactory.Create(policy.Store);
+        var cutoff = clock.GetUtcNow() - remoteFor;
+        var dryRun = a.Has("--dry-run");
+        var pruned = await RetentionPruner.PruneAsync(store, prefix, cutoff, journalKeys, dryRun, cancellationToken);
+        foreach (var p in pruned)
+            Terminal.Out.WriteLine($"{(dryRun ? "would prune" : "pruned")} {p.Key} (created {p.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}, {p.Size} bytes)");
+        Terminal.Out.WriteLine($"{pruned.Count} object(s) {(dryRun ? "would be pruned" : "pruned")} under {store.Location.TrimEnd('/')}/{prefix} (older than {Duration.Format(remoteFor)}, before {cutoff.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)})");
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,193 @@
+using Archiver.Cli;
+using Archiver.Journal;
+using Archiver.Pipeline;
+using Archiver.Policies;
+using Serilog;
+using Serilog.Context;
+
+namespace Archiver.Hosting;
+
+/// <summary>
+/// Runs the pipeline for the daemon: the same Discovery → Planner → SweepRunner the CLI runs,
+/// under the policy's in-process gate and the cross-process <see cref="SweepLock"/>, then the
+/// kept-copy cleanup and (at most every few hours) retention. Every outcome is logged and counted.
+/// </summary>
+public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, ArchiverMetrics metrics, Readiness readiness, PolicyGates gates, IDiskUsageProbe disk)
+    : IPolicyRunner
+{
+    private static readonly ILogger Log = Serilog.Log.ForContext<PolicyRunner>();
+    private readonly Dictionary<string, DateTimeOffset> _lastRetention = new(StringComparer.Ordinal);
+
+    public async Task SweepAsync(LoadedPolicy loaded, string trigger, CancellationToken cancellationToken)
+    {
+        var policy = loaded.Policy;
+        using var _ = LogContext.PushProperty("Policy", policy.Name);
+        using var __ = LogContext.PushProperty("Node", options.NodeName);
+        var gate = gates.For(policy.Name);
+        await gate.WaitAsync(cancellationToken);
+        var result = "error";
+        try
+        {
+            RunMarker.Write(policy.StateDirectory, clock.GetUtcNow());
+            using var sweepLock = SweepLock.Acquire(policy.StateDirectory, policy.Name);
+            Log.Information("Sweep of {Policy} started ({Trigger})", policy.Name, trigger);
+            var ctx = BuildContext(policy);
+            await using var store = ctx.Store;
+            var candidates = Discovery.Discover(policy.Root, policy.StateDirectory);
+            var plan = await Planner.PlanAsync(ctx, candidates, force: false, cancellationToken);
+            readiness.Liveness(policy.Name, plan.LivenessError);
+            var outcomes = await RunPlanAsync(ctx, plan, cancellationToken);
+            if (policy.KeepLocalFor is { } keepLocal)
+                foreach (var o in await KeptCleanup.RunAsync(ctx, keepLocal, cancellationToken)) Count(policy.Name, o);
+            await RetentionIfDueAsync(ctx, cancellationToken);
+            // A sweep that wrote and verified without failing proves the store reachable; a failed one
+            // may be a local problem, so the periodic readiness check decides then.
+            if (outcomes.Any(o => o.Decision == Decision.Archive) && !outcomes.Any(o => o.Failed)) readiness.Store(policy.Name, null);
+            result = outcomes.Any(o => o.Failed) || plan.LivenessError is not null ? "failed" : "ok";
+            if (result == "ok") metrics.Set("archiver_last_successful_sweep_timestamp_seconds", clock.GetUtcNow().ToUnixTimeSeconds(), ("policy", policy.Name));
+            Log.Information("Sweep of {Policy} finished: {Result}, {Archived} archived, {Deleted} deleted, {Failed} failed, {Skipped} skipped",
+                policy.Name, result, outcomes.Count(o => o.Decision == Decision.Archive && !o.Failed), outcomes.Count(o => o.Deleted), outcomes.Count(o => o.Failed), outcomes.Count(o => o.Decision == Decision.Skip));
+        }
+        catch (SweepBusyException e)
+        {
+            result = "busy";
+            Log.Warning("Sweep of {Policy} skipped: {Message}", policy.Name, e.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            result = "cancelled";
+            Log.Warning("Sweep of {Policy} cancelled; nothing was deleted half-way, and the next run resumes from the journal", policy.Name);
+        }
+        catch (Exception e)
+        {
+            Log.Error(e, "Sweep of {Policy} failed: {Message}", policy.Name, e.Message);
+            if (e is Stores.StoreException) readiness.Store(policy.Name, e.Message);
+        }
+        finally
+        {
+            gate.Release();
+            metrics.Add("archiver_sweeps_total", 1, ("policy", policy.Name), ("result", result));
+            MeasureDisk(policy);
+            // The daemon idles between runs: hand the sweep's buffers back to the node.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+    }
+
+    /// <summary>Runs a plan, logging and counting each outcome and keeping the pending gauges current.</summary>
+    internal async Task<IReadOnlyList<DirectoryOutcome>> RunPlanAsync(SweepContext ctx, SweepPlan plan, CancellationToken cancellationToken)
+    {
+        var name = ctx.Policy.Name;
+        var pending = plan.ToArchive.ToDictionary(i => i.Candidate.Name, i => i.Bytes, StringComparer.Ordinal);
+        void Pending()
+        {
+            lock (pending)
+            {
+                metrics.Set("archiver_pending_directories", pending.Count, ("policy", name));
+                metrics.Set("archiver_pending_bytes", pending.Values.Sum(), ("policy", name));
+            }
+        }
+        Pending();
+        return await SweepRunner.RunAsync(ctx, plan, o =>
+        {
+            Count(name, o);
+            if (o.Decision == Decision.Archive && !o.Failed)
+            {
+                lock (pending) pending.Remove(o.Dir);
+                Pending();
+            }
+        }, cancellationToken);
+    }
+
+    private void Count(string policy, DirectoryOutcome o)
+    {
+        metrics.Record(policy, o);
+        if (o.Decision != Decision.Archive) return;
+        if (o.Failed)
+            Log.Error("Directory {Directory} ({Pod}) failed at {Stage}: {Error}; key {Key}", o.Dir, o.Pod, o.FailedStage, o.Error, o.Key);
+        else
+            Log.Information("Archived {Directory} ({Pod}) to {Key}: {Reason}; deleted {Deleted}", o.Dir, o.Pod, o.Key, o.Reason, o.Deleted);
+    }
+
+    private async Task RetentionIfDueAsync(SweepContext ctx, CancellationToken cancellationToken)
+    {
+        var policy = ctx.Policy;
+        if (policy.RemoteFor is not { } remoteFor) return;
+        var now = clock.GetUtcNow();
+        lock (_lastRetention)
+        {
+            if (_lastRetention.TryGetValue(policy.Name, out var last) && now - last < options.RetentionInterval) return;
+            _lastRetention[policy.Name] = now;
+        }
+        var prefix = RetentionPruner.NodePrefix(policy, ctx.NodeName);
+        if (prefix is null)
+        {
+            Log.Warning("Retention of {Policy} skipped: key template {Key} does not start with a {{cluster}}/{{node}} prefix, so pruning could reach other nodes' archives", policy.Name, policy.Key);
+            return;
+        }
+        var journalKeys = ctx.Journal.All().Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+        var pruned = await RetentionPruner.PruneAsync(ctx.Store, prefix, now - remoteFor, journalKeys, dryRun: false, cancellationToken);
+        metrics.Add("archiver_pruned_objects_total", pruned.Count, ("policy", policy.Name));
+    }
+
+    internal SweepContext BuildContext(Policy policy)
+    {
+        var args = new List<string> { "--node", options.NodeName };
+        if (options.Kubeconfig is not null) args.AddRange(["--kubeconfig", options.Kubeconfig]);
+        return SweepSetup.Build(policy, new ArgParser(args, SweepSetup.ValueOptions, []), clock);
+    }
+
+    internal DiskUsage? MeasureDisk(Policy policy)
+    {
+        try
+        {
+            var usage = disk.Measure(policy.Root);
+            metrics.Set("archiver_filesystem_used_bytes", usage.UsedBytes, ("policy", policy.Name), ("root", policy.Root));
+            metrics.Set("archiver_filesystem_size_bytes", usage.TotalBytes, ("policy", policy.Name), ("root", policy.Root));
+            return usage;
+        }
+        catch (IOException e)
+        {
+            Log.Warning("Cannot measure the file system of {Root}: {Message}", policy.Root, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Readiness: one liveness snapshot and one store lookup, each bounded in time.</summary>
+    public async Task CheckReadinessAsync(LoadedPolicy loaded, CancellationToken cancellationToken)
+    {
+        var policy = loaded.Policy;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        SweepContext ctx;
+        try
+        {
+            ctx = BuildContext(policy);
+        }
+        catch (ConfigurationException e)
+        {
+            readiness.Liveness(policy.Name, e.Message);
+            readiness.Store(policy.Name, e.Message);
+            return;
+        }
+        await using var store = ctx.Store;
+        try
+        {
+            await ctx.Liveness.SnapshotAsync(timeout.Token);
+            readiness.Liveness(policy.Name, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            readiness.Liveness(policy.Name, e.Message);
+        }
+        try
+        {
+            var probeKey = (RetentionPruner.NodePrefix(policy, options.NodeName) ?? "") + ".readyz";
+            await store.StatAsync(probeKey, timeout.Token);
+            readiness.Store(policy.Name, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            readiness.Store(policy.Name, e.Message);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using Archiver.Archives;
+using Archiver.Layouts;
+using Archiver.Policies;
+using Archiver.Stores;
+using Serilog;
+
+namespace Archiver.Hosting;
+
+/// <summary>
+/// <c>retention.remoteFor</c>: deletes archives and their manifests older than that under this
+/// node's key prefix only. Age is the manifest's <c>createdAt</c> (the object's LastModified when
+/// there is no readable manifest). An archive the journal still refers to is never pruned; the
+/// archive goes first, so a crash leaves at most an old manifest, which the next run removes.
+/// </summary>
+public static class RetentionPruner
+{
+    private static readonly ILogger Log = Serilog.Log.ForContext(typeof(RetentionPruner));
+
+    public sealed record Pruned(string Key, DateTimeOffset CreatedAt, long Size);
+
+    /// <summary>The leading part of the key template that only depends on cluster and node, e.g.
+    /// <c>prod/node-1/</c>. Null when the template does not start with such a segment: then a prefix
+    /// could reach other nodes' archives, and nothing is pruned.</summary>
+    public static string? NodePrefix(Policy policy, string node)
+    {
+        var segments = policy.Key.Split('/');
+        var prefix = new List<string>();
+        var hasNode = false;
+        foreach (var segment in segments[..^1])
+        {
+            var rest = segment.Replace("{cluster}", "").Replace("{node}", "").Replace("{policy}", "");
+            if (rest.Contains('{')) break;
+            hasNode |= segment.Contains("{node}");
+            prefix.Add(segment.Replace("{cluster}", KeyTemplate.Sanitize(policy.Cluster))
+                .Replace("{node}", KeyTemplate.Sanitize(node)).Replace("{policy}", KeyTemplate.Sanitize(policy.Name)));
+        }
+        return hasNode ? string.Join('/', prefix) + "/" : null;
+    }
+
+    /// <summary>Deletes (or with <paramref name="dryRun"/> only lists) what is older than <paramref name="cutoff"/>.</summary>
+    public static async Task<IReadOnlyList<Pruned>> PruneAsync(IArchiveStore store, string prefix, DateTimeOffset cutoff,
+        IReadOnlySet<string> protectedKeys, bool dryRun, CancellationToken cancellationToken)
+    {
+        var objects = new Dictionary<string, StoredObject>(StringComparer.Ordinal);
+        await foreach (var o in store.ListAsync(prefix, cancellationToken)) objects[o.Key] = o;
+        var pruned = new List<Pruned>();
+        foreach (var archive in objects.Values.Where(o => !IsManifest(o.Key)).ToList())
+        {
+            // Written no later than it was last modified: a recent object is never old enough.
+            if (archive.LastModified >= cutoff || protectedKeys.Contains(archive.Key)) continue;
+            var manifestKey = ArchiveManifest.KeyFor(archive.Key);
+            var createdAt = objects.ContainsKey(manifestKey)
+                ? await CreatedAtAsync(store, manifestKey, cancellationToken) ?? archive.LastModified
+                : archive.LastModified;
+            if (createdAt >= cutoff) continue;
+            pruned.Add(new Pruned(archive.Key, createdAt, archive.Size));
+            if (dryRun) continue;
+            await store.DeleteAsync(archive.Key, cancellationToken);
+            await store.DeleteAsync(manifestKey, cancellationToken);
+            Log.Information("Pruned {Key} created {CreatedAt:o} (older than {Cutoff:o})", archive.Key, createdAt, cutoff);
+        }
+        foreach (var manifest in objects.Values.Where(o => IsManifest(o.Key) && o.LastModified < cutoff))
+        {
+            var archiveKey = manifest.Key[..^".manifest.json".Length];
+            if (objects.ContainsKey(archiveKey) || protectedKeys.Contains(archiveKey)) continue;
+            pruned.Add(new Pruned(manifest.Key, manifest.LastModified, manifest.Size));
+            if (dryRun) continue;
+            await store.DeleteAsync(manifest.Key, cancellationToken);
+            Log.Information("Pruned manifest {Key} whose archive is gone", manifest.Key);
+        }
+        return pruned;
+    }
+
+    private static bool IsManifest(string key) => key.EndsWith(".manifest.json", StringComparison.Ordinal);
+
+    private static async Task<DateTimeOffset?> CreatedAtAsync(IArchiveStore store, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = await store.OpenReadAsync(key, cancellationToken);
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken);
+            var created = ArchiveManifest.Parse(buffer.ToArray(), key).CreatedAt;
+            return created == default ? null : created;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or ObjectNotFoundException)
+        {
+            Log.Warning("Manifest {Key} is unreadable ({Message}); using the archive's LastModified for its age", key, e.Message);
+            return null;
+        }
+    }
+}

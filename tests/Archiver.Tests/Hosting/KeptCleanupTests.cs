@@ -1,0 +1,63 @@
+using Archiver.Hosting;
+using Archiver.Policies;
+using Archiver.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace Archiver.Tests.Hosting;
+
+public class KeptCleanupTests
+{
+    [Fact]
+    public async Task Sweep_KeptLongerThanKeepLocalFor_DeletesTheLocalCopyOnly()
+    {
+        using var tmp = new TempDir("kept");
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var root = tmp.Sub("data");
+        var dir = new PodTree(root).Pod("web-0", clock.GetUtcNow().AddDays(-2));
+        var policy = new Policy
+        {
+            Name = "logs", Root = root, Store = new StoreSpec($"file://{tmp.Sub("store")}"), Liveness = new LivenessSpec("none"),
+            AfterUpload = AfterUpload.Keep, KeepLocalFor = TimeSpan.FromDays(7),
+        };
+        var loaded = new LoadedPolicy(policy, "0 0 3 * * ?", TimeZoneInfo.Utc, "h");
+        var metrics = new ArchiverMetrics();
+        var runner = new PolicyRunner(HostingKit.Options("/unused"), clock, metrics, new Readiness(), new PolicyGates(), new StatvfsDiskUsageProbe());
+
+        await runner.SweepAsync(loaded, "schedule", CancellationToken.None);
+        Assert.True(Directory.Exists(dir), "kept after upload");
+        clock.Advance(TimeSpan.FromDays(6));
+        await runner.SweepAsync(loaded, "schedule", CancellationToken.None);
+        Assert.True(Directory.Exists(dir), "kept for less than keepLocalFor");
+
+        clock.Advance(TimeSpan.FromDays(2));
+        await runner.SweepAsync(loaded, "schedule", CancellationToken.None);
+
+        Assert.False(Directory.Exists(dir));
+        Assert.Single(Directory.EnumerateFiles(tmp["store"], "*.tar.gz", SearchOption.AllDirectories));
+        Assert.Equal(1, metrics.Get("archiver_directories_total", ("policy", "logs"), ("decision", "archive"), ("reason", "kept-expired")));
+    }
+
+    [Fact]
+    public async Task Sweep_KeptCopyModifiedSinceArchived_IsNotDeleted()
+    {
+        using var tmp = new TempDir("kept");
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var root = tmp.Sub("data");
+        var dir = new PodTree(root).Pod("web-0", clock.GetUtcNow().AddDays(-2));
+        var policy = new Policy
+        {
+            Name = "logs", Root = root, Store = new StoreSpec($"file://{tmp.Sub("store")}"), Liveness = new LivenessSpec("none"),
+            AfterUpload = AfterUpload.Keep, KeepLocalFor = TimeSpan.FromDays(1), IdleFor = TimeSpan.FromDays(30),
+        };
+        var loaded = new LoadedPolicy(policy, "0 0 3 * * ?", TimeZoneInfo.Utc, "h");
+        var runner = new PolicyRunner(HostingKit.Options("/unused"), clock, new ArchiverMetrics(), new Readiness(), new PolicyGates(), new StatvfsDiskUsageProbe());
+        await runner.SweepAsync(loaded with { Policy = policy with { IdleFor = TimeSpan.FromDays(1) } }, "schedule", CancellationToken.None);
+
+        File.WriteAllText(Path.Combine(dir, "logs", "late.log"), "written after the archive");
+        clock.Advance(TimeSpan.FromDays(2));
+        await runner.SweepAsync(loaded, "schedule", CancellationToken.None);
+
+        Assert.True(File.Exists(Path.Combine(dir, "logs", "late.log")), "content the archive does not hold is never deleted");
+    }
+}

@@ -62,7 +62,7 @@ public class DaemonPolicyFieldsTests
         File.WriteAllText(tmp["quartz.yaml"], $"name: quartz\nroot: {tmp.Path}\nstore: file://{tmp.Path}/s\nschedule: \"0 30 3 * * ?\"\ntimeZone: Asia/Shanghai\n");
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 10, 7, 0, TimeSpan.Zero));
 
-        var result = await Support.Cli.RunAsync(clock, "policies", "validate", tmp.Path);
+        var result = await Support.CliRunner.RunAsync(clock, "policies", "validate", tmp.Path);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("next runs (UTC): 2026-03-01 10:15:00 +00:00, 2026-03-01 10:30:00 +00:00, 2026-03-01 10:45:00 +00:00", result.Out);
@@ -88,7 +88,7 @@ public class DaemonPolicyFieldsTests
     [Fact]
     public async Task Run_MissingPolicies_UsageErrorNothingStarted()
     {
-        var result = await Support.Cli.RunAsync("run", "--listen", "nonsense");
+        var result = await Support.CliRunner.RunAsync("run", "--listen", "nonsense");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--policies DIR is required", result.Error);
         Assert.Contains("--listen 'nonsense'", result.Error);

@@ -42,7 +42,7 @@ public class RetentionTests
         using var tmp = new TempDir("prune");
         await SeedAsync(tmp);
 
-        var result = await Support.Cli.RunAsync(new FakeTimeProvider(Later), "prune", "--policy", PolicyFile(tmp), "--node", "n1");
+        var result = await Support.CliRunner.RunAsync(new FakeTimeProvider(Later), "prune", "--policy", PolicyFile(tmp), "--node", "n1");
 
         Assert.Equal(0, result.ExitCode);
         var left = Directory.EnumerateFiles(tmp["store"], "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(tmp["store"], f)).Order().ToList();
@@ -62,7 +62,7 @@ public class RetentionTests
         using var tmp = new TempDir("prune");
         await SeedAsync(tmp);
 
-        var result = await Support.Cli.RunAsync(new FakeTimeProvider(Later), "prune", "--policy", PolicyFile(tmp), "--node", "n1", "--dry-run");
+        var result = await Support.CliRunner.RunAsync(new FakeTimeProvider(Later), "prune", "--policy", PolicyFile(tmp), "--node", "n1", "--dry-run");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("would prune prod/n1/ns/web-0/web-0-old.tar.gz", result.Out);
@@ -75,7 +75,7 @@ public class RetentionTests
         using var tmp = new TempDir("prune");
         await SeedAsync(tmp);
 
-        var result = await Support.Cli.RunAsync(new FakeTimeProvider(Later), "prune", "--store", $"file://{tmp["store"]}", "--node", "n1");
+        var result = await Support.CliRunner.RunAsync(new FakeTimeProvider(Later), "prune", "--store", $"file://{tmp["store"]}", "--node", "n1");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--older-than", result.Error);

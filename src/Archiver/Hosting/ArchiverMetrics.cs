@@ -14,7 +14,7 @@ public sealed class ArchiverMetrics
 {
     private static readonly double[] DurationBuckets = [1, 5, 15, 60, 300, 900, 3600, 14400];
 
-    private static readonly (string Name, string Type, string Help)[] Families =
+    internal static readonly (string Name, string Type, string Help)[] Families =
     [
         ("archiver_sweeps_total", "counter", "Sweeps by policy and result (ok, failed, busy, error, cancelled)."),
         ("archiver_directories_total", "counter", "Directory decisions by policy, decision and reason class."),
@@ -28,6 +28,8 @@ public sealed class ArchiverMetrics
         ("archiver_pending_directories", "gauge", "Directories eligible for archiving but not archived yet."),
         ("archiver_pending_bytes", "gauge", "Bytes in directories eligible for archiving but not archived yet."),
         ("archiver_pressure_runs_total", "counter", "Disk-pressure runs by policy."),
+        ("archiver_pressure_high_ratio", "gauge", "A policy's pressure.high watermark as a fraction of the file system (0-1)."),
+        ("archiver_pressure_low_ratio", "gauge", "A policy's pressure.low watermark as a fraction of the file system (0-1)."),
         ("archiver_pruned_objects_total", "counter", "Archives and manifests deleted by retention."),
         ("archiver_kept_deleted_total", "counter", "Kept local copies deleted after keepLocalFor."),
         ("archiver_policies_loaded", "gauge", "Valid policies running."),

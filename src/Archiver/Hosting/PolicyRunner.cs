@@ -143,6 +143,11 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
             var usage = disk.Measure(policy.Root);
             metrics.Set("archiver_filesystem_used_bytes", usage.UsedBytes, ("policy", policy.Name), ("root", policy.Root));
             metrics.Set("archiver_filesystem_size_bytes", usage.TotalBytes, ("policy", policy.Name), ("root", policy.Root));
+            if (policy.Pressure is { } p)
+            {
+                metrics.Set("archiver_pressure_high_ratio", p.High / 100, ("policy", policy.Name), ("root", policy.Root));
+                metrics.Set("archiver_pressure_low_ratio", p.Low / 100, ("policy", policy.Name), ("root", policy.Root));
+            }
             return usage;
         }
         catch (IOException e)

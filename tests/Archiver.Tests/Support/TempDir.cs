@@ -15,12 +15,22 @@ public sealed class TempDir : IDisposable
 
     public string Sub(string relative) => Directory.CreateDirectory(this[relative]).FullName;
 
+    /// <summary>Gives the owner rwx on every real directory of the tree so it can be removed. Types
+    /// come from lstat: a symlink (tests leave links to "/" and to other directories) is never followed.</summary>
+    private static void MakeRemovable(string dir)
+    {
+        var st = Archiver.FileSystem.FileStatus.TryGet(dir);
+        if (st is not { IsDirectory: true }) return;
+        File.SetUnixFileMode(dir, st.Mode | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (var child in Directory.EnumerateFileSystemEntries(dir))
+            MakeRemovable(child);
+    }
+
     public void Dispose()
     {
         try
         {
-            foreach (var d in Directory.EnumerateDirectories(Path, "*", SearchOption.AllDirectories))
-                new DirectoryInfo(d).UnixFileMode |= UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            MakeRemovable(Path);
             Directory.Delete(Path, recursive: true);
         }
         catch (IOException)

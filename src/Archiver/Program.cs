@@ -15,6 +15,7 @@ public static class Program
         new SweepCommand(clock),
         new ArchiveCommand(clock),
         new PoliciesValidateCommand(clock),
+        new RestoreCommand(clock),
     ];
 
     public static async Task<int> Main(string[] args)

@@ -35,7 +35,7 @@ public static class ArchiveFormats
     /// the stored stream to their ends, so the stored bytes are hashed whole.</summary>
     private sealed class DecompressedTar(Stream tar, Stream raw) : IArchiveItemReader
     {
-        private readonly TarItemReader _reader = new(tar);
+        private readonly TarStreamReader _reader = new(tar);
 
         public ArchiveItem? Next()
         {

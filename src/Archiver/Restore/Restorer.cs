@@ -85,7 +85,7 @@ public static class Restorer
                                        or ICSharpCode.SharpZipLib.SharpZipBaseException)
         {
             report.Failure = e;
-            Log.Error(e, "Restore of {Key} to {Target} stopped after {Entries} entries", report.Key, report.Target, report.Entries);
+            Log.Error("Restore of {Key} to {Target} stopped after {Entries} entries: {Reason}", report.Key, report.Target, report.Entries, e.Message);
             try
             {
                 extractor.Finish(); // what was written keeps its archived modes and times

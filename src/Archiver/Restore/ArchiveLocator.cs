@@ -29,7 +29,7 @@ public static class ArchiveLocator
         if (matches.Count == 0)
             throw new ConfigurationException($"no archive of pod {query.Pod} in {store.Location}; check the pod name (it is matched exactly), or restore a KEY directly");
         var filtered = matches
-            .Where(m => query.Namespace is null || m.Manifest.Source.Namespace == query.Namespace)
+            .Where(m => query.Namespace is null || (m.Manifest.Source.Namespace ?? "_") == query.Namespace)
             .Where(m => query.Node is null || m.Manifest.Source.Node == query.Node)
             .ToList();
         if (filtered.Count == 0)

@@ -40,6 +40,9 @@ public sealed class RestoreFixture : IDisposable
         return Keys().Where(k => k.Contains($"/{dir}-", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Last();
     }
 
+    /// <summary>Drops the journal, so a directory kept after archiving can be archived again.</summary>
+    public void ForgetJournal() => Directory.Delete(Path.Combine(Root, ".archiver"), recursive: true);
+
     /// <summary>Archive keys (not manifests) in the store.</summary>
     public IEnumerable<string> Keys() =>
         Directory.EnumerateFiles(StoreDir, "*", SearchOption.AllDirectories)

@@ -81,8 +81,7 @@ public static class Restorer
             report.Check?.Finish(report.ArchiveSize, report.ArchiveSha256);
             Log.Information("Restored {Key} to {Target}: {Entries} entries, {Bytes} bytes", report.Key, report.Target, report.Entries, report.Bytes);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException or FormatException
-                                       or ICSharpCode.SharpZipLib.SharpZipBaseException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             report.Failure = e;
             Log.Error("Restore of {Key} to {Target} stopped after {Entries} entries: {Reason}", report.Key, report.Target, report.Entries, e.Message);

@@ -64,6 +64,34 @@ public sealed class RestoreCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Restore_TruncatedArchive_SaysWhatWasAndWasNotWritten()
+    {
+        new PodTree(_f.Root).Pod("web-0", DateTimeOffset.UtcNow.AddDays(-2), dir =>
+        {
+            for (var i = 0; i < 20; i++) File.WriteAllBytes(Path.Combine(dir, $"part-{i:00}.bin"), RandomBytes(64 << 10, i));
+        });
+        var key = await _f.ArchiveAsync("web-0");
+        var path = Path.Combine(_f.StoreDir, key);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+
+        var result = await _f.RestoreAsync(key, "--to", _f.Temp["out"]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"error: restore of {key} stopped:", result.Error);
+        Assert.Matches(@"written under .*: \d+ entries \(\d+ files, .*\); the last was web-0/part-\d\d\.bin\.", result.Error);
+        Assert.Contains("not written:", result.Error);
+        Assert.Matches(@"the manifest lists \d+ entries that were not restored", result.Error);
+    }
+
+    private static byte[] RandomBytes(int size, int seed)
+    {
+        var b = new byte[size];
+        new Random(seed).NextBytes(b);
+        return b;
+    }
+
+    [Fact]
     public async Task Restore_NonEmptyTarget_RefusedWithoutForce()
     {
         var key = await ArchiveSampleAsync();

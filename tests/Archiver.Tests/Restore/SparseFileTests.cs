@@ -18,15 +18,22 @@ public sealed class SparseFileTests(ITestOutputHelper output)
         var source = Directory.CreateDirectory(Path.Combine(f.Root, "web-0")).FullName;
         AdversarialTree.Build(source, withSparse: true);
 
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var key = await f.ArchiveAsync("web-0");
         var archiveTime = clock.Elapsed;
+        process.Refresh();
+        var archiveCpu = process.TotalProcessorTime - cpu;
         var archiveSize = new FileInfo(Path.Combine(f.StoreDir, key)).Length;
 
+        cpu = process.TotalProcessorTime;
         clock.Restart();
         var to = f.Temp["restored"];
         var result = await f.RestoreAsync(key, "--to", to);
         var restoreTime = clock.Elapsed;
+        process.Refresh();
+        var restoreCpu = process.TotalProcessorTime - cpu;
         Assert.True(result.ExitCode == 0, result.ToString());
 
         clock.Restart();
@@ -37,8 +44,8 @@ public sealed class SparseFileTests(ITestOutputHelper output)
 
         var ours = FileStatus.Get(Path.Combine(to, "web-0", AdversarialTree.SparseName));
         var theirs = FileStatus.Get(Path.Combine(gnu, "web-0", AdversarialTree.SparseName));
-        output.WriteLine($"sparse {AdversarialTree.SparseSize} bytes: archive {archiveTime.TotalSeconds:0.0}s -> {archiveSize} bytes; " +
-                         $"archiver restore {restoreTime.TotalSeconds:0.0}s, {ours.AllocatedBytes} bytes on disk; " +
+        output.WriteLine($"sparse {AdversarialTree.SparseSize} bytes: archive {archiveTime.TotalSeconds:0.0}s ({archiveCpu.TotalSeconds:0.0}s CPU) -> {archiveSize} bytes; " +
+                         $"archiver restore {restoreTime.TotalSeconds:0.0}s ({restoreCpu.TotalSeconds:0.0}s CPU), {ours.AllocatedBytes} bytes on disk; " +
                          $"GNU tar {gnuTime.TotalSeconds:0.0}s, {theirs.AllocatedBytes} bytes on disk");
 
         Assert.Equal(AdversarialTree.SparseSize, ours.Size);

@@ -145,6 +145,8 @@ public sealed class RestoreCommandTests : IDisposable
         File.WriteAllText(Path.Combine(dir, "app.log"), "hand made\n");
         File.SetUnixFileMode(Path.Combine(dir, "app.log"), (UnixFileMode)Convert.ToInt32("640", 8));
         File.CreateSymbolicLink(Path.Combine(src, "web-0", "current"), "logs/app.log");
+        var longName = new string('L', 200) + ".log"; // GNU tar writes a 'L' long-name entry for this
+        File.WriteAllText(Path.Combine(dir, longName), "long\n");
         Directory.CreateDirectory(Path.Combine(_f.StoreDir, "old"));
         var (code, output) = FidelityTests.Run("sh", $"-c {FidelityTests.Quote(string.Format(command, FidelityTests.Quote(Path.Combine(_f.StoreDir, key)), FidelityTests.Quote(src)))}");
         Assert.True(code == 0, output);
@@ -156,6 +158,7 @@ public sealed class RestoreCommandTests : IDisposable
         Assert.Equal("hand made\n", File.ReadAllText(Path.Combine(restored, "logs", "app.log")));
         Assert.Equal(Convert.ToInt32("640", 8), (int)File.GetUnixFileMode(Path.Combine(restored, "logs", "app.log")));
         Assert.Equal("logs/app.log", new FileInfo(Path.Combine(restored, "current")).LinkTarget);
+        Assert.Equal("long\n", File.ReadAllText(Path.Combine(restored, "logs", longName)));
     }
 
     public void Dispose() => _f.Dispose();

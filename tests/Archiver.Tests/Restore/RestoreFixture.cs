@@ -52,5 +52,22 @@ public sealed class RestoreFixture : IDisposable
     public Task<CliRunner.Result> RestoreAsync(params string[] args) =>
         CliRunner.RunAsync(["restore", .. args, "--store", StoreUrl]);
 
-    public void Dispose() => Temp.Dispose();
+    /// <summary>Removes every symlink first (never following one): TempDir's cleanup adds u+rwx to
+    /// each directory it enumerates, and enumeration follows a symlink such as a hostile test's
+    /// <c>evil -> /</c>, which would chmod directories outside the test.</summary>
+    public void Dispose()
+    {
+        RemoveSymlinks(Temp.Path);
+        Temp.Dispose();
+    }
+
+    private static void RemoveSymlinks(string dir)
+    {
+        foreach (var path in Directory.EnumerateFileSystemEntries(dir, "*", new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = true }))
+        {
+            var st = Archiver.FileSystem.FileStatus.TryGet(path);
+            if (st?.Type == Archiver.FileSystem.EntryType.Symlink) File.Delete(path);
+            else if (st?.IsDirectory == true) RemoveSymlinks(path);
+        }
+    }
 }

@@ -6,7 +6,8 @@ namespace Archiver.Archives;
 
 /// <summary>
 /// Writes one pod directory as a PAX tar stream (long names and link targets, sub-second mtimes,
-/// sizes past 8 GiB, sparse files as GNU.sparse 1.0 entries), entry by entry, with memory that does not depend on the directory's size.
+/// sizes past 8 GiB, sparse files as GNU.sparse 1.0 entries), entry by entry, with memory that does
+/// not depend on the directory's size.
 /// Entries are named <c>&lt;dir&gt;/...</c>, so <c>tar -x -C /data</c> recreates the directory.
 /// Files are read once: the same pass hashes them for the manifest. Hard links become tar hard
 /// links to their first path. Fifos, sockets and devices are listed as skipped and never opened.

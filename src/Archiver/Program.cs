@@ -17,6 +17,7 @@ public static class Program
         new PoliciesValidateCommand(clock),
         new RunCommand(clock),
         new PruneCommand(clock),
+        new RestoreCommand(clock),
     ];
 
     public static async Task<int> Main(string[] args)

@@ -6,7 +6,8 @@ namespace Archiver.Archives;
 
 /// <summary>
 /// Writes one pod directory as a PAX tar stream (long names and link targets, sub-second mtimes,
-/// sizes past 8 GiB), entry by entry, with memory that does not depend on the directory's size.
+/// sizes past 8 GiB, sparse files as GNU.sparse 1.0 entries), entry by entry, with memory that does
+/// not depend on the directory's size.
 /// Entries are named <c>&lt;dir&gt;/...</c>, so <c>tar -x -C /data</c> recreates the directory.
 /// Files are read once: the same pass hashes them for the manifest. Hard links become tar hard
 /// links to their first path. Fifos, sockets and devices are listed as skipped and never opened.
@@ -50,6 +51,15 @@ public static class TarArchiveWriter
                     tar.WriteEntry(hard);
                     manifest.Add(Entry(name, "hardlink", st.Size, st) with { LinkTarget = first.Name, Sha256 = first.Sha });
                     break;
+                case EntryType.File when SparseContentStream.TryOpen(e.FullPath, st) is { } sparse:
+                    using (sparse)
+                    {
+                        tar.WriteEntry(SparseHeader(name, st, sparse));
+                        sparse.Complete();
+                        manifest.Add(Entry(name, "file", st.Size, st) with { Sha256 = sparse.Sha256 });
+                        if (st.LinkCount > 1) firstPathOfInode[(st.Device, st.Inode)] = (name, sparse.Sha256);
+                    }
+                    break;
                 case EntryType.File:
                     using (var content = new FileContentStream(e.FullPath, st))
                     {
@@ -79,6 +89,30 @@ public static class TarArchiveWriter
             Gid = st.Gid,
             ModificationTime = st.ModifiedAt,
         };
+
+    /// <summary>A PAX GNU.sparse 1.0 entry: stored under GNU tar's placeholder name, with the real
+    /// name and size in extended attributes, so tools without sparse support still extract the
+    /// data (under the placeholder) instead of failing.</summary>
+    private static PaxTarEntry SparseHeader(string name, FileStatus st, SparseContentStream content)
+    {
+        var slash = name.LastIndexOf('/');
+        var placeholder = slash < 0 ? "GNUSparseFile.0/" + name : name[..slash] + "/GNUSparseFile.0" + name[slash..];
+        var attributes = new Dictionary<string, string>
+        {
+            ["GNU.sparse.major"] = "1",
+            ["GNU.sparse.minor"] = "0",
+            ["GNU.sparse.name"] = name,
+            ["GNU.sparse.realsize"] = content.RealSize.ToString(CultureInfo.InvariantCulture),
+        };
+        return new PaxTarEntry(TarEntryType.RegularFile, placeholder, attributes)
+        {
+            Mode = st.Mode,
+            Uid = st.Uid,
+            Gid = st.Gid,
+            ModificationTime = st.ModifiedAt,
+            DataStream = content,
+        };
+    }
 
     private static ManifestEntry Entry(string name, string type, long size, FileStatus st) =>
         new(name, type, size, Convert.ToString((int)st.Mode, 8).PadLeft(4, '0'), st.Uid, st.Gid, st.ModifiedAt);

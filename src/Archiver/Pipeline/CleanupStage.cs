@@ -43,6 +43,9 @@ public static class CleanupStage
             try
             {
                 pod = await ctx.Liveness.GetPodAsync(item.Pod, cancellationToken);
+                // web-0-1700000000 belongs to pod web-0: check the pod itself too.
+                if (pod is not { IsTerminal: false } && item.Pod.Incarnation != 0)
+                    pod = await ctx.Liveness.GetPodAsync(item.Pod with { Name = item.Pod.BaseName }, cancellationToken) ?? pod;
             }
             catch (Exception e) when (e is LivenessUnknownException or TimeoutException or HttpRequestException or IOException)
             {

@@ -70,4 +70,23 @@ public sealed class KubernetesLayoutTests
         Assert.Contains("team-a/back-0 is Pending again", KubernetesSweep.Reason(result, "team-a.back-0"));
         Assert.False(k.Exists("team-a.gone-0"));
     }
+
+    [Fact]
+    public async Task Sweep_IncarnationsPodComesBackBeforeDelete_KeepsTheDirectory()
+    {
+        await using var k = new KubernetesSweep();
+        k.Api.AddPod("default", "web-0");
+        k.Dir("job-0-1700000000");
+        k.Api.OnRequest = r =>
+        {
+            if (r.Query.GetValueOrDefault("fieldSelector", "").Contains("metadata.name=job-0-1700000000", StringComparison.Ordinal))
+                k.Api.AddPod("default", "job-0", "Running");
+        };
+
+        var result = await k.SweepAsync();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(k.Exists("job-0-1700000000"), "the pod the suffixed directory belongs to (job-0) is checked before delete");
+        Assert.Contains("job-0 is Running again; not deleted", KubernetesSweep.Reason(result, "job-0-1700000000"));
+    }
 }

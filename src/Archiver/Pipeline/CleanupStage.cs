@@ -54,6 +54,7 @@ public static class CleanupStage
             if (pod is { IsTerminal: false })
                 return (false, $"pod {pod.Display} is {pod.Phase} again; not deleted", false);
         }
+        cancellationToken.ThrowIfCancellationRequested(); // e.g. the directory's lease was lost
         record = ctx.Journal.Save(record with { State = JournalState.Deleting });
         var expected = FileStatus.TryGet(c.FullPath);
         if (expected is null)

@@ -97,4 +97,26 @@ public sealed class KubernetesLeaseTests
         Assert.Equal(0, k.ArchivesInStore);
         Assert.Contains("missing RBAC permission leases get", KubernetesSweep.Outcome(result, Dir).GetProperty("error").GetString());
     }
+
+    [Fact]
+    public async Task Sweep_LeaseLostWhileWorking_StopsAndDeletesNothing()
+    {
+        await using var k = await SetupAsync();
+        var recheck = (Support.RecordedRequest r) => r.Query.GetValueOrDefault("fieldSelector") == $"metadata.name={Dir}";
+        k.Api.Fail(r => recheck(r), Support.FakeKubernetesApi.Hang);
+        k.Api.OnRequest = r =>
+        {
+            if (!recheck(r)) return;
+            // Another archiver takes the lease over; our next renewal (due after 20s) finds out.
+            k.Api.PutLease("archiver", Lease, "node-b", KubernetesSweep.Now, 60);
+            k.Clock.Advance(TimeSpan.FromSeconds(20));
+        };
+
+        var result = await k.SweepAsync("--policy", k.Policy(Shared));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.True(k.Exists(Dir), "a directory whose lease was lost is never deleted");
+        Assert.Contains("lost the lock", KubernetesSweep.Outcome(result, Dir).GetProperty("error").GetString());
+        Assert.Equal("node-b", k.Api.Lease("archiver", Lease)!["spec"]!["holderIdentity"]!.GetValue<string>());
+    }
 }

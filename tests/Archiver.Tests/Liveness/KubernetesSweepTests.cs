@@ -141,7 +141,26 @@ public sealed class KubernetesSweepTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(k.Exists("back-0"), "the last-moment check keeps a directory whose pod is alive again");
         Assert.Contains("is Running again; not deleted", KubernetesSweep.Reason(result, "back-0"));
-        Assert.Contains(k.Api.Requests, r => r.Query.GetValueOrDefault("fieldSelector") == "metadata.name=back-0,spec.nodeName=node-a");
+        Assert.Contains(k.Api.Requests, r => r.Query.GetValueOrDefault("fieldSelector") == "metadata.name=back-0");
+    }
+
+    [Theory]
+    [InlineData("node-b", false)]
+    [InlineData("", true)]
+    public async Task Sweep_NameOnlyRecheckInNodeScope_IgnoresPodsOfOtherNodesButNotUnscheduledOnes(string node, bool kept)
+    {
+        await using var k = new KubernetesSweep();
+        k.Api.AddPod("default", "web-0");
+        k.Dir("back-0");
+        k.Api.OnRequest = r =>
+        {
+            if (r.Query.GetValueOrDefault("fieldSelector", "").Contains("metadata.name=back-0", StringComparison.Ordinal)) k.Api.AddPod("default", "back-0", "Pending", node);
+        };
+
+        var result = await k.SweepAsync();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(kept, k.Exists("back-0"));
     }
 
     [Fact]

@@ -80,9 +80,10 @@ public sealed class KubernetesLivenessSource(KubernetesApi api, KubernetesOption
                 }
                 return state;
             }
-            // No namespace in the layout: look the name up in every namespace (on this node in node scope).
-            var selector = Options.Scope == KubernetesScope.Node ? $"metadata.name={pod.Name},spec.nodeName={NodeName}" : $"metadata.name={pod.Name}";
-            var pods = await ListAsync($"find pod {pod.Name}", selector, cancellationToken);
+            // No namespace in the layout: look the name up in every namespace. In node scope a pod bound
+            // to another node does not count; one not yet scheduled might come here, so it does.
+            var pods = await ListAsync($"find pod {pod.Name}", $"metadata.name={pod.Name}", cancellationToken,
+                p => Options.Scope == KubernetesScope.Cluster || string.IsNullOrEmpty(p.Spec?.NodeName) || p.Spec.NodeName == NodeName);
             return pods.FirstOrDefault(p => !p.IsTerminal) ?? pods.FirstOrDefault();
         }
         catch (KubernetesApiException e)
@@ -103,7 +104,7 @@ public sealed class KubernetesLivenessSource(KubernetesApi api, KubernetesOption
         }
     }
 
-    private async Task<List<PodState>> ListAsync(string what, string? fieldSelector, CancellationToken cancellationToken)
+    private async Task<List<PodState>> ListAsync(string what, string? fieldSelector, CancellationToken cancellationToken, Func<V1Pod, bool>? keep = null)
     {
         var pods = new List<PodState>();
         var tokens = new HashSet<string>(StringComparer.Ordinal);
@@ -116,7 +117,7 @@ public sealed class KubernetesLivenessSource(KubernetesApi api, KubernetesOption
                 cancellationToken);
             if (list?.Items is null)
                 throw new LivenessUnknownException($"{what}: page {page} from {Api.Server} has no items list; the answer is incomplete");
-            pods.AddRange(list.Items.Select(ToState));
+            pods.AddRange(list.Items.Where(p => keep?.Invoke(p) ?? true).Select(ToState));
             next = list.Metadata?.ContinueProperty;
             if (string.IsNullOrEmpty(next)) return pods;
             if (!tokens.Add(next) || page >= MaxPages)

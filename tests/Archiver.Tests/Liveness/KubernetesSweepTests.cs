@@ -71,6 +71,21 @@ public sealed class KubernetesSweepTests
         Assert.Contains("410 Gone", KubernetesSweep.Reason(result, "gone-1"));
     }
 
+    [Fact]
+    public async Task Sweep_PaginationNeverEnds_FailsClosed()
+    {
+        await using var k = new KubernetesSweep();
+        for (var i = 0; i < 6; i++) k.Api.AddPod("default", $"web-{i}");
+        k.Dir("gone-1");
+        k.Api.LoopingContinueToken = true;
+
+        var result = await k.SweepAsync("--policy", k.Policy("  source: kubernetes\n  pageSize: \"2\""));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.True(k.Exists("gone-1"));
+        Assert.Contains("pagination does not end", KubernetesSweep.Reason(result, "gone-1"));
+    }
+
     [Theory]
     [InlineData(401, "401 Unauthorized")]
     [InlineData(403, "missing RBAC permission pods list")]

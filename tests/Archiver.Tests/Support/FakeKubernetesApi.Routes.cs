@@ -57,7 +57,7 @@ public sealed partial class FakeKubernetesApi
         var next = offset + page.Length;
         if (next < all.Count)
         {
-            metadata["continue"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"o{next}"));
+            metadata["continue"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"o{(LoopingContinueToken ? limit : next)}"));
             metadata["remainingItemCount"] = all.Count - next;
         }
         return new JsonObject { ["kind"] = "PodList", ["apiVersion"] = "v1", ["metadata"] = metadata, ["items"] = new JsonArray(page) };

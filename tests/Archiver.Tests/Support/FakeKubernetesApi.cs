@@ -47,6 +47,9 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
 
     public IReadOnlyList<JsonObject> Events { get { lock (_gate) return _events.ToList(); } }
 
+    /// <summary>A broken server: every pod list page hands out the same continue token, forever.</summary>
+    public bool LoopingContinueToken { get; set; }
+
     /// <summary>Runs before each request is answered (e.g. a pod that comes back just before a delete).</summary>
     public Action<RecordedRequest>? OnRequest { get; set; }
 

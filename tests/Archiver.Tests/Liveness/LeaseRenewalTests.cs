@@ -30,12 +30,21 @@ public sealed class LeaseRenewalTests : IAsyncLifetime
         var name = LeaseDirectoryLock.LeaseName("k8s", "big-0");
         Assert.NotNull(held.Handle);
 
+        DateTimeOffset RenewTime() => DateTimeOffset.Parse(_api.Lease("archiver", name)!["spec"]!["renewTime"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        var renewals = new List<DateTimeOffset> { RenewTime() };
         for (var i = 1; i <= 3; i++)
         {
-            _clock.Advance(TimeSpan.FromSeconds(20));
-            var expected = FakeKubernetesApi.MicroTime(KubernetesSweep.Now.AddSeconds(20 * i))[..19];
-            await WaitUntilAsync(() => _api.Lease("archiver", name)!["spec"]!["renewTime"]!.GetValue<string>().StartsWith(expected, StringComparison.Ordinal));
+            // Time passes in 1 s steps until the holder renews (the clock only moves when the test moves it).
+            await WaitUntilAsync(() =>
+            {
+                if (RenewTime() > renewals[^1]) return true;
+                _clock.Advance(TimeSpan.FromSeconds(1));
+                return false;
+            });
+            renewals.Add(RenewTime());
         }
+        var gaps = renewals.Zip(renewals.Skip(1), (a, b) => b - a).ToList();
+        Assert.All(gaps, g => Assert.InRange(g, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30)));
         Assert.False(held.Handle.Lost.IsCancellationRequested, "a renewed lease is never lost, however long the work takes");
         Assert.Equal("node-a", _api.Lease("archiver", name)!["spec"]!["holderIdentity"]!.GetValue<string>());
 

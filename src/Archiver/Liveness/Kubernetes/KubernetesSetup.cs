@@ -14,6 +14,8 @@ public static class KubernetesSetup
 {
     public const string DefaultNamespace = "archiver";
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, k8s.Kubernetes> Clients = new(StringComparer.Ordinal);
+
     public static KubernetesLivenessSource CreateSource(LivenessSpec spec, LivenessContext context) =>
         CreateSource(spec, context, KubernetesConfigLoader.FromProcess());
 
@@ -25,7 +27,8 @@ public static class KubernetesSetup
                 "(in the DaemonSet: env NODE_NAME from fieldRef spec.nodeName); the host name is not used, because a wrong name would make every pod look gone");
         var (config, origin) = loader.Load(context.Kubeconfig ?? options.Kubeconfig);
         config.HttpClientTimeout = options.RequestTimeout + TimeSpan.FromSeconds(5);
-        var client = new k8s.Kubernetes(config);
+        // The daemon sweeps every few minutes: reuse one client (and its connections) per configuration.
+        var client = Clients.GetOrAdd($"{origin}|{config.Host}|{config.HttpClientTimeout}", _ => new k8s.Kubernetes(config));
         return new KubernetesLivenessSource(new KubernetesApi(client, config.Host, options.RequestTimeout), options, context.NodeName, origin);
     }
 

@@ -50,13 +50,10 @@ internal sealed class LeaseHandle : IDirectoryLockHandle
             try
             {
                 _lease.Spec.RenewTime = now.UtcDateTime;
-                _lease = await _owner.ReplaceAsync(_lease, stop);
+                // Not cancelled by stop: an interrupted renewal would leave a stale resourceVersion behind.
+                _lease = await _owner.ReplaceAsync(_lease, CancellationToken.None);
                 _expires = LeaseDirectoryLock.ExpiresAt(_lease.Spec);
                 Log.Debug("Renewed lease {Lease}", Name);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
             }
             catch (KubernetesApiException e) when (e.Status == 409)
             {
@@ -85,10 +82,17 @@ internal sealed class LeaseHandle : IDirectoryLockHandle
         {
             try
             {
-                _lease.Spec.HolderIdentity = null;
-                _lease.Spec.RenewTime = _clock.GetUtcNow().UtcDateTime;
-                await _owner.ReplaceAsync(_lease, CancellationToken.None);
-                Log.Information("Released lease {Lease}", Name);
+                try
+                {
+                    await ReleaseAsync(_lease);
+                }
+                catch (KubernetesApiException e) when (e.Status == 409)
+                {
+                    // Our copy is stale (e.g. a renewal's answer was lost): release the current one if it is still ours.
+                    Log.Debug("Lease {Lease} changed since we last saw it ({Message})", Name, e.Message);
+                    if (await _owner.GetAsync(Name, CancellationToken.None) is { } fresh && fresh.Spec?.HolderIdentity == _owner.Holder)
+                        await ReleaseAsync(fresh);
+                }
             }
             catch (KubernetesApiException e)
             {
@@ -97,5 +101,13 @@ internal sealed class LeaseHandle : IDirectoryLockHandle
         }
         _stop.Dispose();
         _lost.Dispose();
+    }
+
+    private async Task ReleaseAsync(V1Lease lease)
+    {
+        lease.Spec.HolderIdentity = null;
+        lease.Spec.RenewTime = _clock.GetUtcNow().UtcDateTime;
+        await _owner.ReplaceAsync(lease, CancellationToken.None);
+        Log.Information("Released lease {Lease}", Name);
     }
 }

@@ -89,4 +89,21 @@ public sealed class KubernetesLayoutTests
         Assert.True(k.Exists("job-0-1700000000"), "the pod the suffixed directory belongs to (job-0) is checked before delete");
         Assert.Contains("job-0 is Running again; not deleted", KubernetesSweep.Reason(result, "job-0-1700000000"));
     }
+
+    [Theory]
+    [InlineData("{pod}")]
+    [InlineData(SharedLayout)]
+    public async Task Sweep_NamesThatAreNotKubernetesNames_AreNeverArchived(string layout)
+    {
+        await using var k = new KubernetesSweep();
+        k.Api.AddPod("default", "web-0");
+        foreach (var d in new[] { "lost+found", "Backup_Old", "-tmp", "ns_UPPER_1.2.3.4_5.6.7.8_node-a" }) k.Dir(d);
+
+        var result = await k.SweepAsync("--policy", k.Policy("  source: kubernetes", layout));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(k.Exists("lost+found") && k.Exists("Backup_Old") && k.Exists("-tmp") && k.Exists("ns_UPPER_1.2.3.4_5.6.7.8_node-a"));
+        Assert.Equal(0, k.ArchivesInStore);
+        Assert.Contains("does not match layout", KubernetesSweep.Reason(result, "lost+found"));
+    }
 }

@@ -46,7 +46,8 @@ public static class SweepSetup
         }
         if (args.Get("--liveness") is { } live)
         {
-            if (LivenessSpec.TryParse(live, out var spec, out var err)) p = p with { Liveness = spec };
+            // --liveness kubernetes keeps the policy's kubernetes options (scope, lease, ...).
+            if (LivenessSpec.TryParse(live, out var spec, out var err)) p = p with { Liveness = spec.Source == p.Liveness.Source && spec.File is null ? p.Liveness : spec };
             else Bad($"--liveness: {err}");
         }
         if (args.Get("--format") is { } format)
@@ -64,8 +65,11 @@ public static class SweepSetup
     }
 
     /// <summary>--node, else NODE_NAME (the downward API in the DaemonSet), else the host name.</summary>
-    public static string NodeName(ArgParser args) =>
-        args.Get("--node") ?? (Environment.GetEnvironmentVariable("NODE_NAME") is { Length: > 0 } env ? env : Environment.MachineName);
+    public static string NodeName(ArgParser args) => ExplicitNodeName(args) ?? Environment.MachineName;
+
+    /// <summary>--node, else NODE_NAME; null when neither is given.</summary>
+    public static string? ExplicitNodeName(ArgParser args) =>
+        args.Get("--node") ?? (Environment.GetEnvironmentVariable("NODE_NAME") is { Length: > 0 } env ? env : null);
 
     /// <summary>Builds the context; the store and liveness source are created but not contacted.</summary>
     public static SweepContext Build(Policy policy, ArgParser args, TimeProvider clock)
@@ -76,8 +80,9 @@ public static class SweepSetup
         if (!Directory.Exists(policy.Root))
             throw new ConfigurationException($"root {policy.Root} does not exist or is not a directory; create it or fix root (policy {policy.Source})");
         var node = NodeName(args);
-        var liveness = LivenessFactory.Create(policy.Liveness, new LivenessContext(node, args.Get("--kubeconfig")));
+        var liveness = LivenessFactory.Create(policy.Liveness, new LivenessContext(node, args.Get("--kubeconfig")) { NodeNameIsExplicit = ExplicitNodeName(args) is not null });
         var store = StoreFactory.Create(policy.Store);
-        return new SweepContext(policy, layout, key, store, liveness, new DirectoryJournal(policy.StateDirectory, clock), clock, node);
+        var ctx = new SweepContext(policy, layout, key, store, liveness, new DirectoryJournal(policy.StateDirectory, clock), clock, node);
+        return Liveness.Kubernetes.KubernetesSetup.AddClusterServices(ctx);
     }
 }

@@ -64,11 +64,12 @@ public sealed partial class PodLayout
                     return false;
                 }
                 // Kubernetes names never contain '_', so '_' separates fields in the shared-volume layout.
-                sb.Append(CultureInfo.InvariantCulture, $"(?<{name}>[^_/]+)");
+                // pod and namespace must be valid Kubernetes names: lost+found or Backup_Old never match.
+                sb.Append(CultureInfo.InvariantCulture, $"(?<{name}>{FieldPattern(name)})");
                 last = m.Index + m.Length;
             }
             sb.Append(Regex.Escape(text[last..])).Append('$');
-            pattern = text == "{pod}" ? "^(?<pod>.+)$" : sb.ToString();
+            pattern = text == "{pod}" ? $"^(?<pod>{FieldPattern("pod")})$" : sb.ToString();
         }
         Regex regex;
         try
@@ -88,6 +89,13 @@ public sealed partial class PodLayout
         layout = new PodLayout(text, regex, text == "{pod}");
         return true;
     }
+
+    private static string FieldPattern(string field) => field switch
+    {
+        "pod" => "[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?", // DNS subdomain
+        "namespace" => "[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?", // DNS label
+        _ => "[^_/]+",
+    };
 
     public static PodLayout Parse(string text) =>
         TryParse(text, out var layout, out var error) ? layout : throw new ArgumentException(error);

@@ -5,15 +5,11 @@ namespace Archiver.Liveness;
 /// <summary>Makes the liveness source a policy names. Sources beyond the built-in ones register here.</summary>
 public static class LivenessFactory
 {
-    /// <summary>Creates a source for <c>kubernetes</c>; registered by the Kubernetes liveness code.</summary>
-    public static Func<LivenessSpec, LivenessContext, ILivenessSource>? Kubernetes { get; set; }
-
     public static ILivenessSource Create(LivenessSpec spec, LivenessContext context) => spec.Source switch
     {
         "none" => new NoLivenessSource(),
         "static" => CreateStatic(spec.File!),
-        "kubernetes" when Kubernetes is not null => Kubernetes(spec, context),
-        "kubernetes" => throw new ConfigurationException("liveness kubernetes is not available in this build; use --liveness static:FILE or none"),
+        "kubernetes" => Kubernetes.KubernetesSetup.CreateSource(spec, context),
         _ => throw new ConfigurationException($"liveness '{spec.Source}' is not known; use none, static:FILE or kubernetes"),
     };
 
@@ -26,4 +22,8 @@ public static class LivenessFactory
 }
 
 /// <summary>What a liveness source may need from the command line or environment.</summary>
-public sealed record LivenessContext(string NodeName, string? Kubeconfig = null);
+public sealed record LivenessContext(string NodeName, string? Kubeconfig = null)
+{
+    /// <summary>True when the node name came from --node or NODE_NAME, not from the host name.</summary>
+    public bool NodeNameIsExplicit { get; init; }
+}

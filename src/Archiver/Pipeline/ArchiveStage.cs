@@ -91,8 +91,9 @@ public static class ArchiveStage
             ["dir"] = item.Candidate.Name,
             ["timestamp"] = KeyTemplate.FormatTimestamp(ctx.Clock.GetUtcNow()),
         };
+        // The directory's own fields win (a shared-volume layout's {node} is the pod's node).
         if (item.Pod is not null)
-            foreach (var (k, v) in item.Pod.Fields) values.TryAdd(k, v);
+            foreach (var (k, v) in item.Pod.Fields.Where(f => f.Key is not ("dir" or "timestamp" or "cluster" or "policy"))) values[k] = v;
         return ctx.KeyTemplate.Render(values);
     }
 

@@ -43,6 +43,9 @@ public static class CleanupStage
             try
             {
                 pod = await ctx.Liveness.GetPodAsync(item.Pod, cancellationToken);
+                // web-0-1700000000 belongs to pod web-0: check the pod itself too.
+                if (pod is not { IsTerminal: false } && item.Pod.Incarnation != 0)
+                    pod = await ctx.Liveness.GetPodAsync(item.Pod with { Name = item.Pod.BaseName }, cancellationToken) ?? pod;
             }
             catch (Exception e) when (e is LivenessUnknownException or TimeoutException or HttpRequestException or IOException)
             {
@@ -51,6 +54,7 @@ public static class CleanupStage
             if (pod is { IsTerminal: false })
                 return (false, $"pod {pod.Display} is {pod.Phase} again; not deleted", false);
         }
+        cancellationToken.ThrowIfCancellationRequested(); // e.g. the directory's lease was lost
         record = ctx.Journal.Save(record with { State = JournalState.Deleting });
         var expected = FileStatus.TryGet(c.FullPath);
         if (expected is null)

@@ -17,6 +17,7 @@ public static class ReasonClass
     public const string Recent = "recently-modified";
     public const string LivenessUnknown = "liveness-unknown";
     public const string ScanFailed = "scan-failed";
+    public const string Locked = "locked";
 }
 
 /// <summary>One line of a plan: a directory, its pod, what will happen and why.</summary>

@@ -147,6 +147,6 @@ public static class Planner
         if (exact is not null) return ($"pod {exact.Display} is {exact.Phase}{ambiguity}", null);
         if (basePod is not null && pod.Incarnation != 0) return ($"pod {basePod.Display} is {basePod.Phase}{ambiguity}", null);
         var terminal = snapshot.Find(pod.Namespace, pod.Name).FirstOrDefault();
-        return (null, terminal is not null ? $"pod {terminal.Display} {terminal.Phase}" : $"pod gone{ambiguity}");
+        return (null, terminal is not null ? $"pod {terminal.Display} {terminal.Phase}{ambiguity}" : $"pod gone{ambiguity}");
     }
 }

@@ -18,5 +18,11 @@ public sealed record SweepContext(
     TimeProvider Clock,
     string NodeName)
 {
+    /// <summary>Per-directory lock (a Lease on shared volumes); no-op for hostPath.</summary>
+    public IDirectoryLock DirectoryLock { get; init; } = NoDirectoryLock.Instance;
+
+    /// <summary>Where "archived" events go (Kubernetes Events); failures there never fail an archive.</summary>
+    public IArchiveEventSink Events { get; init; } = NoArchiveEventSink.Instance;
+
     public VerifyMode VerifyMode => Policy.Verify ?? (Store.IsLocal ? VerifyMode.Full : VerifyMode.Size);
 }

@@ -52,53 +52,27 @@ public static class SweepRunner
         var c = item.Candidate;
         var watch = Stopwatch.StartNew();
         var outcome = new DirectoryOutcome { Dir = c.Name, Pod = item.Pod?.Display, Decision = Decision.Archive, Reason = item.Reason, ReasonClass = item.Class };
-        var stage = "journal";
+        var stage = "lock";
         using var _ = Serilog.Context.LogContext.PushProperty("Directory", c.Name);
+        IDirectoryLockHandle? hold = null;
         try
         {
-            var record = ctx.Journal.Get(c.Name) ?? await StartAsync(ctx, item, cancellationToken);
-            outcome = outcome with { Key = record.Key };
-
-            if (record.State == JournalState.Archiving)
+            var acquired = await ctx.DirectoryLock.TryAcquireAsync(c.Name, cancellationToken);
+            if (acquired.Handle is null)
             {
-                stage = "archive";
-                record = await ResumeOrArchiveAsync(ctx, item, record, cancellationToken);
+                Log.Information("Skip {Directory}: {HeldBy}", c.Name, acquired.HeldBy);
+                return outcome with { Decision = Decision.Skip, Reason = $"{acquired.HeldBy}; another archiver is handling it", ReasonClass = ReasonClass.Locked, Elapsed = watch.Elapsed };
             }
-            outcome = outcome with { Key = record.Key, BytesIn = record.BytesIn, BytesOut = record.ArchiveSize, Sha256 = record.ArchiveSha256 };
-
-            if (record.State == JournalState.Uploaded)
-            {
-                stage = "verify";
-                if (await VerifyStage.CheckAsync(ctx, record, cancellationToken) is { } problem)
-                {
-                    // The directory is still on disk: drop the bad copy so the next run uploads afresh
-                    // instead of adopting it.
-                    await ctx.Store.DeleteAsync(ArchiveManifest.KeyFor(record.Key), cancellationToken);
-                    await ctx.Store.DeleteAsync(record.Key, cancellationToken);
-                    ctx.Journal.Save(record with { State = JournalState.Archiving, UploadId = null });
-                    Log.Error("Verify failed for {Directory} at {Key}: {Problem}; nothing deleted, the next sweep uploads it again", c.Name, record.Key, problem);
-                    return outcome with { Error = $"verify failed: {problem}; nothing deleted", FailedStage = stage, Elapsed = watch.Elapsed };
-                }
-                CrashPoints.Hit(CrashPoints.AfterVerify);
-                record = ctx.Journal.Save(record with { State = JournalState.Verified });
-            }
-
-            if (ctx.Policy.AfterUpload == Policies.AfterUpload.Keep && record.State == JournalState.Verified)
-            {
-                ctx.Journal.Save(record with { State = JournalState.Kept });
-                return outcome with { Reason = item.Reason + "; kept on disk (afterUpload: keep)", Elapsed = watch.Elapsed };
-            }
-
-            stage = "cleanup";
-            var (deleted, notDeleted, failure) = await CleanupStage.RunAsync(ctx, item, record, cancellationToken);
-            return outcome with
-            {
-                Deleted = deleted,
-                Reason = notDeleted is null ? item.Reason : $"{item.Reason}; {notDeleted}",
-                Error = failure ? notDeleted : null,
-                FailedStage = failure ? stage : null,
-                Elapsed = watch.Elapsed,
-            };
+            hold = acquired.Handle;
+            using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, hold.Lost);
+            var done = await ArchiveHeldAsync(ctx, item, outcome, watch, s => stage = s, work.Token);
+            if (!done.Failed) await RecordEventAsync(ctx, done, cancellationToken);
+            return done;
+        }
+        catch (OperationCanceledException) when (hold is not null && hold.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            Log.Error("Lost the lock on {Directory} during {Stage}; stopped, nothing deleted", c.Name, stage);
+            return outcome with { Error = $"lost the lock on the directory during {stage} (another archiver took over); nothing deleted", FailedStage = stage, Elapsed = watch.Elapsed };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -109,6 +83,73 @@ public static class SweepRunner
             Log.Error(e, "Failed to archive {Directory} at stage {Stage}: {Message}", c.Name, stage, e.Message);
             return outcome with { Error = $"{stage} failed: {e.Message}", FailedStage = stage, Elapsed = watch.Elapsed };
         }
+        finally
+        {
+            if (hold is not null) await hold.DisposeAsync();
+        }
+    }
+
+    /// <summary>An event is a courtesy: failing to record it is logged and never fails the archive.</summary>
+    private static async Task RecordEventAsync(SweepContext ctx, DirectoryOutcome o, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ctx.Events.RecordArchivedAsync(new ArchivedDirectory(o.Dir, o.Pod, o.Key!, o.BytesIn, o.BytesOut, o.Deleted), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.Warning("Could not record the Archived event for {Directory} ({Key}): {Message}; the archive itself is fine", o.Dir, o.Key, e.Message);
+        }
+    }
+
+    private static async Task<DirectoryOutcome> ArchiveHeldAsync(SweepContext ctx, PlannedDirectory item, DirectoryOutcome outcome, Stopwatch watch, Action<string> setStage, CancellationToken cancellationToken)
+    {
+        var c = item.Candidate;
+        var stage = "journal";
+        setStage(stage);
+        var record = ctx.Journal.Get(c.Name) ?? await StartAsync(ctx, item, cancellationToken);
+        outcome = outcome with { Key = record.Key };
+
+        if (record.State == JournalState.Archiving)
+        {
+            setStage(stage = "archive");
+            record = await ResumeOrArchiveAsync(ctx, item, record, cancellationToken);
+        }
+        outcome = outcome with { Key = record.Key, BytesIn = record.BytesIn, BytesOut = record.ArchiveSize, Sha256 = record.ArchiveSha256 };
+
+        if (record.State == JournalState.Uploaded)
+        {
+            setStage(stage = "verify");
+            if (await VerifyStage.CheckAsync(ctx, record, cancellationToken) is { } problem)
+            {
+                // The directory is still on disk: drop the bad copy so the next run uploads afresh
+                // instead of adopting it.
+                await ctx.Store.DeleteAsync(ArchiveManifest.KeyFor(record.Key), cancellationToken);
+                await ctx.Store.DeleteAsync(record.Key, cancellationToken);
+                ctx.Journal.Save(record with { State = JournalState.Archiving, UploadId = null });
+                Log.Error("Verify failed for {Directory} at {Key}: {Problem}; nothing deleted, the next sweep uploads it again", c.Name, record.Key, problem);
+                return outcome with { Error = $"verify failed: {problem}; nothing deleted", FailedStage = stage, Elapsed = watch.Elapsed };
+            }
+            CrashPoints.Hit(CrashPoints.AfterVerify);
+            record = ctx.Journal.Save(record with { State = JournalState.Verified });
+        }
+
+        if (ctx.Policy.AfterUpload == Policies.AfterUpload.Keep && record.State == JournalState.Verified)
+        {
+            ctx.Journal.Save(record with { State = JournalState.Kept });
+            return outcome with { Reason = item.Reason + "; kept on disk (afterUpload: keep)", Elapsed = watch.Elapsed };
+        }
+
+        setStage(stage = "cleanup");
+        var (deleted, notDeleted, failure) = await CleanupStage.RunAsync(ctx, item, record, cancellationToken);
+        return outcome with
+        {
+            Deleted = deleted,
+            Reason = notDeleted is null ? item.Reason : $"{item.Reason}; {notDeleted}",
+            Error = failure ? notDeleted : null,
+            FailedStage = failure ? stage : null,
+            Elapsed = watch.Elapsed,
+        };
     }
 
     private static async Task<JournalRecord> StartAsync(SweepContext ctx, PlannedDirectory item, CancellationToken cancellationToken)

@@ -199,6 +199,7 @@ public static partial class PolicyLoader
                 return null;
             }
             var options = new Dictionary<string, string>(StringComparer.Ordinal);
+            var optionNodes = new List<(string Key, string Value, YamlNode Node)>();
             string? source = null, file = null;
             foreach (var (k, val) in map.Children)
             {
@@ -207,8 +208,22 @@ public static partial class PolicyLoader
                 if (s is null) continue;
                 if (key == "source") source = s;
                 else if (key == "file") file = s;
-                else options[key] = s;
+                else
+                {
+                    options[key] = s;
+                    optionNodes.Add((key, s, key == "" ? k : val));
+                }
             }
+            var badOption = false;
+            foreach (var (key, value, node) in optionNodes)
+            {
+                var problem = source == "kubernetes" ? Archiver.Liveness.Kubernetes.KubernetesOptions.Check(key, value)
+                    : $"liveness option '{key}' only applies to source kubernetes (this policy uses {source})";
+                if (problem is null) continue;
+                Add(node, problem);
+                badOption = true;
+            }
+            if (badOption) return null;
             if (source is not ("none" or "static" or "kubernetes"))
             {
                 Add(map, $"liveness.source '{source}' is not known; use none, static or kubernetes");

@@ -12,6 +12,7 @@ public sealed class SweepCommand(TimeProvider clock) : ICommand
     public string Usage => """
         archiver sweep [--policy FILE] [--root DIR] [--store URL] [--idle-for DUR]
                        [--liveness none|static:FILE|kubernetes] [--state DIR] [--node NAME]
+                       [--kubeconfig FILE]
                        [--format tar.gz|tar.zst] [--concurrency N] [--dry-run] [--json]
           Flags override the policy file's fields. Exit 0: every directory handled;
           1: some directory failed; 2: usage or configuration error (nothing touched).

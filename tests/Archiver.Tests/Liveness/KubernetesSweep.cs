@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Archiver.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Archiver.Tests.Liveness;
+
+/// <summary>A root of pod directories, a file:// store, a fake Kubernetes API and a policy file;
+/// runs <c>archiver sweep --liveness kubernetes</c> through the real CLI on a fake clock.</summary>
+public sealed class KubernetesSweep : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly TempDir _temp = new("k8s");
+
+    public KubernetesSweep()
+    {
+        Root = _temp.Sub("data");
+        Store = _temp.Sub("store");
+        Api = FakeKubernetesApi.Start();
+        Kubeconfig = Api.WriteKubeconfig(_temp.Path);
+        Tree = new PodTree(Root);
+    }
+
+    public string Root { get; }
+
+    public string Store { get; }
+
+    public FakeKubernetesApi Api { get; }
+
+    public string Kubeconfig { get; }
+
+    public PodTree Tree { get; }
+
+    public FakeTimeProvider Clock { get; } = new(Now);
+
+    /// <summary>A pod directory last written two days ago (idle under the 1h rule).</summary>
+    public string Dir(string name) => Tree.Pod(name, Now.AddDays(-2));
+
+    public bool Exists(string name) => Directory.Exists(Path.Combine(Root, name));
+
+    /// <summary>Writes <c>NAME.yaml</c> (the policy is named after the file).</summary>
+    public string Policy(string liveness, string layout = "{pod}", string name = "k8s", string? key = null)
+    {
+        var path = Path.Combine(_temp.Path, $"{name}.yaml");
+        File.WriteAllText(path, $"""
+            root: {Root}
+            store: file://{Store}
+            layout: "{layout}"
+            idleFor: 1h
+            {(key is null ? "" : $"key: \"{key}\"")}
+            liveness:
+            {liveness}
+            """);
+        return path;
+    }
+
+    public Task<Support.CliRunner.Result> SweepAsync(params string[] extra) => SweepAsNodeAsync("node-a", extra);
+
+    public Task<Support.CliRunner.Result> SweepAsNodeAsync(string node, params string[] extra) =>
+        Support.CliRunner.RunAsync(Clock, ["sweep", "--liveness", "kubernetes", "--kubeconfig", Kubeconfig, "--node", node, "--json",
+            .. extra.Contains("--policy") ? Array.Empty<string>() : ["--root", Root, "--store", $"file://{Store}", "--idle-for", "1h"], .. extra]);
+
+    /// <summary>The JSON outcome line of one directory (the last one printed for it).</summary>
+    public static JsonElement Outcome(Support.CliRunner.Result result, string dir) =>
+        result.JsonLines.Last(j => j.GetProperty("dir").GetString() == dir);
+
+    public static string Reason(Support.CliRunner.Result result, string dir) => Outcome(result, dir).GetProperty("reason").GetString()!;
+
+    public int ArchivesInStore => Directory.EnumerateFiles(Store, "*.tar.gz", SearchOption.AllDirectories).Count();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Api.DisposeAsync();
+        _temp.Dispose();
+    }
+}

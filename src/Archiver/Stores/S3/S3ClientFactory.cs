@@ -14,7 +14,8 @@ namespace Archiver.Stores.S3;
 /// </summary>
 public static class S3ClientFactory
 {
-    public static IAmazonS3 Create(S3StoreOptions o, Func<string, string?> environment)
+    /// <param name="httpClientFactory">Only for tests that record requests on loopback; null in production.</param>
+    public static IAmazonS3 Create(S3StoreOptions o, Func<string, string?> environment, HttpClientFactory? httpClientFactory = null)
     {
         var config = new AmazonS3Config
         {
@@ -23,6 +24,7 @@ public static class S3ClientFactory
             MaxErrorRetry = o.Retries,
             Timeout = TimeSpan.FromMinutes(5),
         };
+        if (httpClientFactory is not null) config.HttpClientFactory = httpClientFactory;
         if (!o.IsAws)
         {
             config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;

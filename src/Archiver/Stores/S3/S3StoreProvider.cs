@@ -5,7 +5,7 @@ namespace Archiver.Stores.S3;
 /// <summary><c>s3://BUCKET/PREFIX</c> (AWS S3, Ceph RGW, MinIO, ...) and, with
 /// <see cref="S3Flavor.Oss"/>, <c>oss://BUCKET/PREFIX</c> (Alibaba Cloud OSS through its
 /// S3-compatible endpoint). Options: see <see cref="S3StoreOptions"/> and docs/stores.md.</summary>
-public sealed class S3StoreProvider(S3Flavor flavor, Func<string, string?>? environment = null, TimeProvider? clock = null) : IStoreProvider
+public sealed class S3StoreProvider(S3Flavor flavor, Func<string, string?>? environment = null, TimeProvider? clock = null, Amazon.Runtime.HttpClientFactory? httpClientFactory = null) : IStoreProvider
 {
     private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
 
@@ -25,7 +25,7 @@ public sealed class S3StoreProvider(S3Flavor flavor, Func<string, string?>? envi
         if (problems.Count > 0) throw new ConfigurationException(problems.Select(p => new PolicyProblem("store", 0, p)).ToList());
         try
         {
-            return new S3ArchiveStore(parsed, S3ClientFactory.Create(parsed, _environment), clock ?? TimeProvider.System);
+            return new S3ArchiveStore(parsed, S3ClientFactory.Create(parsed, _environment, httpClientFactory), clock ?? TimeProvider.System);
         }
         catch (StoreException e)
         {

@@ -15,6 +15,8 @@ public static class Program
         new SweepCommand(clock),
         new ArchiveCommand(clock),
         new PoliciesValidateCommand(clock),
+        new ListCommand(clock),
+        new VerifyCommand(),
     ];
 
     public static async Task<int> Main(string[] args)

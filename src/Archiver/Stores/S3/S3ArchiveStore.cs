@@ -137,6 +137,10 @@ public sealed class S3ArchiveStore : IArchiveStore
         {
             return null;
         }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw await DiagnoseForbiddenHeadAsync(e, objectKey, cancellationToken);
+        }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             throw S3Errors.Wrap(e, "reading the size of", objectKey, Options);
@@ -202,6 +206,25 @@ public sealed class S3ArchiveStore : IArchiveStore
     {
         Client.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>A HEAD answer has no body, so a 403 does not say whether the keys are wrong or a
+    /// permission is missing. A one-key listing (which has a body) tells them apart.</summary>
+    private async Task<StoreException> DiagnoseForbiddenHeadAsync(AmazonS3Exception head, string objectKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Options.Bucket, Prefix = objectKey, MaxKeys = 1 }, cancellationToken);
+        }
+        catch (AmazonS3Exception list) when (list.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
+        {
+            return S3Errors.Wrap(list, "reading the size of", objectKey, Options);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return S3Errors.Wrap(head, "reading the size of", objectKey, Options);
+        }
+        return new StoreException($"reading the size of {Options.Bucket}/{objectKey}: access denied; grant s3:GetObject on the bucket's objects to these credentials (see docs/stores.md)", head);
     }
 
     internal string ObjectKey(string key)

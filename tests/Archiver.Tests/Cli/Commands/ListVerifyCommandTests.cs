@@ -1,7 +1,6 @@
 using Archiver.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
-using CliRunner = Archiver.Tests.Support.Cli;
 
 namespace Archiver.Tests.Cli.Commands;
 
@@ -25,7 +24,7 @@ public sealed class ListVerifyCommandTests : IDisposable
 
     private async Task<List<string>> SweepAsync(string node)
     {
-        var r = await CliRunner.RunAsync(_clock, "sweep", "--root", _root, "--store", _store, "--liveness", "none", "--node", node, "--json");
+        var r = await Support.Cli.RunAsync(_clock, "sweep", "--root", _root, "--store", _store, "--liveness", "none", "--node", node, "--json");
         Assert.True(r.ExitCode == 0, r.ToString());
         return r.JsonLines.Where(j => j.TryGetProperty("key", out var k) && k.ValueKind == System.Text.Json.JsonValueKind.String).Select(j => j.GetProperty("key").GetString()!).Distinct().ToList();
     }
@@ -35,7 +34,7 @@ public sealed class ListVerifyCommandTests : IDisposable
     {
         await SweepAsync("node-a");
 
-        var r = await CliRunner.RunAsync(_clock, "list", "--store", _store, "--json");
+        var r = await Support.Cli.RunAsync(_clock, "list", "--store", _store, "--json");
 
         Assert.True(r.ExitCode == 0, r.ToString());
         var rows = r.JsonLines.ToList();
@@ -49,7 +48,7 @@ public sealed class ListVerifyCommandTests : IDisposable
             Assert.Equal(Now, j.GetProperty("created").GetDateTimeOffset());
             Assert.EndsWith(".tar.gz", j.GetProperty("key").GetString());
         });
-        var table = await CliRunner.RunAsync(_clock, "list", "--store", _store);
+        var table = await Support.Cli.RunAsync(_clock, "list", "--store", _store);
         Assert.Contains("web-0", table.Out);
         Assert.Contains("2 archives", table.Out);
     }
@@ -60,10 +59,10 @@ public sealed class ListVerifyCommandTests : IDisposable
         await SweepAsync("node-a");
         _clock.Advance(TimeSpan.FromDays(2));
 
-        var byPod = await CliRunner.RunAsync(_clock, "list", "--store", _store, "--pod", "web-0", "--json");
-        var byOtherNode = await CliRunner.RunAsync(_clock, "list", "--store", _store, "--node", "node-b", "--json");
-        var recent = await CliRunner.RunAsync(_clock, "list", "--store", _store, "--since", "1d", "--json");
-        var older = await CliRunner.RunAsync(_clock, "list", "--store", _store, "--since", "3d", "--json");
+        var byPod = await Support.Cli.RunAsync(_clock, "list", "--store", _store, "--pod", "web-0", "--json");
+        var byOtherNode = await Support.Cli.RunAsync(_clock, "list", "--store", _store, "--node", "node-b", "--json");
+        var recent = await Support.Cli.RunAsync(_clock, "list", "--store", _store, "--since", "1d", "--json");
+        var older = await Support.Cli.RunAsync(_clock, "list", "--store", _store, "--since", "3d", "--json");
 
         Assert.Equal("web-0", Assert.Single(byPod.JsonLines).GetProperty("pod").GetString());
         Assert.Empty(byOtherNode.JsonLines);
@@ -76,7 +75,7 @@ public sealed class ListVerifyCommandTests : IDisposable
     {
         var keys = await SweepAsync("node-a");
 
-        var r = await CliRunner.RunAsync(_clock, ["verify", .. keys, "--store", _store]);
+        var r = await Support.Cli.RunAsync(_clock, ["verify", .. keys, "--store", _store]);
 
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal(keys.Count, r.Out.Split('\n').Count(l => l.StartsWith("ok: ", StringComparison.Ordinal)));
@@ -91,7 +90,7 @@ public sealed class ListVerifyCommandTests : IDisposable
         bytes[bytes.Length / 2] ^= 0xff;
         await File.WriteAllBytesAsync(path, bytes);
 
-        var r = await CliRunner.RunAsync(_clock, "verify", key, "--store", _store);
+        var r = await Support.Cli.RunAsync(_clock, "verify", key, "--store", _store);
 
         Assert.Equal(1, r.ExitCode);
         Assert.Contains($"MISMATCH: {key}: sha256: read back", r.Out);
@@ -104,7 +103,7 @@ public sealed class ListVerifyCommandTests : IDisposable
         var path = Path.Combine(new Uri(_store).LocalPath, key);
         await using (var f = new FileStream(path, FileMode.Open)) f.SetLength(f.Length - 10);
 
-        var r = await CliRunner.RunAsync(_clock, "verify", key + ".manifest.json", "--store", _store, "--json");
+        var r = await Support.Cli.RunAsync(_clock, "verify", key + ".manifest.json", "--store", _store, "--json");
 
         Assert.Equal(1, r.ExitCode);
         var result = Assert.Single(r.JsonLines);
@@ -115,8 +114,8 @@ public sealed class ListVerifyCommandTests : IDisposable
     [Fact]
     public async Task Verify_MissingKeyOrNoStore_FailsClearly()
     {
-        var missing = await CliRunner.RunAsync(_clock, "verify", "no/such.tar.gz", "--store", _store);
-        var noStore = await CliRunner.RunAsync(_clock, "verify", "no/such.tar.gz");
+        var missing = await Support.Cli.RunAsync(_clock, "verify", "no/such.tar.gz", "--store", _store);
+        var noStore = await Support.Cli.RunAsync(_clock, "verify", "no/such.tar.gz");
 
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("no archive at no/such.tar.gz", missing.Out);

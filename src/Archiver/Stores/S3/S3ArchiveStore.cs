@@ -45,7 +45,6 @@ public sealed class S3ArchiveStore : IArchiveStore
         if (Options.StorageClass is { } sc) request.StorageClass = new S3StorageClass(sc);
         if (Options.Sse is { } sse) request.ServerSideEncryptionMethod = new ServerSideEncryptionMethod(sse);
         if (Options.KmsKeyId is { } kms) request.ServerSideEncryptionKeyManagementServiceKeyId = kms;
-        if (Options.Tags.Count > 0) request.TagSet = Options.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
         try
         {
             var response = await Client.InitiateMultipartUploadAsync(request, cancellationToken);
@@ -107,7 +106,7 @@ public sealed class S3ArchiveStore : IArchiveStore
             AutoCloseStream = false,
             MD5Digest = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(content.Span)),
             UseChunkEncoding = false,
-            DisablePayloadSigning = Options.Endpoint?.Scheme != "http",
+            DisablePayloadSigning = Options.UnsignedPayload,
             ContentType = key.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/octet-stream",
         };
         if (Options.StorageClass is { } sc) request.StorageClass = new S3StorageClass(sc);

@@ -50,6 +50,17 @@ internal sealed class S3MultipartUpload : IObjectUpload
             var response = await _store.Client.CompleteMultipartUploadAsync(request, cancellationToken);
             _done = true;
             CheckETag(response.ETag, parts.Count);
+            if (_store.Options.Tags.Count > 0)
+            {
+                // Servers differ on tags sent with CreateMultipartUpload (Ceph RGW drops them);
+                // tagging the completed object works everywhere.
+                await _store.Client.PutObjectTaggingAsync(new PutObjectTaggingRequest
+                {
+                    BucketName = _store.Options.Bucket,
+                    Key = _objectKey,
+                    Tagging = new Tagging { TagSet = _store.Options.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList() },
+                }, cancellationToken);
+            }
             return new StoredObject(_key, _stream.Length, _store.Clock.GetUtcNow());
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -96,7 +107,7 @@ internal sealed class S3MultipartUpload : IObjectUpload
             PartSize = content.Length,
             MD5Digest = Convert.ToBase64String(md5),
             UseChunkEncoding = false,
-            DisablePayloadSigning = _store.Options.Endpoint?.Scheme != "http",
+            DisablePayloadSigning = _store.Options.UnsignedPayload,
         };
         try
         {

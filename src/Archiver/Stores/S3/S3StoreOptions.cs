@@ -52,6 +52,10 @@ public sealed record S3StoreOptions
     /// <summary>True when the endpoint is AWS itself, where flexible checksums are understood.</summary>
     public bool IsAws => Flavor == S3Flavor.S3 && (Endpoint is null || Endpoint.Host.EndsWith(".amazonaws.com", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>Send parts as UNSIGNED-PAYLOAD (Content-MD5 still protects them) only to AWS over
+    /// HTTPS; OSS and other servers get the payload's SHA-256 signed, which they all accept.</summary>
+    public bool UnsignedPayload => IsAws && (Endpoint is null || Endpoint.Scheme == "https");
+
     /// <summary>The store's URL for people: scheme, bucket and prefix, never credentials.</summary>
     public string Location => $"{(Flavor == S3Flavor.Oss ? "oss" : "s3")}://{Bucket}/{Prefix}";
 

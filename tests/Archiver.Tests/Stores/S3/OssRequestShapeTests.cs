@@ -51,7 +51,12 @@ public sealed class OssRequestShapeTests
             Assert.DoesNotContain("oss-very-secret-value", string.Join('\n', r.Headers.Values));
         });
         var puts = requests.Where(r => r.Method == "PUT").ToList();
-        Assert.All(puts, r => Assert.Equal(Convert.ToBase64String(MD5.HashData(r.Body)), r.Headers["Content-MD5"]));
+        Assert.All(puts, r =>
+        {
+            Assert.Equal(Convert.ToBase64String(MD5.HashData(r.Body)), r.Headers["Content-MD5"]);
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(r.Body)), r.Headers["x-amz-content-sha256"]);
+            Assert.Equal(r.Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Headers["Content-Length"]);
+        });
         var parts = puts.Where(r => r.Query.Contains("partNumber=", StringComparison.Ordinal))
             .OrderBy(r => r.Query.Contains("partNumber=1&", StringComparison.Ordinal) || r.Query.EndsWith("partNumber=1", StringComparison.Ordinal) ? 0 : 1).ToList();
         Assert.Equal(5 << 20, parts[0].Body.Length);

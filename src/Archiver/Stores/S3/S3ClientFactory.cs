@@ -17,6 +17,7 @@ public static class S3ClientFactory
     /// <param name="httpClientFactory">Only for tests that record requests on loopback; null in production.</param>
     public static IAmazonS3 Create(S3StoreOptions o, Func<string, string?> environment, HttpClientFactory? httpClientFactory = null)
     {
+        var credentials = Credentials(o, environment);
         var config = new AmazonS3Config
         {
             ForcePathStyle = o.PathStyle,
@@ -39,7 +40,6 @@ public static class S3ClientFactory
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(o.Region);
         }
-        var credentials = Credentials(o, environment);
         return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
     }
 

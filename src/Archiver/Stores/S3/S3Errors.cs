@@ -40,7 +40,7 @@ public static class S3Errors
         return new StoreException(message, e);
     }
 
-    /// <summary>True for errors that retrying the whole operation cannot fix.</summary>
+    /// <summary>True when the object (not the bucket) is missing: a value, not an error.</summary>
     public static bool IsNotFound(AmazonS3Exception e) =>
         e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode is not "NoSuchBucket";
 

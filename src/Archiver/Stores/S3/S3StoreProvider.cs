@@ -31,5 +31,9 @@ public sealed class S3StoreProvider(S3Flavor flavor, Func<string, string?>? envi
         {
             throw new ConfigurationException(e.Message);
         }
+        catch (Amazon.Runtime.AmazonClientException e)
+        {
+            throw new ConfigurationException($"{parsed.Location}: {e.Message}; set the store's region (or endpoint) option, or AWS_REGION");
+        }
     }
 }

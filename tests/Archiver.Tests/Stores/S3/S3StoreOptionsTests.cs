@@ -62,7 +62,7 @@ public sealed class S3StoreOptionsTests
     public void Create_SecretInUrlOrMissingProfile_ConfigurationErrorWithoutTheSecret()
     {
         var withUserInfo = Assert.Throws<ConfigurationException>(() => StoreFactory.Create(new StoreSpec("s3://AKID:topsecret@bucket/p")));
-        var missingProfile = Assert.Throws<ConfigurationException>(() => StoreFactory.Create(new StoreSpec("s3://bucket/p?credentialsFile=/nonexistent/credentials&profile=nope")));
+        var missingProfile = Assert.Throws<ConfigurationException>(() => StoreFactory.Create(new StoreSpec("s3://bucket/p?endpoint=http://127.0.0.1:9&region=us-east-1&credentialsFile=/nonexistent/credentials&profile=nope")));
 
         Assert.DoesNotContain("topsecret", withUserInfo.Message);
         Assert.Contains("must not carry credentials", withUserInfo.Message);

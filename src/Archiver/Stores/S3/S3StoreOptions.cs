@@ -104,11 +104,12 @@ public sealed record S3StoreOptions
 
         var tags = new List<KeyValuePair<string, string>>();
         if (Get("tags") is { } tagText)
-            foreach (var pair in tagText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            // "team=infra,env=prod" (URL or scalar), or "team=infra&env=prod" escaped (a YAML mapping).
+            foreach (var pair in tagText.Split([',', '&'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 var eq = pair.IndexOf('=');
                 if (eq <= 0) problems.Add($"tag '{pair}' must be KEY=VALUE (tags: team=infra,env=prod)");
-                else tags.Add(new(pair[..eq], pair[(eq + 1)..]));
+                else tags.Add(new(Uri.UnescapeDataString(pair[..eq]), Uri.UnescapeDataString(pair[(eq + 1)..])));
             }
 
         var partSize = DefaultPartSize;

@@ -18,6 +18,8 @@ public static class Program
         new RunCommand(clock),
         new PruneCommand(clock),
         new RestoreCommand(clock),
+        new ListCommand(clock),
+        new VerifyCommand(),
     ];
 
     public static async Task<int> Main(string[] args)

@@ -41,6 +41,7 @@ public static class SweepRunner
             });
         }
 
+        await OrphanedUploads.AbortAsync(ctx, cancellationToken);
         await Parallel.ForEachAsync(plan.ToArchive,
             new ParallelOptions { MaxDegreeOfParallelism = ctx.Policy.Concurrency, CancellationToken = cancellationToken },
             async (item, ct) => Report(await ArchiveOneAsync(ctx, item, ct)));

@@ -16,7 +16,8 @@ public interface IStoreProvider
 /// <summary>Turns a <see cref="StoreSpec"/> into a store. Query parameters in the URL are options too.</summary>
 public static class StoreFactory
 {
-    private static readonly List<IStoreProvider> Providers = [new FileStoreProvider()];
+    private static readonly List<IStoreProvider> Providers =
+        [new FileStoreProvider(), new S3.S3StoreProvider(S3.S3Flavor.S3), new S3.S3StoreProvider(S3.S3Flavor.Oss)];
 
     public static IEnumerable<string> KnownSchemes => Providers.Select(p => p.Scheme + "://");
 

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Archiver.Archives;
+using Archiver.Policies;
+using Archiver.Stores;
+
+namespace Archiver.Cli.Commands;
+
+/// <summary><c>archiver list</c>: the archives in a store, with pod, node, size, entries and
+/// creation time read from their keys and manifests.</summary>
+public sealed class ListCommand(TimeProvider clock) : ICommand
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public string Name => "list";
+
+    public string Summary => "list archives in a store (pod, node, size, entries, created), from keys and manifests";
+
+    public string Usage => """
+        archiver list --store URL [--prefix KEYPREFIX] [--node N] [--pod P] [--since DUR] [--json]
+        archiver list --policy FILE [...]
+          --store or the policy's store says where to look. --node and --pod match the manifest's
+          source; --since 7d lists archives created in the last 7 days. --json prints one object per line.
+        """;
+
+    /// <summary>One archive as listed.</summary>
+    public sealed record Row(string Key, string? Namespace, string? Pod, string? Node, string? Dir, long Size, long? Entries, DateTimeOffset Created, bool HasManifest);
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var a = new ArgParser(args, ["--store", "--policy", "--prefix", "--node", "--pod", "--since", "--log-level"], ["--json", "-v"]);
+        if (a.Positionals.Count > 0) a.Errors.Add($"list takes no arguments, got '{a.Positionals[0]}' (use --prefix to narrow it)");
+        TimeSpan? since = null;
+        if (a.Get("--since") is { } s)
+        {
+            if (Duration.TryParse(s, out var d, out var err)) since = d;
+            else a.Errors.Add($"--since: {err}");
+        }
+        var spec = StoreSpecFrom(a);
+        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+
+        await using var store = StoreFactory.Create(spec!);
+        var cutoff = since is { } t ? clock.GetUtcNow() - t : (DateTimeOffset?)null;
+        var rows = new List<Row>();
+        foreach (var row in await ReadRowsAsync(store, a.Get("--prefix") ?? "", cancellationToken))
+        {
+            if (a.Get("--node") is { } node && row.Node != node) continue;
+            if (a.Get("--pod") is { } pod && row.Pod != pod && row.Dir != pod) continue;
+            if (cutoff is { } c && row.Created < c) continue;
+            rows.Add(row);
+        }
+        if (a.Has("--json"))
+        {
+            foreach (var r in rows) Terminal.Out.WriteLine(JsonSerializer.Serialize(r, Json));
+            return ExitCodes.Ok;
+        }
+        var table = rows.Select(r => new[]
+        {
+            r.Created.UtcDateTime.ToString("yyyy-MM-dd HH:mm'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            r.Node ?? "-",
+            r.Namespace is null ? r.Pod ?? "-" : $"{r.Namespace}/{r.Pod}",
+            Terminal.Bytes(r.Size),
+            r.Entries?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+            r.HasManifest ? r.Key : r.Key + "  (no manifest)",
+        }).ToList();
+        WriteTable(["CREATED", "NODE", "POD", "SIZE", "ENTRIES", "KEY"], table);
+        Terminal.Out.WriteLine($"{rows.Count} archive{(rows.Count == 1 ? "" : "s")}, {Terminal.Bytes(rows.Sum(r => r.Size))} in {store.Location}");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Every archive under <paramref name="prefix"/>: objects other than manifests, described
+    /// by their manifest when it is there (read a few at a time).</summary>
+    public static async Task<IReadOnlyList<Row>> ReadRowsAsync(IArchiveStore store, string prefix, CancellationToken cancellationToken)
+    {
+        var objects = new List<StoredObject>();
+        await foreach (var o in store.ListAsync(prefix, cancellationToken)) objects.Add(o);
+        var keys = objects.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+        var archives = objects.Where(o => !o.Key.EndsWith(".manifest.json", StringComparison.Ordinal)).ToList();
+        var rows = new Row[archives.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, archives.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var o = archives[i];
+            var manifest = keys.Contains(ArchiveManifest.KeyFor(o.Key)) ? await ReadManifestAsync(store, o.Key, ct) : null;
+            rows[i] = manifest is null
+                ? new Row(o.Key, null, null, null, null, o.Size, null, o.LastModified, false)
+                : new Row(o.Key, manifest.Source.Namespace, manifest.Source.Pod, manifest.Source.Node, manifest.Source.Dir, o.Size, manifest.Totals.Entries, manifest.CreatedAt, true);
+        });
+        return rows;
+    }
+
+    /// <summary>The archive's manifest, or null when it is missing or unreadable.</summary>
+    public static async Task<ArchiveManifest?> ReadManifestAsync(IArchiveStore store, string archiveKey, CancellationToken cancellationToken)
+    {
+        var key = ArchiveManifest.KeyFor(archiveKey);
+        try
+        {
+            await using var s = await store.OpenReadAsync(key, cancellationToken);
+            using var ms = new MemoryStream();
+            await s.CopyToAsync(ms, cancellationToken);
+            return ArchiveManifest.Parse(ms.ToArray(), key);
+        }
+        catch (Exception e) when (e is ObjectNotFoundException or JsonException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>--store URL, else the store of --policy FILE; adds a usage error when neither is given.</summary>
+    public static StoreSpec? StoreSpecFrom(ArgParser a)
+    {
+        if (a.Get("--store") is { } url) return new StoreSpec(url);
+        if (a.Get("--policy") is { } file)
+        {
+            var problems = new List<PolicyProblem>();
+            var policy = PolicyLoader.LoadFile(file, problems);
+            if (problems.Any(p => !p.IsWarning)) throw new ConfigurationException(problems.Where(p => !p.IsWarning).ToList());
+            if (policy is not null && policy.Store.Url.Length > 0) return policy.Store;
+            a.Errors.Add($"policy {file} names no store; pass --store URL");
+            return null;
+        }
+        a.Errors.Add("--store URL (or --policy FILE) is required, e.g. --store s3://bucket/prefix");
+        return null;
+    }
+
+    private static void WriteTable(string[] header, List<string[]> rows)
+    {
+        var widths = header.Select((h, c) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length))).ToArray();
+        string Line(string[] cells) => string.Join("  ", cells.Select((v, c) => c == cells.Length - 1 ? v : v.PadRight(widths[c])));
+        Terminal.Out.WriteLine(Line(header));
+        foreach (var r in rows) Terminal.Out.WriteLine(Line(r));
+    }
+}

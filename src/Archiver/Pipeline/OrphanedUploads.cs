@@ -1,0 +1,73 @@
+using Archiver.Layouts;
+using Serilog;
+
+namespace Archiver.Pipeline;
+
+/// <summary>
+/// At the start of a sweep: abort multipart uploads under this node's key prefix that the journal
+/// does not know (a process that died between starting an upload and recording its id, or a lost
+/// state directory). Uploads the journal knows are aborted or adopted by the runner's resume step.
+/// Uploads younger than <see cref="Grace"/> are left alone: another policy on this node may be
+/// writing them right now. Problems here are logged and never stop the sweep.
+/// </summary>
+public static class OrphanedUploads
+{
+    private static readonly ILogger Log = Serilog.Log.ForContext(typeof(OrphanedUploads));
+
+    public static readonly TimeSpan Grace = TimeSpan.FromHours(1);
+
+    /// <summary>Returns how many uploads were aborted.</summary>
+    public static async Task<int> AbortAsync(SweepContext ctx, CancellationToken cancellationToken)
+    {
+        var prefix = NodePrefix(ctx);
+        if (prefix is null)
+        {
+            Log.Debug("Key template {Template} does not start with a node segment; not looking for orphaned uploads", ctx.KeyTemplate.Text);
+            return 0;
+        }
+        var known = ctx.Journal.All().Where(r => r.UploadId is not null).Select(r => (r.Key, r.UploadId!)).ToHashSet();
+        var cutoff = ctx.Clock.GetUtcNow() - Grace;
+        var aborted = 0;
+        try
+        {
+            var orphans = new List<Stores.PendingUpload>();
+            await foreach (var u in ctx.Store.ListPendingUploadsAsync(prefix, cancellationToken))
+                if (!known.Contains((u.Key, u.UploadId)) && u.Started < cutoff) orphans.Add(u);
+            foreach (var u in orphans)
+            {
+                await ctx.Store.AbortUploadAsync(u.Key, u.UploadId, cancellationToken);
+                aborted++;
+                Log.Information("Aborted orphaned upload {UploadId} of {Key} (started {Started}, unknown to the journal)", u.UploadId, u.Key, u.Started);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.Warning("Could not clean up orphaned uploads under {Prefix} in {Store}: {Message}; the next sweep tries again", prefix, ctx.Store.Location, e.Message);
+        }
+        return aborted;
+    }
+
+    /// <summary>The key template's leading segments up to and including the one with
+    /// <c>{node}</c>, filled in (<c>prod/node-1/</c> for <c>{cluster}/{node}/…</c>); null when a
+    /// segment before it depends on the directory, so this node's keys have no prefix of their own.</summary>
+    public static string? NodePrefix(SweepContext ctx)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["cluster"] = ctx.Policy.Cluster,
+            ["node"] = ctx.NodeName,
+            ["policy"] = ctx.Policy.Name,
+        };
+        var segments = new List<string>();
+        foreach (var segment in ctx.KeyTemplate.Text.Split('/'))
+        {
+            var fields = System.Text.RegularExpressions.Regex.Matches(segment, @"\{([A-Za-z][A-Za-z0-9]*)\}").Select(m => m.Groups[1].Value).ToList();
+            if (fields.Any(f => !values.ContainsKey(f))) return null;
+            var rendered = segment;
+            foreach (var f in fields) rendered = rendered.Replace("{" + f + "}", KeyTemplate.Sanitize(values[f]), StringComparison.Ordinal);
+            segments.Add(rendered);
+            if (fields.Contains("node")) return string.Join('/', segments) + "/";
+        }
+        return null;
+    }
+}

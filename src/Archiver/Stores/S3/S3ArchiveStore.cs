@@ -1,0 +1,238 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace Archiver.Stores.S3;
+
+/// <summary>
+/// <c>s3://BUCKET/PREFIX</c> and <c>oss://BUCKET/PREFIX</c>: objects in a bucket under a key
+/// prefix. Archives stream up as multipart uploads (<see cref="S3MultipartUpload"/>); manifests
+/// are single PUTs with Content-MD5. Keys given to and returned from this store are relative to
+/// the prefix.
+/// </summary>
+public sealed class S3ArchiveStore : IArchiveStore
+{
+    public S3ArchiveStore(S3StoreOptions options, IAmazonS3 client, TimeProvider clock)
+    {
+        Options = options;
+        Client = client;
+        Clock = clock;
+        Bandwidth = options.Bandwidth is { } bps ? new BandwidthLimiter(bps, clock) : null;
+    }
+
+    public S3StoreOptions Options { get; }
+
+    internal IAmazonS3 Client { get; }
+
+    internal TimeProvider Clock { get; }
+
+    internal BandwidthLimiter? Bandwidth { get; }
+
+    public string Location => Options.Location;
+
+    public bool IsLocal => false;
+
+    public async Task<IObjectUpload> BeginUploadAsync(string key, CancellationToken cancellationToken)
+    {
+        var objectKey = ObjectKey(key);
+        var request = new InitiateMultipartUploadRequest
+        {
+            BucketName = Options.Bucket,
+            Key = objectKey,
+            ContentType = "application/octet-stream",
+        };
+        if (Options.StorageClass is { } sc) request.StorageClass = new S3StorageClass(sc);
+        if (Options.Sse is { } sse) request.ServerSideEncryptionMethod = new ServerSideEncryptionMethod(sse);
+        if (Options.KmsKeyId is { } kms) request.ServerSideEncryptionKeyManagementServiceKeyId = kms;
+        try
+        {
+            var response = await Client.InitiateMultipartUploadAsync(request, cancellationToken);
+            return new S3MultipartUpload(this, key, objectKey, response.UploadId, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw S3Errors.Wrap(e, "starting upload of", objectKey, Options);
+        }
+    }
+
+    public async Task AbortUploadAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        var objectKey = ObjectKey(key);
+        try
+        {
+            await Client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Options.Bucket, Key = objectKey, UploadId = uploadId }, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode is "NoSuchUpload" or "NotFound")
+        {
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw S3Errors.Wrap(e, $"aborting upload {uploadId} of", objectKey, Options);
+        }
+    }
+
+    public async IAsyncEnumerable<PendingUpload> ListPendingUploadsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new ListMultipartUploadsRequest { BucketName = Options.Bucket, Prefix = Options.Prefix + prefix };
+        while (true)
+        {
+            ListMultipartUploadsResponse page;
+            try
+            {
+                page = await Client.ListMultipartUploadsAsync(request, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw S3Errors.Wrap(e, "listing uploads under", request.Prefix, Options);
+            }
+            foreach (var u in page.MultipartUploads ?? [])
+                yield return new PendingUpload(u.Key[Options.Prefix.Length..], u.UploadId, u.Initiated is { } t ? new DateTimeOffset(t.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue);
+            if (page.IsTruncated != true) yield break;
+            request.KeyMarker = page.NextKeyMarker;
+            request.UploadIdMarker = page.NextUploadIdMarker;
+        }
+    }
+
+    public async Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var objectKey = ObjectKey(key);
+        using var body = new ReadOnlyMemoryStream(content);
+        var request = new PutObjectRequest
+        {
+            BucketName = Options.Bucket,
+            Key = objectKey,
+            InputStream = body,
+            AutoCloseStream = false,
+            MD5Digest = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(content.Span)),
+            UseChunkEncoding = false,
+            DisablePayloadSigning = Options.UnsignedPayload,
+            ContentType = key.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/octet-stream",
+        };
+        if (Options.StorageClass is { } sc) request.StorageClass = new S3StorageClass(sc);
+        if (Options.Sse is { } sse) request.ServerSideEncryptionMethod = new ServerSideEncryptionMethod(sse);
+        if (Options.KmsKeyId is { } kms) request.ServerSideEncryptionKeyManagementServiceKeyId = kms;
+        if (Options.Tags.Count > 0) request.TagSet = Options.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
+        if (Bandwidth is not null) await Bandwidth.WaitAsync(content.Length, cancellationToken);
+        try
+        {
+            await Client.PutObjectAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw S3Errors.Wrap(e, "writing", objectKey, Options);
+        }
+    }
+
+    public async Task<StoredObject?> StatAsync(string key, CancellationToken cancellationToken)
+    {
+        var objectKey = ObjectKey(key);
+        try
+        {
+            var head = await Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Options.Bucket, Key = objectKey }, cancellationToken);
+            return new StoredObject(key, head.ContentLength, ToOffset(head.LastModified));
+        }
+        catch (AmazonS3Exception e) when (S3Errors.IsNotFound(e))
+        {
+            return null;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw await DiagnoseForbiddenHeadAsync(e, objectKey, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw S3Errors.Wrap(e, "reading the size of", objectKey, Options);
+        }
+    }
+
+    public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var objectKey = ObjectKey(key);
+        try
+        {
+            var response = await Client.GetObjectAsync(new GetObjectRequest { BucketName = Options.Bucket, Key = objectKey }, cancellationToken);
+            return new ResponseStream(response);
+        }
+        catch (AmazonS3Exception e) when (S3Errors.IsNotFound(e))
+        {
+            throw new ObjectNotFoundException(key, Location);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw S3Errors.Wrap(e, "reading", objectKey, Options);
+        }
+    }
+
+    public async IAsyncEnumerable<StoredObject> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new ListObjectsV2Request { BucketName = Options.Bucket, Prefix = Options.Prefix + prefix };
+        while (true)
+        {
+            ListObjectsV2Response page;
+            try
+            {
+                page = await Client.ListObjectsV2Async(request, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw S3Errors.Wrap(e, "listing", request.Prefix, Options);
+            }
+            foreach (var o in page.S3Objects ?? [])
+                yield return new StoredObject(o.Key[Options.Prefix.Length..], o.Size ?? 0, ToOffset(o.LastModified));
+            if (page.IsTruncated != true) yield break;
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+    }
+
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        var objectKey = ObjectKey(key);
+        try
+        {
+            await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Options.Bucket, Key = objectKey }, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (S3Errors.IsNotFound(e))
+        {
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw S3Errors.Wrap(e, "deleting", objectKey, Options);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>A HEAD answer has no body, so a 403 does not say whether the keys are wrong or a
+    /// permission is missing. A one-key listing (which has a body) tells them apart.</summary>
+    private async Task<StoreException> DiagnoseForbiddenHeadAsync(AmazonS3Exception head, string objectKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Options.Bucket, Prefix = objectKey, MaxKeys = 1 }, cancellationToken);
+        }
+        catch (AmazonS3Exception list) when (list.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
+        {
+            return S3Errors.Wrap(list, "reading the size of", objectKey, Options);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return S3Errors.Wrap(head, "reading the size of", objectKey, Options);
+        }
+        return new StoreException($"reading the size of {Options.Bucket}/{objectKey}: access denied; grant s3:GetObject on the bucket's objects to these credentials (see docs/stores.md)", head);
+    }
+
+    internal string ObjectKey(string key)
+    {
+        if (key.Length == 0 || key.StartsWith('/') || key.Split('/').Any(s => s is "" or "." or ".."))
+            throw new StoreException($"key '{key}' is not a safe relative key");
+        return Options.Prefix + key;
+    }
+
+    private static DateTimeOffset ToOffset(DateTime? t) =>
+        t is { } v ? new DateTimeOffset(v.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
+}

@@ -1,0 +1,64 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.S3;
+
+namespace Archiver.Stores.S3;
+
+/// <summary>
+/// Makes the AWSSDK.S3 client for a store. Away from AWS (OSS, Ceph RGW, MinIO) the SDK v4
+/// default of flexible checksums on every request is turned off ("when required"), because many
+/// S3-compatible servers reject the <c>x-amz-checksum-*</c> trailers and <c>aws-chunked</c> bodies.
+/// Retries (throttling, 5xx, connection resets) use the SDK's standard mode: exponential backoff
+/// with jitter, <see cref="S3StoreOptions.Retries"/> attempts after the first.
+/// </summary>
+public static class S3ClientFactory
+{
+    /// <param name="httpClientFactory">Only for tests that record requests on loopback; null in production.</param>
+    public static IAmazonS3 Create(S3StoreOptions o, Func<string, string?> environment, HttpClientFactory? httpClientFactory = null)
+    {
+        var credentials = Credentials(o, environment);
+        var config = new AmazonS3Config
+        {
+            ForcePathStyle = o.PathStyle,
+            RetryMode = RequestRetryMode.Standard,
+            MaxErrorRetry = o.Retries,
+            Timeout = TimeSpan.FromMinutes(5),
+        };
+        if (httpClientFactory is not null) config.HttpClientFactory = httpClientFactory;
+        if (!o.IsAws)
+        {
+            config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
+            config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
+        }
+        if (o.Endpoint is not null)
+        {
+            config.ServiceURL = o.Endpoint.AbsoluteUri;
+            config.AuthenticationRegion = o.Region ?? "us-east-1";
+        }
+        else if (o.Region is not null)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(o.Region);
+        }
+        return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+    }
+
+    /// <summary>Explicit credentials, or null for the SDK's default chain (environment, shared
+    /// files, web identity/IRSA, container and instance profile).</summary>
+    private static AWSCredentials? Credentials(S3StoreOptions o, Func<string, string?> environment)
+    {
+        if (o.Flavor == S3Flavor.Oss) return OssCredentials.Resolve(o.CredentialsFile, environment);
+        if (o.CredentialsFile is null && o.Profile is null) return null;
+        var profileName = o.Profile ?? "default";
+        var source = o.CredentialsFile is null ? (ICredentialProfileSource)new CredentialProfileStoreChain() : new SharedCredentialsFile(o.CredentialsFile);
+        var found = source switch
+        {
+            CredentialProfileStoreChain chain => chain.TryGetProfile(profileName, out var p) ? p : null,
+            SharedCredentialsFile file => file.TryGetProfile(profileName, out var p) ? p : null,
+            _ => null,
+        };
+        if (found is null)
+            throw new StoreException($"AWS profile '{profileName}' was not found in {o.CredentialsFile ?? "the shared credentials and config files"}; add it or fix the store's profile/credentialsFile option");
+        return AWSCredentialsFactory.GetAWSCredentials(found, source);
+    }
+}

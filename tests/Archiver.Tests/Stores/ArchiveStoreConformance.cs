@@ -1,0 +1,213 @@
+using System.Security.Cryptography;
+using Archiver.Stores;
+using Xunit;
+
+namespace Archiver.Tests.Stores;
+
+/// <summary>
+/// The one contract every store keeps (see <see cref="IArchiveStore"/>): put/stat/read/list/delete,
+/// missing keys as values, overwrite rules, and interrupted writes that never look complete.
+/// A backend's test class subclasses this and says how to make an empty store.
+/// </summary>
+public abstract class ArchiveStoreConformance
+{
+    /// <summary>A new, empty store (its own directory or bucket prefix).</summary>
+    protected abstract Task<IArchiveStore> CreateStoreAsync();
+
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task PutAsync_NewKey_StatAndReadReturnWhatWasPut()
+    {
+        await using var store = await CreateStoreAsync();
+        var bytes = Data(1000, seed: 1);
+        await store.PutAsync("a/b/c.json", bytes, None);
+        var stat = await store.StatAsync("a/b/c.json", None);
+        Assert.NotNull(stat);
+        Assert.Equal("a/b/c.json", stat.Key);
+        Assert.Equal(1000, stat.Size);
+        Assert.Equal(bytes, await ReadAllAsync(store, "a/b/c.json"));
+    }
+
+    [Fact]
+    public async Task PutAsync_ExistingKey_ReplacesContent()
+    {
+        await using var store = await CreateStoreAsync();
+        await store.PutAsync("k.json", Data(500, 1), None);
+        await store.PutAsync("k.json", Data(20, 2), None);
+        Assert.Equal(Data(20, 2), await ReadAllAsync(store, "k.json"));
+        Assert.Equal(20, (await store.StatAsync("k.json", None))!.Size);
+    }
+
+    [Fact]
+    public async Task MissingKey_StatNullReadThrowsDeleteAndListQuiet()
+    {
+        await using var store = await CreateStoreAsync();
+        Assert.Null(await store.StatAsync("nope/x.tar.gz", None));
+        await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.OpenReadAsync("nope/x.tar.gz", None));
+        await store.DeleteAsync("nope/x.tar.gz", None);
+        Assert.Empty(await ListAsync(store, "nope/"));
+        Assert.Empty(await ListAsync(store, ""));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_ExistingKey_RemovesOnlyThatObject()
+    {
+        await using var store = await CreateStoreAsync();
+        await store.PutAsync("d/one", Data(10, 1), None);
+        await store.PutAsync("d/two", Data(10, 2), None);
+        await store.DeleteAsync("d/one", None);
+        Assert.Null(await store.StatAsync("d/one", None));
+        Assert.Equal(["d/two"], (await ListAsync(store, "d/")).Select(o => o.Key));
+    }
+
+    [Fact]
+    public async Task ListAsync_Prefix_ReturnsMatchingKeysRelativeAndInOrder()
+    {
+        await using var store = await CreateStoreAsync();
+        foreach (var k in new[] { "n1/p/b.tar.gz", "n1/p/a.tar.gz", "n1/q/c.tar.gz", "n2/p/a.tar.gz" })
+            await store.PutAsync(k, Data(k.Length, 3), None);
+        var listed = await ListAsync(store, "n1/");
+        Assert.Equal(["n1/p/a.tar.gz", "n1/p/b.tar.gz", "n1/q/c.tar.gz"], listed.Select(o => o.Key));
+        Assert.All(listed, o => Assert.Equal(o.Key.Length, o.Size));
+        Assert.Equal(4, (await ListAsync(store, "")).Count);
+    }
+
+    [Fact]
+    public async Task Upload_Completed_VisibleWithEveryByteWritten()
+    {
+        await using var store = await CreateStoreAsync();
+        var bytes = Data(12 << 20, seed: 4);
+        await using var upload = await store.BeginUploadAsync("big/archive.tar.gz", None);
+        Assert.False(string.IsNullOrEmpty(upload.UploadId));
+        await Task.Run(() =>
+        {
+            for (var at = 0; at < bytes.Length; at += 100_003)
+                upload.Content.Write(bytes, at, Math.Min(100_003, bytes.Length - at));
+        });
+        var stored = await upload.CompleteAsync(None);
+        Assert.Equal(bytes.Length, stored.Size);
+        Assert.Equal(bytes.Length, (await store.StatAsync("big/archive.tar.gz", None))!.Size);
+        Assert.Equal(SHA256.HashData(bytes), SHA256.HashData(await ReadAllAsync(store, "big/archive.tar.gz")));
+        Assert.Empty(await PendingAsync(store, ""));
+    }
+
+    [Fact]
+    public async Task Upload_Empty_CompletesAsZeroByteObject()
+    {
+        await using var store = await CreateStoreAsync();
+        await using var upload = await store.BeginUploadAsync("empty.tar.gz", None);
+        var stored = await upload.CompleteAsync(None);
+        Assert.Equal(0, stored.Size);
+        Assert.Equal(0, (await store.StatAsync("empty.tar.gz", None))!.Size);
+    }
+
+    [Fact]
+    public async Task Upload_BeforeComplete_NothingVisibleUnderKey()
+    {
+        await using var store = await CreateStoreAsync();
+        await using var upload = await store.BeginUploadAsync("p/x.tar.gz", None);
+        await Task.Run(() => upload.Content.Write(Data(6 << 20, 5)));
+        Assert.Null(await store.StatAsync("p/x.tar.gz", None));
+        Assert.Empty(await ListAsync(store, "p/"));
+        await upload.AbortAsync(None);
+    }
+
+    [Fact]
+    public async Task Upload_Aborted_LeavesNoObjectAndNoPendingUpload()
+    {
+        await using var store = await CreateStoreAsync();
+        var upload = await store.BeginUploadAsync("p/x.tar.gz", None);
+        await Task.Run(() => upload.Content.Write(Data(6 << 20, 6)));
+        await upload.AbortAsync(None);
+        await upload.DisposeAsync();
+        Assert.Null(await store.StatAsync("p/x.tar.gz", None));
+        Assert.Empty(await PendingAsync(store, "p/"));
+    }
+
+    [Fact]
+    public async Task Upload_DisposedWithoutComplete_IsAborted()
+    {
+        await using var store = await CreateStoreAsync();
+        await using (var upload = await store.BeginUploadAsync("p/y.tar.gz", None))
+            await Task.Run(() => upload.Content.Write(Data(1000, 7)));
+        Assert.Null(await store.StatAsync("p/y.tar.gz", None));
+        Assert.Empty(await PendingAsync(store, "p/"));
+    }
+
+    [Fact]
+    public async Task Upload_OverExistingKey_AbortKeepsOldCompleteReplaces()
+    {
+        await using var store = await CreateStoreAsync();
+        await store.PutAsync("o.tar.gz", Data(100, 8), None);
+        await using (var aborted = await store.BeginUploadAsync("o.tar.gz", None))
+        {
+            await Task.Run(() => aborted.Content.Write(Data(300, 9)));
+            await aborted.AbortAsync(None);
+        }
+        Assert.Equal(Data(100, 8), await ReadAllAsync(store, "o.tar.gz"));
+        await using var replacing = await store.BeginUploadAsync("o.tar.gz", None);
+        await Task.Run(() => replacing.Content.Write(Data(300, 9)));
+        await replacing.CompleteAsync(None);
+        Assert.Equal(Data(300, 9), await ReadAllAsync(store, "o.tar.gz"));
+    }
+
+    [Fact]
+    public async Task Upload_InterruptedByCrash_ListedPendingAndAbortableByItsId()
+    {
+        await using var store = await CreateStoreAsync();
+        // A process that dies mid-upload neither completes nor aborts: the upload object is dropped.
+        var crashed = await store.BeginUploadAsync("node/pod/dir.tar.gz", None);
+        await Task.Run(() => crashed.Content.Write(Data(6 << 20, 10)));
+        var pending = await PendingAsync(store, "node/");
+        var p = Assert.Single(pending);
+        Assert.Equal("node/pod/dir.tar.gz", p.Key);
+        Assert.Equal(crashed.UploadId, p.UploadId);
+        Assert.Null(await store.StatAsync("node/pod/dir.tar.gz", None));
+
+        // The next run, knowing only the key and id from its journal:
+        await store.AbortUploadAsync(p.Key, p.UploadId, None);
+        Assert.Empty(await PendingAsync(store, ""));
+        Assert.Null(await store.StatAsync("node/pod/dir.tar.gz", None));
+        await store.AbortUploadAsync(p.Key, p.UploadId, None); // again: no error when already gone
+        await crashed.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AnyOperation_UnsafeKey_ThrowsStoreException()
+    {
+        await using var store = await CreateStoreAsync();
+        await Assert.ThrowsAnyAsync<StoreException>(() => store.PutAsync("../escape", Data(1, 1), None));
+        await Assert.ThrowsAnyAsync<StoreException>(() => store.BeginUploadAsync("/abs.tar.gz", None));
+        await Assert.ThrowsAnyAsync<StoreException>(() => store.StatAsync("a//b", None));
+    }
+
+    protected static byte[] Data(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    protected static async Task<byte[]> ReadAllAsync(IArchiveStore store, string key)
+    {
+        await using var s = await store.OpenReadAsync(key, None);
+        using var ms = new MemoryStream();
+        await s.CopyToAsync(ms);
+        return ms.ToArray();
+    }
+
+    protected static async Task<List<StoredObject>> ListAsync(IArchiveStore store, string prefix)
+    {
+        var list = new List<StoredObject>();
+        await foreach (var o in store.ListAsync(prefix, None)) list.Add(o);
+        return list;
+    }
+
+    protected static async Task<List<PendingUpload>> PendingAsync(IArchiveStore store, string prefix)
+    {
+        var list = new List<PendingUpload>();
+        await foreach (var u in store.ListPendingUploadsAsync(prefix, None)) list.Add(u);
+        return list;
+    }
+}

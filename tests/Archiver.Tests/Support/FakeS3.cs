@@ -1,0 +1,39 @@
+using System.Security.Cryptography;
+
+namespace Archiver.Tests.Support;
+
+/// <summary>Minimal S3 answers for <see cref="RecordingHttpServer"/>: multipart start/part/complete,
+/// PUT, HEAD. Enough to watch what a client sends.</summary>
+public static class FakeS3
+{
+    public static Reply Answer(RecordedHttpRequest r)
+    {
+        var etag = new Dictionary<string, string> { ["ETag"] = $"\"{Convert.ToHexStringLower(MD5.HashData(r.Body))}\"" };
+        return r.Method switch
+        {
+            "POST" when r.Query.StartsWith("uploads", StringComparison.Ordinal) =>
+                Xml("<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>upload-1</UploadId></InitiateMultipartUploadResult>"),
+            "POST" when r.Query.Contains("uploadId=", StringComparison.Ordinal) =>
+                Xml("<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><ETag>\"done\"</ETag></CompleteMultipartUploadResult>"),
+            "PUT" => new Reply(200, "", etag),
+            "HEAD" => new Reply(200, "", new Dictionary<string, string> { ["Content-Length"] = "3", ["Last-Modified"] = "Mon, 23 Nov 2026 00:00:00 GMT" }),
+            "DELETE" => new Reply(204),
+            _ => new Reply(400, "<Error><Code>NotImplemented</Code></Error>"),
+        };
+    }
+
+    public static Reply Error(int status, string code) =>
+        new(status, $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{code}</Message><RequestId>r1</RequestId></Error>",
+            new Dictionary<string, string> { ["Content-Type"] = "application/xml" });
+
+    private static Reply Xml(string body) =>
+        new(200, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + body, new Dictionary<string, string> { ["Content-Type"] = "application/xml" });
+}
+
+/// <summary>Gives the SDK an HttpClient whose connections all go to a <see cref="RecordingHttpServer"/>.</summary>
+public sealed class LoopbackHttpClientFactory(RecordingHttpServer server) : Amazon.Runtime.HttpClientFactory
+{
+    public override HttpClient CreateHttpClient(Amazon.Runtime.IClientConfig clientConfig) => new(server.LoopbackHandler());
+
+    public override bool UseSDKHttpClientCaching(Amazon.Runtime.IClientConfig clientConfig) => false;
+}

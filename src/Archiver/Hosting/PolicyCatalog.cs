@@ -84,9 +84,10 @@ public sealed class PolicyCatalog(string directory, string? stateBase)
                 continue;
             }
             var clash = _byFile.FirstOrDefault(kv => kv.Key != file && kv.Value.Name == loaded.Name).Key;
-            if (clash is not null)
+            var overlap = _byFile.Where(kv => kv.Key != file).Select(kv => PolicyValidator.Overlap(loaded.Policy, kv.Value.Policy)).FirstOrDefault(o => o is not null);
+            if (clash is not null || overlap is not null)
             {
-                var p = new PolicyProblem(file, 0, $"policy name '{loaded.Name}' is also used by {clash}; names must be unique (they name state directories)");
+                var p = new PolicyProblem(file, 0, clash is not null ? $"policy name '{loaded.Name}' is also used by {clash}; names must be unique (they name state directories)" : overlap!);
                 problems.Add(p);
                 invalid.Add(file);
                 Log.Error("Invalid policy {File}: {Problem}", file, p.ToString());

@@ -28,6 +28,11 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
         var result = "error";
         try
         {
+            if (!RootPresent(policy))
+            {
+                result = "no-root";
+                return;
+            }
             RunMarker.Write(policy.StateDirectory, clock.GetUtcNow());
             using var sweepLock = SweepLock.Acquire(policy.StateDirectory, policy.Name);
             Log.Information("Sweep of {Policy} started ({Trigger})", policy.Name, trigger);
@@ -67,7 +72,7 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
         {
             gate.Release();
             metrics.Add("archiver_sweeps_total", 1, ("policy", policy.Name), ("result", result));
-            MeasureDisk(policy);
+            if (result != "no-root") MeasureDisk(policy);
             // The daemon idles between runs: hand the sweep's buffers back to the node.
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
@@ -157,10 +162,26 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
         }
     }
 
+    /// <summary>A policy whose root does not exist on this node does nothing here (and never creates
+    /// the root): heterogeneous nodes can share one set of policies.</summary>
+    private static bool RootPresent(Policy policy)
+    {
+        if (Directory.Exists(policy.Root)) return true;
+        Log.Information("Policy {Policy}: root {Root} does not exist on this node; nothing to do here (mount it to enable the policy)", policy.Name, policy.Root);
+        return false;
+    }
+
     /// <summary>Readiness: one liveness snapshot and one store lookup, each bounded in time.</summary>
     public async Task CheckReadinessAsync(LoadedPolicy loaded, CancellationToken cancellationToken)
     {
         var policy = loaded.Policy;
+        if (!RootPresent(policy))
+        {
+            // Not this node's business (the NAS is not mounted here, no jobs run here): ready, idle.
+            readiness.Liveness(policy.Name, null);
+            readiness.Store(policy.Name, null);
+            return;
+        }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(15));
         SweepContext ctx;

@@ -86,6 +86,20 @@ public static partial class PolicyValidator
             Warn("liveness", $"static liveness file {f} does not exist on this machine; a sweep here would stop with an error");
     }
 
+    /// <summary>Why two policies may not run side by side, or null. Equal or nested roots are refused:
+    /// a root inside another policy's root looks like a dead pod's directory to that policy, and two
+    /// policies on one root would archive the same directories twice.</summary>
+    public static string? Overlap(Policy a, Policy b)
+    {
+        if (a.Root.Length == 0 || b.Root.Length == 0) return null;
+        var ra = Path.GetFullPath(a.Root).TrimEnd('/') + "/";
+        var rb = Path.GetFullPath(b.Root).TrimEnd('/') + "/";
+        if (ra == rb) return $"root {a.Root} is also the root of policy {b.Name} ({b.Source}); two policies on one root would archive the same directories";
+        if (ra.StartsWith(rb, StringComparison.Ordinal)) return $"root {a.Root} is inside the root {b.Root} of policy {b.Name} ({b.Source}), which would treat it as a pod directory; give each policy its own root";
+        if (rb.StartsWith(ra, StringComparison.Ordinal)) return $"root {a.Root} contains the root {b.Root} of policy {b.Name} ({b.Source}), and would treat it as a pod directory; give each policy its own root";
+        return null;
+    }
+
     /// <summary>Throws <see cref="ConfigurationException"/> when any problem is an error.</summary>
     public static void ThrowIfErrors(IReadOnlyList<PolicyProblem> problems)
     {

@@ -82,4 +82,26 @@ public class BadInputTests
         Assert.Contains("unknown command 'swep'", r.Error);
         Assert.Contains("sweep", r.Error);
     }
+
+    [Fact]
+    public async Task PoliciesValidate_NestedOrSharedRoots_AreRefused()
+    {
+        using var tmp = new TempDir();
+        var data = tmp.Sub("data");
+        File.WriteAllText(tmp["a.yaml"], $"name: a\nroot: {data}\nstore: file:///x\nliveness: none\n");
+        File.WriteAllText(tmp["b.yaml"], $"name: b\nroot: {tmp.Sub("data/jobs")}\nstore: file:///x\nliveness: none\n");
+        File.WriteAllText(tmp["c.yaml"], $"name: c\nroot: {data}\nstore: file:///x\nliveness: none\n");
+        var r = await CliRunner.RunAsync("policies", "validate", tmp.Path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("is inside the root", r.Error);
+        Assert.Contains("is also the root of policy a", r.Error);
+    }
+
+    [Fact]
+    public async Task PoliciesValidate_ShippedPolicies_AreValid()
+    {
+        var r = await CliRunner.RunAsync("policies", "validate", RepoRoot.Combine("policies"));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(3, r.Out.Split('\n').Count(l => l.Contains(": ok: policy ")));
+    }
 }

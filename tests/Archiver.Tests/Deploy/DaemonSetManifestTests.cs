@@ -32,7 +32,8 @@ public class DaemonSetManifestTests
         Assert.NotNull(ds.Spec.UpdateStrategy.RollingUpdate.MaxUnavailable);
         Assert.Equal("true", ds.Spec.Template.Metadata.Annotations["prometheus.io/scrape"]);
         var policiesMount = container.VolumeMounts.Single(m => m.Name == "policies").MountPath;
-        Assert.Equal(["run", "--policies", policiesMount, "--listen", ":8080"], container.Args);
+        Assert.Equal(["run", "--policies", policiesMount, "--listen", ":8080", "--grace", "45s"], container.Args);
+        Assert.True(45 < ds.Spec.Template.Spec.TerminationGracePeriodSeconds, "the daemon must finish shutting down before the kubelet kills it");
     }
 
     [Fact]
@@ -55,10 +56,10 @@ public class DaemonSetManifestTests
         var objects = await RenderAsync();
         string Rules(IEnumerable<V1PolicyRule> rules) => string.Join("; ", rules.SelectMany(r =>
             r.Resources.Select(res => $"{r.ApiGroups.Single()}/{res}:{string.Join(",", r.Verbs.Order())}")).Order());
-        Assert.Equal("/events:create; /pods:get,list", Rules(objects.OfType<V1ClusterRole>().Single().Rules));
+        Assert.Equal("/pods:get,list", Rules(objects.OfType<V1ClusterRole>().Single().Rules));
         var role = objects.OfType<V1Role>().Single();
         Assert.Equal("archiver", role.Metadata.NamespaceProperty);
-        Assert.Equal("coordination.k8s.io/leases:create,get,update", Rules(role.Rules));
+        Assert.Equal("/events:create; coordination.k8s.io/leases:create,get,update", Rules(role.Rules));
         Assert.DoesNotContain("*", string.Join(" ", objects.OfType<V1ClusterRole>().SelectMany(r => r.Rules).SelectMany(r => r.Verbs.Concat(r.Resources))));
     }
 

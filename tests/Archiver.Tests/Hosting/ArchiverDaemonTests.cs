@@ -59,6 +59,23 @@ public class ArchiverDaemonTests
     }
 
     [Fact]
+    public async Task Start_PolicyWhoseRootIsNotOnThisNode_IsReadyIdleAndCreatesNothing()
+    {
+        using var tmp = new TempDir("daemon");
+        var absent = tmp["nas-not-mounted-here"];
+        HostingKit.WritePolicy(tmp.Sub("policies"), "nas", absent, tmp.Sub("store"), "schedule: \"0 3 * * *\"\nrunOnStart: true");
+
+        await using var daemon = await StartAsync(tmp["policies"]);
+        await HostingKit.WaitUntilAsync(() => daemon.Metrics.Get("archiver_sweeps_total", ("policy", "nas"), ("result", "no-root")) == 1, 15, "the start sweep");
+        await HostingKit.WaitUntilAsync(() => daemon.Readiness.WhyNotReady() is null, 10, "readiness");
+        var (status, _) = await HostingKit.GetAsync(daemon.Endpoint!, "/readyz");
+        await daemon.StopAsync(CancellationToken.None);
+
+        Assert.Equal(200, status);
+        Assert.False(Directory.Exists(absent));
+    }
+
+    [Fact]
     public async Task Readyz_NoValidPolicy_NotReadyAndSaysWhy()
     {
         using var tmp = new TempDir("daemon");

@@ -58,8 +58,8 @@ public class DaemonPolicyFieldsTests
     public async Task PoliciesValidate_UnixAndQuartzCron_PrintsNextRunsInThePolicyZone()
     {
         using var tmp = new TempDir("validate");
-        File.WriteAllText(tmp["unix.yaml"], $"name: unix\nroot: {tmp.Path}\nstore: file://{tmp.Path}/s\nschedule: \"*/15 * * * *\"\n");
-        File.WriteAllText(tmp["quartz.yaml"], $"name: quartz\nroot: {tmp.Path}\nstore: file://{tmp.Path}/s\nschedule: \"0 30 3 * * ?\"\ntimeZone: Asia/Shanghai\n");
+        File.WriteAllText(tmp["unix.yaml"], $"name: unix\nroot: {tmp.Sub("u")}\nstore: file://{tmp.Path}/s\nschedule: \"*/15 * * * *\"\n");
+        File.WriteAllText(tmp["quartz.yaml"], $"name: quartz\nroot: {tmp.Sub("q")}\nstore: file://{tmp.Path}/s\nschedule: \"0 30 3 * * ?\"\ntimeZone: Asia/Shanghai\n");
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 10, 7, 0, TimeSpan.Zero));
 
         var result = await Support.CliRunner.RunAsync(clock, "policies", "validate", tmp.Path);

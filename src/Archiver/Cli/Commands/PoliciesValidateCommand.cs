@@ -43,6 +43,8 @@ public sealed class PoliciesValidateCommand(TimeProvider clock) : ICommand
                 problems.Add(new PolicyProblem(file, 0, $"policy name '{policy.Name}' is also used by {other}; names must be unique (they name state directories)"));
             else
                 names[policy.Name] = file;
+            foreach (var running in valid)
+                if (PolicyValidator.Overlap(policy, running) is { } overlap) problems.Add(new PolicyProblem(file, 0, overlap));
             if (problems.Count(p => !p.IsWarning) == before) valid.Add(policy);
         }
         foreach (var p in problems) Terminal.Error.WriteLine(p);

@@ -71,4 +71,56 @@ public class DaemonSetManifestTests
         Assert.Equal(shipped.Keys.Order(), configMap.Data.Keys.Order());
         foreach (var (name, text) in shipped) Assert.Equal(text, configMap.Data[name]);
     }
+
+    [Fact]
+    public async Task Probes_AnswerOnTheDaemonStartedWithTheManifestsOwnArgs()
+    {
+        var container = (await RenderAsync()).OfType<V1DaemonSet>().Single().Spec.Template.Spec.Containers.Single();
+        using var tmp = new TempDir("probes");
+        var policies = tmp.Sub("policies");
+        // The shipped policies, with roots that are absent here (as on a node without that volume).
+        foreach (var f in Directory.EnumerateFiles(RepoRoot.Combine("policies")))
+            File.WriteAllText(Path.Combine(policies, Path.GetFileName(f)), System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(f), "(?m)^root: .*$", $"root: {tmp["absent"]}/{Path.GetFileNameWithoutExtension(f)}"));
+        var port = FreePort();
+        var args = container.Args.ToList();
+        args[args.IndexOf("--policies") + 1] = policies;
+        args[args.IndexOf("--listen") + 1] = $"127.0.0.1:{port}";
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet", [typeof(Archiver.Program).Assembly.Location, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["NODE_NAME"] = "node-a";
+        using var daemon = System.Diagnostics.Process.Start(psi)!;
+        var output = daemon.StandardOutput.ReadToEndAsync();
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            var ready = false;
+            for (var i = 0; i < 60 && !ready; i++)
+            {
+                try
+                {
+                    ready = (await http.GetAsync($"http://127.0.0.1:{port}{container.ReadinessProbe.HttpGet.Path}")).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                }
+                if (!ready) await Task.Delay(500);
+            }
+            Assert.True(ready, "readiness probe never succeeded");
+            Assert.True((await http.GetAsync($"http://127.0.0.1:{port}{container.LivenessProbe.HttpGet.Path}")).IsSuccessStatusCode);
+            Assert.Contains("archiver_policies_loaded 3", await http.GetStringAsync($"http://127.0.0.1:{port}/metrics"));
+        }
+        finally
+        {
+            Pipeline.SweepTests.Run("kill", "-TERM", daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(daemon.WaitForExit(TimeSpan.FromSeconds(45)), "daemon did not stop within its grace period");
+        }
+        Assert.Equal(0, daemon.ExitCode);
+        _ = await output;
+    }
+
+    private static int FreePort()
+    {
+        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+    }
 }

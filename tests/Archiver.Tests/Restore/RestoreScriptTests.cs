@@ -5,11 +5,12 @@ using Xunit;
 namespace Archiver.Tests.Restore;
 
 /// <summary>
-/// <c>deploy/restore.sh</c> against a real S3 server (Ceph radosgw from tests/s3/radosgw.sh): an
-/// archive made by <c>archiver archive</c> and uploaded with <c>aws s3 cp</c> comes back exactly,
-/// a corrupt one is refused before anything is written, and a non-empty target is refused.
-/// Reads ARCHIVER_TEST_S3_ENDPOINT / _ACCESS_KEY / _SECRET_KEY (source the server's env file).
+/// <c>deploy/restore.sh</c> against a real S3 server (the shared <see cref="S3Server"/> fixture:
+/// Ceph radosgw from tests/s3/radosgw.sh, or the endpoint in ARCHIVER_TEST_S3_*): an archive made
+/// by <c>archiver archive</c> and uploaded with <c>aws s3 cp</c> comes back exactly, a corrupt one
+/// is refused before anything is written, and a non-empty target is refused.
 /// </summary>
+[Collection("s3")]
 public sealed class RestoreScriptTests : IDisposable
 {
     private readonly RestoreFixture _f = new("script");
@@ -17,16 +18,14 @@ public sealed class RestoreScriptTests : IDisposable
     private readonly Dictionary<string, string> _env;
     private readonly string _endpoint;
 
-    public RestoreScriptTests()
+    public RestoreScriptTests(S3Server s3)
     {
-        string Need(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v
-            : throw new InvalidOperationException($"{name} is not set: run tests/s3/radosgw.sh start DIR and source DIR/env before these tests");
-        _endpoint = Need("ARCHIVER_TEST_S3_ENDPOINT");
+        _endpoint = s3.Endpoint;
         _env = new Dictionary<string, string>
         {
-            ["AWS_ACCESS_KEY_ID"] = Need("ARCHIVER_TEST_S3_ACCESS_KEY"),
-            ["AWS_SECRET_ACCESS_KEY"] = Need("ARCHIVER_TEST_S3_SECRET_KEY"),
-            ["AWS_DEFAULT_REGION"] = Environment.GetEnvironmentVariable("ARCHIVER_TEST_S3_REGION") ?? "us-east-1",
+            ["AWS_ACCESS_KEY_ID"] = s3.AccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = s3.SecretKey,
+            ["AWS_DEFAULT_REGION"] = s3.Region,
             ["AWS_CONFIG_FILE"] = "/dev/null",
             ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
         };

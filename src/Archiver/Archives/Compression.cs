@@ -18,9 +18,17 @@ public static class Compression
     public static Stream Compress(Stream output, ArchiveFormat format, int level, int workers = 1) => format switch
     {
         ArchiveFormat.TarZst when NativeZstd.IsAvailable => new NativeZstdStream(output, level, workers),
-        ArchiveFormat.TarZst => new ZstdSharp.CompressionStream(output, level, 1 << 17, leaveOpen: true),
+        ArchiveFormat.TarZst => ManagedZstd(output, level, workers),
         _ => new ParallelGzipStream(output, level, workers),
     };
+
+    private static ZstdSharp.CompressionStream ManagedZstd(Stream output, int level, int workers)
+    {
+        var zstd = new ZstdSharp.CompressionStream(output, level, 1 << 17, leaveOpen: true);
+        zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+        if (workers > 1) zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, workers);
+        return zstd;
+    }
 
     public static Stream Decompress(Stream input, ArchiveFormat format) => format switch
     {

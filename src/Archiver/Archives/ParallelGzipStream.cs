@@ -89,6 +89,13 @@ public sealed class ParallelGzipStream : Stream
     {
         try
         {
+            if (length == 0)
+            {
+                // GZipStream writes nothing for no input; gzip readers want at least one member.
+                var empty = ArrayPool<byte>.Shared.Rent(EmptyMember.Length);
+                EmptyMember.CopyTo(empty);
+                return new CompressedBlock(empty, EmptyMember.Length);
+            }
             // Deflate never grows data by more than ~0.03 % plus a few bytes; the gzip frame adds 18.
             var output = new PooledBufferStream(length + (length >> 8) + 1024);
             using (var gzip = new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
@@ -166,6 +173,9 @@ public sealed class ParallelGzipStream : Stream
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
+
+    // RFC 1952 header (deflate, no flags, mtime 0, OS Unix), an empty final stored block, CRC-32 0, size 0.
+    private static ReadOnlySpan<byte> EmptyMember => [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
     private readonly record struct CompressedBlock(byte[] Buffer, int Length);
 }

@@ -11,7 +11,8 @@
 #   bench/run.sh --memory        peak RSS archiving one 256 MiB vs one 4 GiB directory
 # Options: --runs N --pods N --mib-per-pod M --small-files K --work DIR --bin DIR (skip publish)
 #          --tools "archiver-gz tar-czf ..." --scan-dirs N --scan-files N --big-mib M
-# Tools: archiver-gz archiver-zst tar-czf tar-pigz tar-zstd (+ archiver-s3 tar-czf-s3 with --s3).
+# Tools: archiver-gz archiver-zst tar-czf tar-pigz tar-zstd rm-rf (+ archiver-s3 tar-czf-s3 with --s3).
+# The sweep also deletes what it archived; the rm-rf row shows what that alone costs on this disk.
 # Public tools only: GNU tar, gzip, pigz, zstd, aws cli, /usr/bin/time. Installs the missing ones.
 set -euo pipefail
 
@@ -41,7 +42,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n $tools ]] || case $mode in
   smoke) tools="archiver-gz tar-czf archiver-zst" ;;
-  *) tools="archiver-gz tar-czf tar-pigz archiver-zst tar-zstd" ;;
+  *) tools="archiver-gz tar-czf tar-pigz archiver-zst tar-zstd rm-rf" ;;
 esac
 if [[ $s3 == 1 ]]; then
   : "${ARCHIVER_TEST_S3_ENDPOINT:?--s3 needs ARCHIVER_TEST_S3_ENDPOINT (e.g. http://127.0.0.1:7480)}"
@@ -65,7 +66,7 @@ mkdir -p "$work"; work=$(cd "$work" && pwd)
 if [[ -z $bin ]]; then
   bin=$work/bin
   echo "publishing Archiver to $bin" >&2
-  dotnet publish "$repo/src/Archiver" -c Release -o "$bin" --nologo -v quiet >"$work/publish.log" 2>&1 ||
+  dotnet publish "$repo/src/Archiver" -c Release -r linux-x64 --self-contained false -o "$bin" --nologo -v quiet >"$work/publish.log" 2>&1 ||
     { cat "$work/publish.log" >&2; echo "run.sh: dotnet publish failed" >&2; exit 3; }
 fi
 archiver=$bin/archiver
@@ -114,6 +115,7 @@ run_tool() { # run_tool TOOL RUN
     tar-zstd)     rm -rf "$out"; mkdir -p "$out"; timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -cf - -C "$1" "$p" | zstd -q -3 -T2 -o "$2/$p.tar.zst"; done' _ "$pristine" "$out" ;;
     tar-czf-s3)   rm -rf "$out"; mkdir -p "$out"; s3_bucket "$run"
                   timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -czf "$2/$p.tar.gz" -C "$1" "$p" && aws --endpoint-url "$3" s3 cp --only-show-errors "$2/$p.tar.gz" "s3://$4/$p.tar.gz"; done' _ "$pristine" "$out" "$ARCHIVER_TEST_S3_ENDPOINT" "$(s3_name "$run")" ;;
+    rm-rf)        fresh; timed "$tool" "$run" rm -rf "$data" ;; # what deleting the swept directories costs here
     *) echo "run.sh: unknown tool '$tool'" >&2; exit 2 ;;
   esac
   [[ $tool == archiver-* && $tool != archiver-s3 ]] && check_sweep "$tool"
@@ -189,7 +191,7 @@ case $mode in
       for tool in $tools; do run_tool "$tool" "$run"; done
     done
     summary
-    [[ $mode == smoke ]] && echo "smoke: ok" >&2
+    if [[ $mode == smoke ]]; then echo "smoke: ok" >&2; fi
     ;;
   scan)
     root=$work/scan

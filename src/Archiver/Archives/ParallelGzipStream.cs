@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Compression;
 
 namespace Archiver.Archives;
@@ -21,9 +20,8 @@ public sealed class ParallelGzipStream : Stream
     private readonly int _blockSize;
     private readonly int _maxInFlight;
     private readonly bool _leaveOpen;
-    private readonly Queue<Task<CompressedBlock>> _inFlight = new();
-    private byte[]? _block;
-    private int _fill;
+    private readonly Queue<Task<GzipBlock>> _inFlight = new();
+    private GzipBlock? _current;
     private long _position;
     private bool _wroteMember;
     private bool _disposed;
@@ -46,13 +44,13 @@ public sealed class ParallelGzipStream : Stream
         ObjectDisposedException.ThrowIf(_disposed, this);
         while (!buffer.IsEmpty)
         {
-            _block ??= ArrayPool<byte>.Shared.Rent(_blockSize);
-            var n = Math.Min(buffer.Length, _blockSize - _fill);
-            buffer[..n].CopyTo(_block.AsSpan(_fill));
-            _fill += n;
+            var slot = _current ??= GzipBlock.Rent(_blockSize);
+            var n = Math.Min(buffer.Length, _blockSize - slot.InputLength);
+            buffer[..n].CopyTo(slot.Input.AsSpan(slot.InputLength));
+            slot.InputLength += n;
             _position += n;
             buffer = buffer[n..];
-            if (_fill == _blockSize) Submit();
+            if (slot.InputLength == _blockSize) Submit();
         }
     }
 
@@ -62,49 +60,24 @@ public sealed class ParallelGzipStream : Stream
     /// first, while more than <c>workers</c> are in flight.</summary>
     private void Submit()
     {
-        var block = _block!;
-        var length = _fill;
-        _block = null;
-        _fill = 0;
+        var slot = _current!;
+        _current = null;
         var level = _level;
-        _inFlight.Enqueue(Task.Run(() => CompressBlock(block, length, level)));
+        _inFlight.Enqueue(Task.Run(() => slot.Compress(level)));
         while (_inFlight.Count > _maxInFlight) WriteOldest();
     }
 
     private void WriteOldest()
     {
-        var block = _inFlight.Dequeue().GetAwaiter().GetResult();
+        var slot = _inFlight.Dequeue().GetAwaiter().GetResult();
         try
         {
-            _inner.Write(block.Buffer, 0, block.Length);
+            _inner.Write(slot.Output.Buffer, 0, (int)slot.Output.Length);
             _wroteMember = true;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(block.Buffer);
-        }
-    }
-
-    private static CompressedBlock CompressBlock(byte[] input, int length, int level)
-    {
-        try
-        {
-            if (length == 0)
-            {
-                // GZipStream writes nothing for no input; gzip readers want at least one member.
-                var empty = ArrayPool<byte>.Shared.Rent(EmptyMember.Length);
-                EmptyMember.CopyTo(empty);
-                return new CompressedBlock(empty, EmptyMember.Length);
-            }
-            // Deflate never grows data by more than ~0.03 % plus a few bytes; the gzip frame adds 18.
-            var output = new PooledBufferStream(length + (length >> 8) + 1024);
-            using (var gzip = new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
-                gzip.Write(input, 0, length);
-            return new CompressedBlock(output.Buffer, (int)output.Length);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(input);
+            slot.Return();
         }
     }
 
@@ -120,9 +93,9 @@ public sealed class ParallelGzipStream : Stream
     /// gzip member (an empty input still produces one valid, empty member).</summary>
     private void Finish()
     {
-        if (_fill > 0 || !_wroteMember && _inFlight.Count == 0)
+        if (_current is not null || !_wroteMember && _inFlight.Count == 0)
         {
-            _block ??= ArrayPool<byte>.Shared.Rent(1);
+            _current ??= GzipBlock.Rent(_blockSize);
             Submit();
         }
         while (_inFlight.Count > 0) WriteOldest();
@@ -141,22 +114,22 @@ public sealed class ParallelGzipStream : Stream
             {
                 _disposed = true;
                 DrainQuietly();
-                if (_block is not null) ArrayPool<byte>.Shared.Return(_block);
-                _block = null;
+                _current?.Return();
+                _current = null;
                 if (!_leaveOpen) _inner.Dispose();
             }
         }
         base.Dispose(disposing);
     }
 
-    /// <summary>After a failure, waits for blocks still compressing so their buffers go back to the pool.</summary>
+    /// <summary>After a failure, waits for blocks still compressing so their buffers can be reused.</summary>
     private void DrainQuietly()
     {
         while (_inFlight.TryDequeue(out var task))
         {
             try
             {
-                ArrayPool<byte>.Shared.Return(task.GetAwaiter().GetResult().Buffer);
+                task.GetAwaiter().GetResult().Return();
             }
             catch (Exception)
             {
@@ -173,9 +146,4 @@ public sealed class ParallelGzipStream : Stream
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
-
-    // RFC 1952 header (deflate, no flags, mtime 0, OS Unix), an empty final stored block, CRC-32 0, size 0.
-    private static ReadOnlySpan<byte> EmptyMember => [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-
-    private readonly record struct CompressedBlock(byte[] Buffer, int Length);
 }

@@ -1,14 +1,14 @@
-using System.Buffers;
-
 namespace Archiver.Archives;
 
-/// <summary>A write-only, growable stream over a buffer rented from <see cref="ArrayPool{T}"/>;
-/// the caller takes <see cref="Buffer"/> and returns it to the shared pool when done.</summary>
-internal sealed class PooledBufferStream(int initialCapacity) : Stream
+/// <summary>A write-only stream into a reusable byte buffer that grows (doubling) only if a
+/// write does not fit; <see cref="Reset"/> empties it for the next use.</summary>
+internal sealed class GrowableBufferStream(byte[] buffer) : Stream
 {
     private int _length;
 
-    public byte[] Buffer { get; private set; } = ArrayPool<byte>.Shared.Rent(initialCapacity);
+    public byte[] Buffer { get; private set; } = buffer;
+
+    public void Reset() => _length = 0;
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -16,9 +16,8 @@ internal sealed class PooledBufferStream(int initialCapacity) : Stream
     {
         if (_length + buffer.Length > Buffer.Length)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(Buffer.Length * 2, _length + buffer.Length));
+            var bigger = new byte[Math.Max(Buffer.Length * 2, _length + buffer.Length)];
             Buffer.AsSpan(0, _length).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(Buffer);
             Buffer = bigger;
         }
         buffer.CopyTo(Buffer.AsSpan(_length));

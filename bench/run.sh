@@ -12,7 +12,8 @@
 #   bench/run.sh --memory        peak RSS archiving one 256 MiB vs one 4 GiB directory
 # Options: --runs N --pods N --mib-per-pod M --small-files K --work DIR --bin DIR (skip publish)
 #          --tools "archiver-gz tar-czf ..." --scan-dirs N --scan-files N --big-mib M
-# Tools: archiver-gz archiver-zst tar-czf tar-pigz tar-zstd rm-rf (+ archiver-s3 tar-czf-s3 with --s3).
+# Tools: archiver-gz archiver-zst archiver-gz-keep archiver-zst-keep tar-czf tar-pigz tar-zstd rm-rf
+#        (+ archiver-s3 tar-czf-s3 with --s3). *-keep sweep with afterUpload: keep (no delete).
 # The sweep also deletes what it archived; the rm-rf row shows what that alone costs on this disk.
 # Public tools only: GNU tar, gzip, pigz, zstd, aws cli, /usr/bin/time. Installs the missing ones.
 set -euo pipefail
@@ -43,7 +44,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n $tools ]] || case $mode in
   smoke) tools="archiver-gz tar-czf archiver-zst" ;;
-  *) tools="archiver-gz tar-czf tar-pigz archiver-zst tar-zstd rm-rf" ;;
+  *) tools="archiver-gz-keep tar-czf tar-pigz archiver-zst-keep tar-zstd archiver-gz rm-rf" ;;
 esac
 if [[ $s3 == 1 ]]; then
   : "${ARCHIVER_TEST_S3_ENDPOINT:?--s3 needs ARCHIVER_TEST_S3_ENDPOINT (e.g. http://127.0.0.1:7480)}"
@@ -79,8 +80,8 @@ archiver=$bin/archiver
 pristine=$work/pristine data=$work/data out=$work/out state=$work/state results=$work/results.tsv
 : >"$results"
 
-gen() { # gen ROOT PODS MIB SMALL
-  rm -rf "$1"; mkdir -p "$1"
+gen() { # gen ROOT PODS MIB SMALL (and drops any working copy of an older corpus)
+  rm -rf "$1" "$work/data"; mkdir -p "$1"
   python3 "$here/gen_corpus.py" "$1" --pods "$2" --mib-per-pod "$3" --small-files "$4" --seed 7 --age-days 3
 }
 
@@ -108,11 +109,21 @@ fresh() { # the sweep deletes what it archives: a fresh copy of the corpus, outs
   rm -rf "$data" "$out" "$state"; mkdir -p "$out" "$state"; cp -a "$pristine" "$data"; sync
 }
 
+keep() { # keep FORMAT: a sweep that keeps what it archived needs the corpus once, and a fresh journal each run
+  [[ -f $data/.whole ]] || { rm -rf "$data"; cp -a "$pristine" "$data"; touch "$data/.whole"; sync; }
+  rm -rf "$out" "$state"; mkdir -p "$out" "$state"
+  printf 'name: bench\nroot: %s\nstore: file://%s\nstate: %s\nliveness: none\nidleFor: 0s\nformat: %s\nafterUpload: keep\nkey: "{pod}/{dir}-{timestamp}.%s"\n' \
+    "$data" "$out" "$state" "$1" "$1" >"$work/keep.yaml"
+}
+
 run_tool() { # run_tool TOOL RUN
   local tool=$1 run=$2 p
   case $tool in
     archiver-gz)  fresh; sweep tar.gz "file://$out"; timed "$tool" "$run" "${sweep_cmd[@]}" ;;
     archiver-zst) fresh; sweep tar.zst "file://$out"; timed "$tool" "$run" "${sweep_cmd[@]}" ;;
+    # afterUpload: keep: archive, upload and verify, but leave the directory (no delete cost)
+    archiver-gz-keep)  keep tar.gz; timed "$tool" "$run" "$archiver" sweep --policy "$work/keep.yaml" --json ;;
+    archiver-zst-keep) keep tar.zst; timed "$tool" "$run" "$archiver" sweep --policy "$work/keep.yaml" --json ;;
     archiver-s3)  fresh; s3_bucket "$run"; sweep tar.gz "$(s3_url "$run")"; timed "$tool" "$run" "${sweep_cmd[@]}"; s3_size "$run" ;;
     tar-czf)      rm -rf "$out"; mkdir -p "$out"; timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -czf "$2/$p.tar.gz" -C "$1" "$p"; done' _ "$pristine" "$out" ;;
     tar-pigz)     rm -rf "$out"; mkdir -p "$out"; timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -cf - -C "$1" "$p" | pigz -p 2 >"$2/$p.tar.gz"; done' _ "$pristine" "$out" ;;
@@ -122,7 +133,7 @@ run_tool() { # run_tool TOOL RUN
     rm-rf)        fresh; timed "$tool" "$run" rm -rf "$data" ;; # what deleting the swept directories costs here
     *) echo "run.sh: unknown tool '$tool'" >&2; exit 2 ;;
   esac
-  [[ $tool == archiver-* && $tool != archiver-s3 ]] && check_sweep "$tool"
+  [[ $tool == archiver-* && $tool != archiver-s3 ]] && check_sweep "${tool%-keep}"
   return 0
 }
 
@@ -176,7 +187,7 @@ summary() { # medians per tool and ratios against the first tool of each pair
   awk -F'\t' '{ w[$1] = $2; b[$1] = $3 }
     function ratio(a, z) { if ((a in w) && (z in w) && w[z] > 0)
       printf "- %s / %s: wall %.2f x, size %.3f x\n", a, z, w[a] / w[z], b[a] / b[z] }
-    END { ratio("archiver-gz", "tar-czf"); ratio("archiver-gz", "tar-pigz"); ratio("archiver-zst", "tar-zstd"); ratio("archiver-s3", "tar-czf-s3") }' "$work/medians.tsv"
+    END { ratio("archiver-gz-keep", "tar-czf"); ratio("archiver-gz-keep", "tar-pigz"); ratio("archiver-zst-keep", "tar-zstd"); ratio("archiver-gz", "tar-czf"); ratio("archiver-gz", "tar-pigz"); ratio("archiver-zst", "tar-zstd"); ratio("archiver-s3", "tar-czf-s3") }' "$work/medians.tsv"
 }
 
 machine() {

@@ -3,14 +3,32 @@ using Archiver.Policies;
 
 namespace Archiver.Archives;
 
-/// <summary>The compressor for an archive format: in-box zlib-ng for gzip, ZstdSharp for zstd.</summary>
+/// <summary>
+/// The compressor for an archive format. gzip: in-box zlib-ng, 1 MiB blocks deflated on
+/// <c>workers</c> threads as consecutive gzip members (pigz-style, read by every gzip reader).
+/// zstd: the system's libzstd with its own worker threads when present, else ZstdSharp.
+/// </summary>
 public static class Compression
 {
-    public static Stream Compress(Stream output, ArchiveFormat format, int level) => format switch
+    /// <summary>Compression threads for one archive when <paramref name="concurrency"/> archives
+    /// run at once: the machine's cores shared between them, at least 1 and at most 4, so a sweep
+    /// keeps about <c>min(cores, 4 × concurrency)</c> cores busy and no more.</summary>
+    public static int WorkersFor(int concurrency) => Math.Clamp(Environment.ProcessorCount / Math.Max(1, concurrency), 1, 4);
+
+    public static Stream Compress(Stream output, ArchiveFormat format, int level, int workers = 1) => format switch
     {
-        ArchiveFormat.TarZst => new ZstdSharp.CompressionStream(output, level, 1 << 17, leaveOpen: true),
-        _ => new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true),
+        ArchiveFormat.TarZst when NativeZstd.IsAvailable => new NativeZstdStream(output, level, workers),
+        ArchiveFormat.TarZst => ManagedZstd(output, level, workers),
+        _ => new ParallelGzipStream(output, level, workers),
     };
+
+    private static ZstdSharp.CompressionStream ManagedZstd(Stream output, int level, int workers)
+    {
+        var zstd = new ZstdSharp.CompressionStream(output, level, 1 << 17, leaveOpen: true);
+        zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+        if (workers > 1) zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, workers);
+        return zstd;
+    }
 
     public static Stream Decompress(Stream input, ArchiveFormat format) => format switch
     {

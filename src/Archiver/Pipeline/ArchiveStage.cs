@@ -69,7 +69,7 @@ public static class ArchiveStage
     {
         var hashing = new HashingStream(destination);
         string fingerprint;
-        using (var compressed = Compression.Compress(hashing, ctx.Policy.Format, ctx.Policy.EffectiveLevel))
+        using (var compressed = Compression.Compress(hashing, ctx.Policy.Format, ctx.Policy.EffectiveLevel, Compression.WorkersFor(ctx.Policy.Concurrency)))
         using (var buffered = new BufferedStream(compressed, 1 << 17))
         {
             fingerprint = TarArchiveWriter.Write(c.FullPath, c.Name, new Glob(ctx.Policy.Exclude), buffered, manifest, cancellationToken);

@@ -10,7 +10,7 @@ namespace Archiver.Archives;
 /// (holes hashed as zeros), so the manifest's hash is the same as for a dense copy of the file.
 /// Opened with O_NOFOLLOW like <see cref="FileContentStream"/>.
 /// </summary>
-internal sealed class SparseContentStream : Stream
+internal sealed class SparseContentStream : ReadOnlyContentStream
 {
     private static readonly byte[] Zeros = new byte[1 << 20];
     private readonly SafeFileHandle _file;
@@ -19,41 +19,32 @@ internal sealed class SparseContentStream : Stream
     private readonly List<SparseSegment> _runs;
     private readonly string _path;
     private readonly long _realSize;
-    private long _position;
     private int _run;
     private long _inRun;
     private long _hashedTo;
 
-    private SparseContentStream(SafeFileHandle file, string path, long realSize, List<SparseSegment> runs)
+    private SparseContentStream(SafeFileHandle file, string path, long realSize, List<SparseSegment> runs, byte[] map)
+        : base(map.Length + runs.Sum(r => r.Length))
     {
         _file = file;
         _path = path;
         _realSize = realSize;
         _runs = runs;
-        _map = SparseMap.Encode(runs);
-        Length = _map.Length + runs.Sum(r => r.Length);
+        _map = map;
     }
 
     /// <summary>Opens <paramref name="path"/> as a sparse entry, or returns null when it has no holes.</summary>
     public static SparseContentStream? TryOpen(string path, FileStatus expected)
     {
         if (expected.Size < SparseMap.MinimumSize || expected.AllocatedBytes >= expected.Size) return null;
-        var fd = Native.OpenAt(Native.AtFdCwd, path, Native.ORdOnly | Native.ONoFollow | Native.OCloExec | 0x800, 0);
-        if (fd < 0) return null; // FileContentStream reports the error with its full explanation
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
-        var opened = FileStatus.OfDescriptor(fd);
-        if (opened.Type != EntryType.File || opened.Inode != expected.Inode || opened.Device != expected.Device)
-        {
-            handle.Dispose();
-            throw new FileChangedException($"{path} was replaced (now a {opened.Type}) while it was being archived");
-        }
+        var handle = ContentFile.Open(path, expected);
         var runs = SparseMap.TryRead(handle, expected.Size);
         if (runs is null)
         {
             handle.Dispose();
             return null;
         }
-        return new SparseContentStream(handle, path, expected.Size, runs);
+        return new SparseContentStream(handle, path, expected.Size, runs, SparseMap.Encode(runs));
     }
 
     public long RealSize => _realSize;
@@ -62,11 +53,11 @@ internal sealed class SparseContentStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        if (_position < _map.Length)
+        if (Consumed < _map.Length)
         {
-            var n = Math.Min(buffer.Length, (int)(_map.Length - _position));
-            _map.AsSpan((int)_position, n).CopyTo(buffer);
-            _position += n;
+            var n = Math.Min(buffer.Length, (int)(_map.Length - Consumed));
+            _map.AsSpan((int)Consumed, n).CopyTo(buffer);
+            Consumed += n;
             return n;
         }
         while (_run < _runs.Count && _inRun == _runs[_run].Length)
@@ -88,7 +79,7 @@ internal sealed class SparseContentStream : Stream
         _hash.AppendData(buffer[..got]);
         _inRun += got;
         _hashedTo = run.Offset + _inRun;
-        _position += got;
+        Consumed += got;
         return got;
     }
 
@@ -104,27 +95,6 @@ internal sealed class SparseContentStream : Stream
 
     /// <summary>Finishes the hash (a trailing hole) once the writer has read everything.</summary>
     public void Complete() => HashZerosUpTo(_realSize);
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override long Length { get; }
-
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => true;
-
-    public override bool CanWrite => false;
-
-    public override long Seek(long offset, SeekOrigin origin) =>
-        origin == SeekOrigin.Current && offset == 0 ? _position : throw new NotSupportedException();
-
-    public override void Flush() { }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -6,7 +6,8 @@ namespace Archiver.FileSystem;
 /// links, so a symlink's own time could not be restored or set otherwise.</summary>
 public static class Times
 {
-    public static void SetModified(string path, DateTimeOffset mtime)
+    /// <summary>utimensat times (atime = mtime), floor-rounded so times before 1970 are exact.</summary>
+    internal static Native.TimeSpec[] Pair(DateTimeOffset mtime)
     {
         var ticks = (mtime - DateTimeOffset.UnixEpoch).Ticks;
         var seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var rem);
@@ -16,7 +17,12 @@ public static class Times
             rem += TimeSpan.TicksPerSecond;
         }
         var t = new Native.TimeSpec { Seconds = seconds, Nanoseconds = rem * 100 };
-        if (Native.UtimensAt(Native.AtFdCwd, path, [t, t], Native.AtSymlinkNoFollow) != 0)
+        return [t, t];
+    }
+
+    public static void SetModified(string path, DateTimeOffset mtime)
+    {
+        if (Native.UtimensAt(Native.AtFdCwd, path, Pair(mtime), Native.AtSymlinkNoFollow) != 0)
             throw new IOException($"cannot set the time of {path}: {Native.Describe(Marshal.GetLastPInvokeError())}");
     }
 }

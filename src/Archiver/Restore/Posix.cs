@@ -63,17 +63,5 @@ internal static partial class Posix
 
     public static string Describe(int errno) => Native.Describe(errno);
 
-    /// <summary>utimensat times (atime = mtime), floor-rounded so times before 1970 are exact.</summary>
-    public static Native.TimeSpec[] Times(DateTimeOffset mtime)
-    {
-        var ticks = (mtime - DateTimeOffset.UnixEpoch).Ticks;
-        var seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var rem);
-        if (rem < 0)
-        {
-            seconds--;
-            rem += TimeSpan.TicksPerSecond;
-        }
-        var t = new Native.TimeSpec { Seconds = seconds, Nanoseconds = rem * 100 };
-        return [t, t];
-    }
+    public static Native.TimeSpec[] Times(DateTimeOffset mtime) => FileSystem.Times.Pair(mtime);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Archiver;
 using Archiver.Hosting;
 using Archiver.Tests.Support;
 using YamlDotNet.RepresentationModel;
@@ -39,9 +40,6 @@ public partial class OperationsGuideTests
 
     [GeneratedRegex(@"archiver_[a-z_]+")]
     private static partial Regex MetricName();
-
-    [GeneratedRegex(@"^```yaml\n(?<body>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
-    private static partial Regex YamlBlock();
 
     private static string Section(string heading)
     {
@@ -173,6 +171,64 @@ public partial class OperationsGuideTests
         return code.Length;
     }
 
+    [GeneratedRegex(@"(?:^\s*archiver|\$A|src/Archiver --) (?<command>[a-z]+(?: validate)?)(?<rest>[^\n#]*)", RegexOptions.Multiline)]
+    private static partial Regex CommandLine();
+
+    [GeneratedRegex(@"`archiver (?<command>[a-z]+(?: validate)?)(?<rest>[^`]*)`")]
+    private static partial Regex InlineCommand();
+
+    [GeneratedRegex(@"(?<![\w-])--[a-z][a-z-]*")]
+    private static partial Regex Flag();
+
+    /// <summary>The fenced code blocks of <paramref name="markdown"/> with their language (may be empty).</summary>
+    private static List<(string Language, string Body)> CodeBlocks(string markdown)
+    {
+        var blocks = new List<(string, string)>();
+        string? language = null;
+        var indent = 0;
+        var body = new StringBuilder();
+        foreach (var line in markdown.Split('\n'))
+        {
+            var fence = line.TrimStart();
+            if (!fence.StartsWith("```", StringComparison.Ordinal))
+            {
+                // A block inside a list item is indented like its fence.
+                if (language is not null) body.Append(line[Math.Min(indent, line.Length - line.TrimStart(' ').Length)..]).Append('\n');
+                continue;
+            }
+            if (language is null)
+            {
+                language = fence[3..].Trim();
+                indent = line.Length - fence.Length;
+                body.Clear();
+            }
+            else
+            {
+                blocks.Add((language, body.ToString()));
+                language = null;
+            }
+        }
+        Assert.Null(language);
+        return blocks;
+    }
+
+    [Fact]
+    public void Guide_CommandsAndFlagsItShowsExist()
+    {
+        var commands = Program.Commands(TimeProvider.System).ToDictionary(c => c.Name, c => c.Usage);
+        var shown = CodeBlocks(Guide).Where(b => b.Language is "" or "sh").SelectMany(b => CommandLine().Matches(b.Body))
+            .Concat(InlineCommand().Matches(Guide))
+            .Select(m => (Command: m.Groups["command"].Value, Arguments: m.Groups["rest"].Value))
+            .ToList();
+        Assert.True(shown.Count >= 15, $"only {shown.Count} archiver command lines found");
+        foreach (var (command, arguments) in shown)
+        {
+            Assert.True(commands.TryGetValue(command, out var usage), $"docs/operations.md shows 'archiver {command}', which is not a command");
+            foreach (var flag in Flag().Matches(arguments).Select(f => f.Value).Where(f => f != "--help"))
+                Assert.True(usage.Contains(flag, StringComparison.Ordinal), $"docs/operations.md shows 'archiver {command} ... {flag}', which its usage does not list");
+        }
+    }
+
     [Fact]
     public void Guide_NamesOnlyMetricsTheDaemonExports_AndEveryOneOfThem()
     {
@@ -185,7 +241,7 @@ public partial class OperationsGuideTests
     [Fact]
     public void Guide_EveryYamlBlockParses()
     {
-        var blocks = YamlBlock().Matches(Guide).Select(m => m.Groups["body"].Value).ToList();
+        var blocks = CodeBlocks(Guide).Where(b => b.Language == "yaml").Select(b => b.Body).ToList();
         Assert.True(blocks.Count >= 3, $"only {blocks.Count} yaml blocks");
         foreach (var block in blocks)
         {
@@ -198,7 +254,7 @@ public partial class OperationsGuideTests
     [Fact]
     public void AlertRules_ParseAndCoverTheRequiredConditionsWithExportedMetrics()
     {
-        var block = YamlBlock().Matches(Section("6. Monitoring")).Select(m => m.Groups["body"].Value).Single(b => b.StartsWith("groups:", StringComparison.Ordinal));
+        var block = CodeBlocks(Section("6. Monitoring")).Where(b => b.Language == "yaml").Select(b => b.Body).Single(b => b.StartsWith("groups:", StringComparison.Ordinal));
         var stream = new YamlStream();
         stream.Load(new StringReader(block));
         var groups = (YamlSequenceNode)((YamlMappingNode)stream.Documents[0].RootNode)["groups"];
@@ -226,7 +282,7 @@ public partial class OperationsGuideTests
     [Fact]
     public void ScrapeConfig_AddsTheNodeLabelTheDashboardFiltersBy()
     {
-        var block = YamlBlock().Matches(Section("6. Monitoring")).Select(m => m.Groups["body"].Value).Single(b => b.StartsWith("scrape_configs:", StringComparison.Ordinal));
+        var block = CodeBlocks(Section("6. Monitoring")).Where(b => b.Language == "yaml").Select(b => b.Body).Single(b => b.StartsWith("scrape_configs:", StringComparison.Ordinal));
         var stream = new YamlStream();
         stream.Load(new StringReader(block));
         var job = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)stream.Documents[0].RootNode)["scrape_configs"])[0];

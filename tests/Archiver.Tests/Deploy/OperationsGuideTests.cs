@@ -180,37 +180,14 @@ public partial class OperationsGuideTests
     [GeneratedRegex(@"(?<![\w-])--[a-z][a-z-]*")]
     private static partial Regex Flag();
 
-    /// <summary>The fenced code blocks of <paramref name="markdown"/> with their language (may be empty).</summary>
-    private static List<(string Language, string Body)> CodeBlocks(string markdown)
-    {
-        var blocks = new List<(string, string)>();
-        string? language = null;
-        var indent = 0;
-        var body = new StringBuilder();
-        foreach (var line in markdown.Split('\n'))
-        {
-            var fence = line.TrimStart();
-            if (!fence.StartsWith("```", StringComparison.Ordinal))
-            {
-                // A block inside a list item is indented like its fence.
-                if (language is not null) body.Append(line[Math.Min(indent, line.Length - line.TrimStart(' ').Length)..]).Append('\n');
-                continue;
-            }
-            if (language is null)
-            {
-                language = fence[3..].Trim();
-                indent = line.Length - fence.Length;
-                body.Clear();
-            }
-            else
-            {
-                blocks.Add((language, body.ToString()));
-                language = null;
-            }
-        }
-        Assert.Null(language);
-        return blocks;
-    }
+    [GeneratedRegex(@"^(?<indent> *)```(?<language>\w*)\n(?<body>.*?)^\k<indent>```$", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex Fence();
+
+    /// <summary>The fenced code blocks of <paramref name="markdown"/> with their language (may be
+    /// empty); a block inside a list item loses its indentation.</summary>
+    private static List<(string Language, string Body)> CodeBlocks(string markdown) =>
+        Fence().Matches(markdown).Select(m => (m.Groups["language"].Value,
+            Regex.Replace(m.Groups["body"].Value, "^" + m.Groups["indent"].Value, "", RegexOptions.Multiline))).ToList();
 
     [Fact]
     public void Guide_CommandsAndFlagsItShowsExist()

@@ -171,7 +171,7 @@ public partial class OperationsGuideTests
         return code.Length;
     }
 
-    [GeneratedRegex(@"(?:^\s*archiver|\$A|src/Archiver --) (?<command>[a-z]+(?: validate)?)(?<rest>[^\n#]*)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"(?:^\s*archiver|\$A|archiver\.dll|src/Archiver --) (?<command>[a-z]+(?: validate)?)(?<rest>[^\n#]*)", RegexOptions.Multiline)]
     private static partial Regex CommandLine();
 
     [GeneratedRegex(@"`archiver (?<command>[a-z]+(?: validate)?)(?<rest>[^`]*)`")]

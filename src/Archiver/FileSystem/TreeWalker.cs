@@ -28,7 +28,7 @@ public static class TreeWalker
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new IOException($"permission denied reading directory {fullDir}", e);
+            throw new IOException($"permission denied reading directory {fullDir}; run Archiver with CAP_DAC_READ_SEARCH (the DaemonSet grants it) and check SELinux/AppArmor labels", e);
         }
         Array.Sort(names, StringComparer.Ordinal);
         foreach (var name in names)

@@ -29,7 +29,7 @@ public static partial class ProcessPriority
         if (nice != 0)
         {
             var failed = tids.Count(t => SetPriority(PrioProcess, (uint)t, nice) != 0);
-            parts.Add(failed == 0 ? $"nice {nice}" : $"nice {nice} failed on {failed} of {tids.Count} threads (errno {Marshal.GetLastPInvokeError()})");
+            parts.Add(failed == 0 ? $"nice {nice}" : $"nice {nice} failed on {failed} of {tids.Count} threads ({FileSystem.Native.Describe(Marshal.GetLastPInvokeError())})");
         }
         else parts.Add("nice unchanged");
 
@@ -50,7 +50,7 @@ public static partial class ProcessPriority
         else
         {
             var failed = tids.Count(t => Syscall(number, IoprioWhoProcess, t, ioprio) != 0);
-            parts.Add(failed == 0 ? $"io class {ioClass}" : $"io class {ioClass} failed on {failed} of {tids.Count} threads (errno {Marshal.GetLastPInvokeError()})");
+            parts.Add(failed == 0 ? $"io class {ioClass}" : $"io class {ioClass} failed on {failed} of {tids.Count} threads ({FileSystem.Native.Describe(Marshal.GetLastPInvokeError())})");
         }
         return string.Join(", ", parts);
     }

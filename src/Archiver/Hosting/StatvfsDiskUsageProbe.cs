@@ -29,7 +29,7 @@ public sealed partial class StatvfsDiskUsageProbe : IDiskUsageProbe
     public DiskUsage Measure(string path)
     {
         if (Statvfs(path, out var s) != 0)
-            throw new IOException($"statvfs {path} failed (errno {Marshal.GetLastPInvokeError()}); check that the policy root exists");
+            throw new IOException($"statvfs {path} failed ({FileSystem.Native.Describe(Marshal.GetLastPInvokeError())}); check that the policy root exists");
         var unit = (long)(s.FragmentSize > 0 ? s.FragmentSize : s.BlockSize);
         var total = (long)s.Blocks * unit;
         var used = ((long)s.Blocks - (long)s.BlocksFree) * unit;

@@ -12,6 +12,8 @@ public sealed record JournalRecord
     public long BytesIn { get; init; }
     /// <summary>The tree's fingerprint as archived; a delete needs the tree to still match it.</summary>
     public string? Fingerprint { get; init; }
+    /// <summary>The stored copy at <see cref="Key"/> failed verification: never adopt it, upload again.</summary>
+    public bool Rejected { get; init; }
     public ulong Device { get; init; }
     public ulong Inode { get; init; }
     public DateTimeOffset StartedAt { get; init; }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Archiver.Archives;
 using Archiver.Journal;
 using Archiver.Liveness;
+using Archiver.Stores;
 using Serilog;
 
 namespace Archiver.Pipeline;
@@ -123,11 +124,10 @@ public static class SweepRunner
             setStage(stage = "verify");
             if (await VerifyStage.CheckAsync(ctx, record, cancellationToken) is { } problem)
             {
-                // The directory is still on disk: drop the bad copy so the next run uploads afresh
-                // instead of adopting it.
-                await ctx.Store.DeleteAsync(ArchiveManifest.KeyFor(record.Key), cancellationToken);
-                await ctx.Store.DeleteAsync(record.Key, cancellationToken);
-                ctx.Journal.Save(record with { State = JournalState.Archiving, UploadId = null });
+                // The directory is still on disk: the next run uploads it afresh over the bad copy,
+                // never adopting it; the copy is removed now where the store allows it.
+                ctx.Journal.Save(record with { State = JournalState.Archiving, UploadId = null, Rejected = true });
+                await RemoveBadCopyAsync(ctx, record.Key, cancellationToken);
                 Log.Error("Verify failed for {Directory} at {Key}: {Problem}; nothing deleted, the next sweep uploads it again", c.Name, record.Key, problem);
                 return outcome with { Error = $"verify failed: {problem}; nothing deleted", FailedStage = stage, Elapsed = watch.Elapsed };
             }
@@ -153,11 +153,24 @@ public static class SweepRunner
         };
     }
 
+    private static async Task RemoveBadCopyAsync(SweepContext ctx, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ctx.Store.DeleteAsync(ArchiveManifest.KeyFor(key), cancellationToken);
+            await ctx.Store.DeleteAsync(key, cancellationToken);
+        }
+        catch (Exception e) when (e is StoreException or IOException)
+        {
+            Log.Warning("Could not remove the copy at {Key} that failed verification ({Message}); the next upload replaces it", key, e.Message);
+        }
+    }
+
     private static async Task<JournalRecord> StartAsync(SweepContext ctx, PlannedDirectory item, CancellationToken cancellationToken)
     {
         var key = ArchiveStage.KeyFor(ctx, item);
         if (await ctx.Store.StatAsync(key, cancellationToken) is not null)
-            throw new IOException($"an object already exists at {key}; refusing to overwrite an archive this node did not start");
+            throw new IOException($"an object already exists at {key}; refusing to overwrite an archive this node did not start: keep {{node}} and {{timestamp}} in the key template, and look at that object (another node or an older journal made it)");
         var now = ctx.Clock.GetUtcNow();
         return ctx.Journal.Save(new JournalRecord
         {
@@ -179,7 +192,7 @@ public static class SweepRunner
             await ctx.Store.AbortUploadAsync(record.Key, record.UploadId, cancellationToken);
             record = ctx.Journal.Save(record with { UploadId = null });
         }
-        var stored = await ctx.Store.StatAsync(record.Key, cancellationToken);
+        var stored = record.Rejected ? null : await ctx.Store.StatAsync(record.Key, cancellationToken);
         if (stored is not null && await VerifyStage.ReadManifestAsync(ctx, record.Key, cancellationToken) is { } manifest
             && manifest.Archive.Size == stored.Size
             && manifest.Fingerprint == FileSystem.TreeFingerprint.Of(item.Candidate.FullPath))

@@ -4,6 +4,7 @@ namespace Archiver.Policies;
 public sealed record PolicyProblem(string Source, int Line, string Message, bool IsWarning = false)
 {
     public override string ToString() =>
+        Source.Length == 0 ? $"{(IsWarning ? "warning: " : "")}{Message}" :
         Line > 0 ? $"{Source}:{Line}: {(IsWarning ? "warning: " : "")}{Message}" : $"{Source}: {(IsWarning ? "warning: " : "")}{Message}";
 }
 
@@ -14,5 +15,5 @@ public sealed class ConfigurationException(IReadOnlyList<PolicyProblem> problems
 {
     public IReadOnlyList<PolicyProblem> Problems { get; } = problems;
 
-    public ConfigurationException(string message) : this([new PolicyProblem("configuration", 0, message)]) { }
+    public ConfigurationException(string message) : this([new PolicyProblem("", 0, message)]) { }
 }

@@ -81,14 +81,12 @@ public static class StoreFactory
         return true;
     }
 
-    /// <summary>A URL safe to print: user info and query values that look secret are removed.</summary>
+    /// <summary>The URL as the user wrote it, minus anything secret: user info, and the values of
+    /// query parameters whose names look secret.</summary>
     public static string Redact(string url)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var u)) return url;
-        var b = new UriBuilder(u) { UserName = "", Password = "" };
-        var q = string.Join('&', u.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => p.Split('=')[0] is var k && (k.Contains("secret", StringComparison.OrdinalIgnoreCase) || k.Contains("key", StringComparison.OrdinalIgnoreCase) || k.Contains("token", StringComparison.OrdinalIgnoreCase) || k.Contains("password", StringComparison.OrdinalIgnoreCase)) ? $"{k}=REDACTED" : p));
-        b.Query = q;
-        return b.Uri.ToString();
+        var noUser = System.Text.RegularExpressions.Regex.Replace(url, "^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
+        return System.Text.RegularExpressions.Regex.Replace(noUser, "([?&][^=&]*(?:secret|key|token|password)[^=&]*=)[^&]*", "$1REDACTED",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase);
     }
 }

@@ -61,6 +61,32 @@ public class SafetyTests
     }
 
     [Fact]
+    public async Task Verify_CorruptCopyThatCannotBeDeleted_IsReplacedNotAdopted()
+    {
+        using var s = new SweepScene();
+        s.Pod("web-1");
+        var store = new HookStore(new FileArchiveStore(s.StoreDir)) { DenyDeletes = true };
+        store.AfterComplete = key =>
+        {
+            var path = Path.Combine(s.StoreDir, key);
+            var bytes = File.ReadAllBytes(path);
+            bytes[bytes.Length / 2] ^= 0xFF;
+            File.WriteAllBytes(path, bytes);
+            store.AfterComplete = null;
+            return Task.CompletedTask;
+        };
+        var ctx = PipelineHarness.Context(s, store);
+
+        Assert.StartsWith("verify failed", Assert.Single(await PipelineHarness.SweepAsync(ctx)).Error);
+        Assert.True(s.Exists("web-1"));
+
+        var second = Assert.Single(await PipelineHarness.SweepAsync(ctx));
+        Assert.True(second.Deleted, second.Error ?? second.Reason);
+        var archive = Assert.Single(s.Archives());
+        Assert.Equal(second.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(archive))));
+    }
+
+    [Fact]
     public async Task Cleanup_DirectorySwappedForASymlink_DeletesNothingAnywhere()
     {
         using var s = new SweepScene();

@@ -8,6 +8,9 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
 {
     public Func<string, Task>? AfterComplete { get; set; }
 
+    /// <summary>Deletes fail as they do without s3:DeleteObject.</summary>
+    public bool DenyDeletes { get; set; }
+
     /// <summary>Runs once, when the first archive bytes reach the store: the tar is mid-way.</summary>
     public Action<string>? DuringUpload { get; set; }
 
@@ -23,7 +26,8 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
     public Task<StoredObject?> StatAsync(string key, CancellationToken cancellationToken) => inner.StatAsync(key, cancellationToken);
     public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) => inner.OpenReadAsync(key, cancellationToken);
     public IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
-    public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
+        DenyDeletes ? throw new StoreException($"deleting {key}: access denied; grant s3:DeleteObject") : inner.DeleteAsync(key, cancellationToken);
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
     private sealed class Upload(IObjectUpload upload, string key, HookStore owner) : IObjectUpload

@@ -94,6 +94,7 @@ public sealed class S3FaultTests(S3Server server) : IDisposable
 
         Assert.True(first.ExitCode == 1, first + proxy.Log);
         Assert.Contains(proxy.Requests, q => q.Fault == S3Fault.TruncateBody);
+        Assert.Contains("verify failed", first.Out);
         Assert.True(File.Exists(Path.Combine(dir, "big", "f0")), "nothing may be deleted when the archive could not be read back");
         using var client = server.CreateClient();
         Assert.Empty((await client.ListMultipartUploadsAsync(bucket)).MultipartUploads ?? []);

@@ -109,6 +109,24 @@ public sealed class S3FaultTests(S3Server server) : IDisposable
     }
 
     [Fact]
+    public async Task Sweep_VerifyFullDownloadStallsMidBody_GivesUpWithinTimeoutAndDeletesNothing()
+    {
+        var (bucket, dir, proxy) = await SceneAsync("bodystall");
+        proxy.Add(new FaultRule(r => r.IsGetObject && r.Path.EndsWith(".tar.zst", StringComparison.Ordinal), S3Fault.StallMidBody, Times: int.MaxValue));
+        var policy = _temp["verify-full.yaml"];
+        await File.WriteAllTextAsync(policy, $"name: bodystall\nroot: {Root}\nverify: full\nstore: \"{ProxiedUrl(proxy, bucket, "timeout=2s")}\"\n");
+        var watch = Stopwatch.StartNew();
+
+        var first = await Support.CliRunner.RunAsync("sweep", "--policy", policy, "--liveness", "none", "--node", "node-1", "--format", "tar.zst");
+
+        Assert.True(first.ExitCode == 1, first + proxy.Log);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}: a stalled download must not hang the sweep\n{first}");
+        Assert.Contains(proxy.Requests, q => q.Fault == S3Fault.StallMidBody);
+        Assert.Contains("the connection stalled", first.Out);
+        Assert.True(File.Exists(Path.Combine(dir, "big", "f0")), "nothing may be deleted when the archive could not be read back");
+    }
+
+    [Fact]
     public async Task Sweep_ServerFailsEveryPartAndTheAbort_FailsCleanlyAndNextRunAbortsTheUpload()
     {
         var (bucket, dir, proxy) = await SceneAsync("down");

@@ -22,6 +22,9 @@ public enum S3Fault
     Stall,
     /// <summary>Forwarded, but only half of the response body is passed on before the connection is closed.</summary>
     TruncateBody,
+    /// <summary>Forwarded, half of the response body passed on, then nothing more until the client hangs up
+    /// (or <see cref="S3FaultProxy.StallLimit"/>).</summary>
+    StallMidBody,
 }
 
 /// <summary>One request the proxy saw: what it was and what the proxy did with it.</summary>
@@ -171,23 +174,11 @@ public sealed class S3FaultProxy : IDisposable
                         await AnswerAsync(down, 503, "Slow Down", "SlowDown", "Please reduce your request rate.", token);
                         return;
                     case S3Fault.Stall:
-                        // Until the client hangs up (a read returns 0) or the stall limit.
-                        using (var stall = CancellationTokenSource.CreateLinkedTokenSource(token))
-                        {
-                            stall.CancelAfter(StallLimit);
-                            try
-                            {
-                                while (await down.ReadAsync(new byte[1], stall.Token) > 0)
-                                {
-                                }
-                            }
-                            catch (Exception e) when (e is OperationCanceledException or IOException)
-                            {
-                            }
-                        }
+                        await StallAsync(down, token);
                         return;
                 }
-                await ForwardAsync(down, lines[0], headers, body, fault == S3Fault.TruncateBody, token);
+                await ForwardAsync(down, lines[0], headers, body, fault is S3Fault.TruncateBody or S3Fault.StallMidBody, token);
+                if (fault == S3Fault.StallMidBody) await StallAsync(down, token);
             }
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -222,6 +213,22 @@ public sealed class S3FaultProxy : IDisposable
         {
             await down.WriteAsync(buffer.AsMemory(0, n), token);
             sent += n;
+        }
+    }
+
+    /// <summary>Until the client hangs up (a read returns 0) or the stall limit.</summary>
+    private static async Task StallAsync(NetworkStream down, CancellationToken token)
+    {
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(token);
+        stall.CancelAfter(StallLimit);
+        try
+        {
+            while (await down.ReadAsync(new byte[1], stall.Token) > 0)
+            {
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
         }
     }
 

@@ -7,45 +7,6 @@ using System.Text;
 
 namespace Archiver.Tests.Support;
 
-/// <summary>What <see cref="S3FaultProxy"/> does to a request a rule matches.</summary>
-public enum S3Fault
-{
-    /// <summary>500 InternalError, body read, connection closed.</summary>
-    Status500,
-    /// <summary>503 ServiceUnavailable.</summary>
-    Status503,
-    /// <summary>503 with S3's <c>SlowDown</c> XML (throttling).</summary>
-    SlowDown,
-    /// <summary>Half of the request body read, then the connection reset (RST).</summary>
-    ResetMidBody,
-    /// <summary>Request read, no answer until the client gives up (or <see cref="S3FaultProxy.StallLimit"/>).</summary>
-    Stall,
-    /// <summary>Forwarded, but only half of the response body is passed on before the connection is closed.</summary>
-    TruncateBody,
-    /// <summary>Forwarded, half of the response body passed on, then nothing more until the client hangs up
-    /// (or <see cref="S3FaultProxy.StallLimit"/>).</summary>
-    StallMidBody,
-}
-
-/// <summary>One request the proxy saw: what it was and what the proxy did with it.</summary>
-public sealed record ProxiedRequest(string Method, string Path, string Query, TimeSpan At, S3Fault? Fault)
-{
-    public bool IsUploadPart => Method == "PUT" && Query.Contains("partNumber=", StringComparison.Ordinal);
-    public bool IsGetObject => Method == "GET" && Query.Length == 0 && Path.Count(c => c == '/') >= 2;
-    public string? PartNumber => Query.Split('&').FirstOrDefault(q => q.StartsWith("partNumber=", StringComparison.Ordinal))?[11..];
-    public override string ToString() => $"{At.TotalSeconds:F2}s {Method} {Path}?{Query} {(Fault is { } f ? f.ToString() : "forwarded")}";
-}
-
-/// <summary>A rule: requests matching <paramref name="Matches"/> are counted; after <paramref name="Skip"/>
-/// of them, the next <paramref name="Times"/> get <paramref name="Fault"/>. With <paramref name="For"/>,
-/// every matching request gets the fault for that long after the first one did (Times is then ignored).</summary>
-public sealed record FaultRule(Func<ProxiedRequest, bool> Matches, S3Fault Fault, int Skip = 0, int Times = 1, TimeSpan? For = null)
-{
-    internal int Seen;
-    internal int Applied;
-    internal TimeSpan? Started;
-}
-
 /// <summary>
 /// A loopback HTTP proxy in front of the real S3 server that injects faults by rule. Each client
 /// connection carries one request: the proxy forwards it with <c>Connection: close</c> and streams the

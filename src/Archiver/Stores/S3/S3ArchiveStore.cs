@@ -152,7 +152,7 @@ public sealed class S3ArchiveStore : IArchiveStore
         try
         {
             var response = await Client.GetObjectAsync(new GetObjectRequest { BucketName = Options.Bucket, Key = objectKey }, cancellationToken);
-            return new ResponseStream(response);
+            return new ResponseStream(response, Options.Timeout, $"{Options.Bucket}/{objectKey}");
         }
         catch (AmazonS3Exception e) when (S3Errors.IsNotFound(e))
         {

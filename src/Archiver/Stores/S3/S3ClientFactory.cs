@@ -23,7 +23,7 @@ public static class S3ClientFactory
             ForcePathStyle = o.PathStyle,
             RetryMode = RequestRetryMode.Standard,
             MaxErrorRetry = o.Retries,
-            Timeout = TimeSpan.FromMinutes(5),
+            Timeout = o.Timeout,
         };
         if (httpClientFactory is not null) config.HttpClientFactory = httpClientFactory;
         if (!o.IsAws)

@@ -25,7 +25,7 @@ public sealed record S3StoreOptions
     public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
     {
         "endpoint", "region", "pathStyle", "storageClass", "sse", "kmsKeyId", "tags", "partSize",
-        "bandwidth", "uploadConcurrency", "retries", "profile", "credentialsFile", "internal",
+        "bandwidth", "uploadConcurrency", "retries", "timeout", "profile", "credentialsFile", "internal",
     };
 
     public S3Flavor Flavor { get; init; }
@@ -45,6 +45,10 @@ public sealed record S3StoreOptions
     /// <summary>Bytes per second for all uploads through this store; null for no cap.</summary>
     public long? Bandwidth { get; init; }
     public int Retries { get; init; } = 5;
+    /// <summary>Longest one HTTP request (one attempt, including its body) may take before it is
+    /// abandoned and retried.</summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
     public string? Profile { get; init; }
     public string? CredentialsFile { get; init; }
     public bool Internal { get; init; }
@@ -123,6 +127,12 @@ public sealed record S3StoreOptions
         }
         var uploadConcurrency = ParseInt(Get("uploadConcurrency"), "uploadConcurrency", 4, 1, 64, problems);
         var retries = ParseInt(Get("retries"), "retries", 5, 0, 20, problems);
+        var timeout = DefaultTimeout;
+        if (Get("timeout") is { } t && (!Policies.Duration.TryParse(t, out timeout, out _) || timeout < TimeSpan.FromSeconds(1) || timeout > TimeSpan.FromHours(1)))
+        {
+            problems.Add($"timeout '{t}' must be a duration from 1s to 1h (e.g. 2m)");
+            timeout = DefaultTimeout;
+        }
 
         var credentialsFile = Get("credentialsFile");
         if (credentialsFile is not null && !Path.IsPathRooted(credentialsFile))
@@ -143,6 +153,7 @@ public sealed record S3StoreOptions
             Bandwidth = bandwidth,
             UploadConcurrency = uploadConcurrency,
             Retries = retries,
+            Timeout = timeout,
             Profile = profile,
             CredentialsFile = credentialsFile,
             Internal = isInternal,

@@ -20,6 +20,7 @@ public sealed class S3StoreOptionsTests
         {
             ["endpoint"] = "http://127.0.0.1:9000", ["region"] = "eu-west-1", ["pathStyle"] = "true", ["storageClass"] = "STANDARD_IA",
             ["sse"] = "aws:kms", ["kmsKeyId"] = "key-1", ["tags"] = "team=infra, env=prod", ["partSize"] = "16MiB", ["bandwidth"] = "50MiB/s",
+            ["timeout"] = "90s",
         }, problems: problems);
 
         Assert.Empty(problems);
@@ -28,6 +29,8 @@ public sealed class S3StoreOptionsTests
         Assert.True(o.PathStyle);
         Assert.Equal(16L << 20, o.PartSize);
         Assert.Equal(50L << 20, o.Bandwidth);
+        Assert.Equal(TimeSpan.FromSeconds(90), o.Timeout);
+        Assert.Equal(TimeSpan.FromMinutes(5), Parse("s3://b").Timeout);
         Assert.Equal([new("team", "infra"), new("env", "prod")], o.Tags);
         Assert.False(o.IsAws);
         Assert.Equal("s3://archive/prod/logs/", o.Location);
@@ -46,7 +49,7 @@ public sealed class S3StoreOptionsTests
     [Fact]
     public void Validate_ManyMistakes_ReportsEveryOneThroughTheFactory()
     {
-        var problems = StoreFactory.Validate(new StoreSpec("s3://bucket/p?endpoint=ftp://x&sse=DES&kmsKeyId=k&partSize=1MiB&bandwidth=fast&pathStyle=maybe&colour=blue&tags=novalue")).ToList();
+        var problems = StoreFactory.Validate(new StoreSpec("s3://bucket/p?endpoint=ftp://x&sse=DES&kmsKeyId=k&partSize=1MiB&bandwidth=fast&pathStyle=maybe&colour=blue&tags=novalue&timeout=0s")).ToList();
 
         Assert.Contains(problems, p => p.Contains("endpoint 'ftp://x", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("sse 'DES'", StringComparison.Ordinal));
@@ -56,6 +59,7 @@ public sealed class S3StoreOptionsTests
         Assert.Contains(problems, p => p.Contains("pathStyle 'maybe'", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("no option 'colour'", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("tag 'novalue'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("timeout '0s' must be a duration from 1s to 1h", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Text;
+using Amazon.S3.Model;
+using Archiver.Tests.Hosting;
+using Archiver.Tests.Support;
+using Xunit;
+
+namespace Archiver.Tests.Reliability;
+
+/// <summary>The real daemon (<c>archiver run</c>, a child process) gets SIGTERM while a large
+/// multipart upload to the real S3 server is under way.</summary>
+[Collection("s3")]
+public sealed class S3SigtermTests(S3Server server) : IDisposable
+{
+    private readonly TempDir _temp = new("s3sigterm");
+
+    [Fact]
+    public async Task Sigterm_DuringLargeS3Upload_DeletesNothingAbortsTheUploadAndRestartFinishes()
+    {
+        var bucket = await server.CreateBucketAsync("term");
+        var root = _temp.Sub("data");
+        var pod = new PodTree(root).Pod("big-0", DateTimeOffset.UtcNow.AddDays(-3), d =>
+        {
+            var data = new byte[32 << 20];
+            new Random(3).NextBytes(data);
+            File.WriteAllBytes(Path.Combine(d, "data.bin"), data);
+        });
+        var size = new FileInfo(Path.Combine(pod, "data.bin")).Length;
+        var policies = _temp.Sub("policies");
+        WritePolicy(policies, root, server.StoreUrl(bucket, "", "partSize=5MiB&bandwidth=3MiB"));
+        using var client = server.CreateClient();
+
+        using (var first = new Daemon(policies))
+        {
+            await WaitForUploadWithPartsAsync(client, bucket, first);
+            var (code, took) = await first.TerminateAsync();
+
+            Assert.True(code == 0, $"exit {code}\n{first.Output}");
+            Assert.True(took < TimeSpan.FromSeconds(10), $"took {took} (grace 10s)\n{first.Output}");
+        }
+        Assert.Equal(size, new FileInfo(Path.Combine(pod, "data.bin")).Length);
+        Assert.Empty((await client.ListMultipartUploadsAsync(bucket)).MultipartUploads ?? []);
+        Assert.Empty((await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects ?? []);
+
+        WritePolicy(policies, root, server.StoreUrl(bucket, "", "partSize=5MiB"));
+        using (var second = new Daemon(policies))
+        {
+            await HostingKit.WaitUntilAsync(() => !Directory.Exists(pod) || second.HasExited, 120, "the restarted daemon to finish the job");
+            Assert.False(second.HasExited, second.Output);
+            var (code, _) = await second.TerminateAsync();
+            Assert.True(code == 0, $"exit {code}\n{second.Output}");
+        }
+        Assert.Empty((await client.ListMultipartUploadsAsync(bucket)).MultipartUploads ?? []);
+        var objects = (await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects ?? [];
+        Assert.Equal(2, objects.Count);
+        Assert.True(objects.Single(o => o.Key.EndsWith(".tar.zst", StringComparison.Ordinal)).Size > size);
+    }
+
+    private void WritePolicy(string policies, string root, string url) =>
+        File.WriteAllText(Path.Combine(policies, "big.yaml"),
+            $"name: big\nroot: {root}\nstate: {_temp.Sub("state")}\nstore: \"{url}\"\nliveness: none\nidleFor: 1h\nformat: tar.zst\n" +
+            "key: \"{node}/{pod}/{dir}-{timestamp}.tar.zst\"\nschedule: \"0 3 * * *\"\nrunOnStart: true\n");
+
+    private static async Task WaitForUploadWithPartsAsync(Amazon.S3.IAmazonS3 client, string bucket, Daemon daemon)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !daemon.HasExited)
+        {
+            foreach (var u in (await client.ListMultipartUploadsAsync(bucket)).MultipartUploads ?? [])
+                if (((await client.ListPartsAsync(bucket, u.Key, u.UploadId)).Parts ?? []).Count > 0) return;
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException($"no upload with parts appeared in {bucket} (daemon exited: {daemon.HasExited})\n{daemon.Output}");
+    }
+
+    /// <summary><c>archiver run</c> as a child process, output captured.</summary>
+    private sealed class Daemon : IDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
+
+        public Daemon(string policies)
+        {
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "archiver.dll"), "run", "--policies", policies, "--listen", "127.0.0.1:0",
+                         "--node", "n1", "--grace", "10s", "--nice", "0", "--io-class", "none" })
+                psi.ArgumentList.Add(a);
+            _process = Process.Start(psi)!;
+            _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+            _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+        }
+
+        public string Output
+        {
+            get { lock (_output) return _output.ToString(); }
+        }
+
+        public bool HasExited => _process.HasExited;
+
+        public async Task<(int Code, TimeSpan Took)> TerminateAsync()
+        {
+            var watch = Stopwatch.StartNew();
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _process.WaitForExitAsync(timeout.Token);
+            return (_process.ExitCode, watch.Elapsed);
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.Dispose();
+        }
+    }
+
+    public void Dispose() => _temp.Dispose();
+}

@@ -124,12 +124,12 @@ run_tool() { # run_tool TOOL RUN
     # afterUpload: keep: archive, upload and verify, but leave the directory (no delete cost)
     archiver-gz-keep)  keep tar.gz; timed "$tool" "$run" "$archiver" sweep --policy "$work/keep.yaml" --json ;;
     archiver-zst-keep) keep tar.zst; timed "$tool" "$run" "$archiver" sweep --policy "$work/keep.yaml" --json ;;
-    archiver-s3)  fresh; s3_bucket "$run"; sweep tar.gz "$(s3_url "$run")"; timed "$tool" "$run" "${sweep_cmd[@]}"; s3_size "$run" ;;
+    archiver-s3)  fresh; s3_bucket "$run"; sweep tar.gz "$(s3_url "$run")"; timed "$tool" "$run" "${sweep_cmd[@]}"; s3_size "$run"; s3_drop "$run" ;;
     tar-czf)      rm -rf "$out"; mkdir -p "$out"; timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -czf "$2/$p.tar.gz" -C "$1" "$p"; done' _ "$pristine" "$out" ;;
     tar-pigz)     rm -rf "$out"; mkdir -p "$out"; timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -cf - -C "$1" "$p" | pigz -p 2 >"$2/$p.tar.gz"; done' _ "$pristine" "$out" ;;
     tar-zstd)     rm -rf "$out"; mkdir -p "$out"; timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -cf - -C "$1" "$p" | zstd -q -3 -T2 -o "$2/$p.tar.zst"; done' _ "$pristine" "$out" ;;
     tar-czf-s3)   rm -rf "$out"; mkdir -p "$out"; s3_bucket "$run"
-                  timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -czf "$2/$p.tar.gz" -C "$1" "$p" && aws --endpoint-url "$3" s3 cp --only-show-errors "$2/$p.tar.gz" "s3://$4/$p.tar.gz"; done' _ "$pristine" "$out" "$ARCHIVER_TEST_S3_ENDPOINT" "$(s3_name "$run")" ;;
+                  timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -czf "$2/$p.tar.gz" -C "$1" "$p" && aws --endpoint-url "$3" s3 cp --only-show-errors "$2/$p.tar.gz" "s3://$4/$p.tar.gz"; done' _ "$pristine" "$out" "$ARCHIVER_TEST_S3_ENDPOINT" "$(s3_name "$run")"; s3_drop "$run" ;;
     rm-rf)        fresh; timed "$tool" "$run" rm -rf "$data" ;; # what deleting the swept directories costs here
     *) echo "run.sh: unknown tool '$tool'" >&2; exit 2 ;;
   esac
@@ -161,6 +161,8 @@ s3_name() { echo "archiver-bench-$$-$1"; }
 s3_url() { echo "s3://$(s3_name "$1")/bench?endpoint=$ARCHIVER_TEST_S3_ENDPOINT"; }
 s3_bucket() { AWS_ACCESS_KEY_ID=$ARCHIVER_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$ARCHIVER_TEST_S3_SECRET_KEY \
   aws --endpoint-url "$ARCHIVER_TEST_S3_ENDPOINT" s3 mb "s3://$(s3_name "$1")" >/dev/null 2>&1 || true; }
+s3_drop() { # a throwaway radosgw keeps objects in RAM (memstore): free them after each run
+  aws --endpoint-url "$ARCHIVER_TEST_S3_ENDPOINT" s3 rb --force "s3://$(s3_name "$1")" >/dev/null 2>&1 || true; }
 s3_size() { # replaces the last result's bytes with what landed in the bucket
   local b; b=$(AWS_ACCESS_KEY_ID=$ARCHIVER_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$ARCHIVER_TEST_S3_SECRET_KEY \
     aws --endpoint-url "$ARCHIVER_TEST_S3_ENDPOINT" s3 ls --recursive "s3://$(s3_name "$1")" | awk '$4 !~ /manifest/ {s+=$3} END {print s+0}')

@@ -18,7 +18,7 @@ public sealed class MultipartUploadStream : Stream
     private readonly long _startPartSize;
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _cts;
-    private readonly Stack<byte[]> _free = new();
+    private readonly PartBufferPool _pool;
     private readonly List<Task> _inFlight = [];
     private readonly SortedDictionary<int, string> _etags = [];
     private readonly object _gate = new();
@@ -29,16 +29,17 @@ public sealed class MultipartUploadStream : Stream
     private Exception? _failure;
     private bool _finished;
 
-    public MultipartUploadStream(PartUploader upload, long startPartSize, int concurrency, CancellationToken cancellationToken)
+    public MultipartUploadStream(PartUploader upload, long startPartSize, int concurrency, CancellationToken cancellationToken, PartBufferPool? pool = null)
     {
+        _pool = pool ?? new PartBufferPool(concurrency + 1);
         _upload = upload;
         _startPartSize = startPartSize;
         _slots = new SemaphoreSlim(concurrency, concurrency);
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
-    /// <summary>Part buffers allocated so far (for the memory bound's tests and logs).</summary>
-    public int BuffersAllocated { get; private set; }
+    /// <summary>Part buffers allocated so far by this stream's pool (for the memory bound's tests and logs).</summary>
+    public int BuffersAllocated => _pool.Allocated;
 
     public override bool CanRead => false;
     public override bool CanSeek => false;
@@ -147,23 +148,14 @@ public sealed class MultipartUploadStream : Stream
             }
             finally
             {
-                lock (_gate) _free.Push(buffer);
+                _pool.Return(buffer);
                 _slots.Release();
             }
         });
         lock (_gate) _inFlight.Add(task);
     }
 
-    private byte[] Rent(long size)
-    {
-        lock (_gate)
-        {
-            while (_free.TryPop(out var b))
-                if (b.Length == size) return b;
-        }
-        BuffersAllocated++;
-        return GC.AllocateUninitializedArray<byte>((int)size);
-    }
+    private byte[] Rent(long size) => _pool.Rent(size);
 
     private void ThrowIfFailed()
     {

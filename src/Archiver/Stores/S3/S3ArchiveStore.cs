@@ -23,6 +23,9 @@ public sealed class S3ArchiveStore : IArchiveStore
 
     public S3StoreOptions Options { get; }
 
+    /// <summary>Part buffers shared by all uploads through this store (a sweep reuses them).</summary>
+    internal PartBufferPool PartBuffers { get; } = new();
+
     internal IAmazonS3 Client { get; }
 
     internal TimeProvider Clock { get; }

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text;
 using Archiver.Tests.Support;
 using Xunit;
 
@@ -9,52 +7,6 @@ namespace Archiver.Tests.Hosting;
 /// <summary>The real binary as a child process: SIGTERM in the middle of a large upload.</summary>
 public class SigtermTests
 {
-    private sealed class Daemon : IDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-
-        public Daemon(string policies)
-        {
-            var psi = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "archiver.dll"), "run", "--policies", policies, "--listen", "127.0.0.1:0",
-                         "--node", "n1", "--grace", "10s", "--nice", "0", "--io-class", "none" })
-                psi.ArgumentList.Add(a);
-            _process = Process.Start(psi)!;
-            _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-            _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-        }
-
-        public string Output
-        {
-            get { lock (_output) return _output.ToString(); }
-        }
-
-        public bool HasExited => _process.HasExited;
-
-        /// <summary>Sends SIGTERM; returns the exit code and how long the exit took.</summary>
-        public async Task<(int Code, TimeSpan Took)> TerminateAsync()
-        {
-            var watch = Stopwatch.StartNew();
-            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(timeout.Token);
-            return (_process.ExitCode, watch.Elapsed);
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            _process.Dispose();
-        }
-    }
-
     private static string[] Partials(string store) =>
         Directory.Exists(store) ? Directory.EnumerateFiles(store, "*.partial-*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).ToArray() : [];
 
@@ -79,7 +31,7 @@ public class SigtermTests
         var before = Directory.EnumerateFiles(pod).ToDictionary(f => f, f => new FileInfo(f).Length);
         HostingKit.WritePolicy(tmp.Sub("policies"), "logs", root, store, "schedule: \"0 3 * * *\"\nrunOnStart: true");
 
-        using (var first = new Daemon(tmp["policies"]))
+        using (var first = new DaemonProcess(tmp["policies"]))
         {
             await HostingKit.WaitUntilAsync(() => Partials(store).Any(p => new FileInfo(p).Length > 1 << 20) || first.HasExited, 60, "the upload to be under way");
             Assert.False(first.HasExited, first.Output);
@@ -93,7 +45,7 @@ public class SigtermTests
         Assert.Empty(Partials(store));
         Assert.Empty(Directory.EnumerateFiles(store, "*.tar.gz", SearchOption.AllDirectories));
 
-        using (var second = new Daemon(tmp["policies"]))
+        using (var second = new DaemonProcess(tmp["policies"]))
         {
             await HostingKit.WaitUntilAsync(() => !Directory.Exists(pod) || second.HasExited, 120, "the restarted daemon to finish the job");
             Assert.False(second.HasExited, second.Output);

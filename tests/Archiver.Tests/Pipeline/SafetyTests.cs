@@ -39,15 +39,7 @@ public class SafetyTests
         using var s = new SweepScene();
         s.Pod("web-1");
         var store = new HookStore(new FileArchiveStore(s.StoreDir));
-        store.AfterComplete = key =>
-        {
-            var path = Path.Combine(s.StoreDir, key);
-            var bytes = File.ReadAllBytes(path);
-            bytes[bytes.Length / 2] ^= 0xFF;
-            File.WriteAllBytes(path, bytes);
-            store.AfterComplete = null;
-            return Task.CompletedTask;
-        };
+        CorruptNextUpload(s, store);
         var ctx = PipelineHarness.Context(s, store);
 
         var first = Assert.Single(await PipelineHarness.SweepAsync(ctx));
@@ -66,15 +58,7 @@ public class SafetyTests
         using var s = new SweepScene();
         s.Pod("web-1");
         var store = new HookStore(new FileArchiveStore(s.StoreDir)) { DenyDeletes = true };
-        store.AfterComplete = key =>
-        {
-            var path = Path.Combine(s.StoreDir, key);
-            var bytes = File.ReadAllBytes(path);
-            bytes[bytes.Length / 2] ^= 0xFF;
-            File.WriteAllBytes(path, bytes);
-            store.AfterComplete = null;
-            return Task.CompletedTask;
-        };
+        CorruptNextUpload(s, store);
         var ctx = PipelineHarness.Context(s, store);
 
         Assert.StartsWith("verify failed", Assert.Single(await PipelineHarness.SweepAsync(ctx)).Error);
@@ -147,4 +131,16 @@ public class SafetyTests
             SweepTests.Run("umount", mnt);
         }
     }
+
+    /// <summary>Flips one byte of the next archive once it is stored (same size, wrong content).</summary>
+    private static void CorruptNextUpload(SweepScene s, HookStore store) =>
+        store.AfterComplete = key =>
+        {
+            var path = Path.Combine(s.StoreDir, key);
+            var bytes = File.ReadAllBytes(path);
+            bytes[bytes.Length / 2] ^= 0xFF;
+            File.WriteAllBytes(path, bytes);
+            store.AfterComplete = null;
+            return Task.CompletedTask;
+        };
 }

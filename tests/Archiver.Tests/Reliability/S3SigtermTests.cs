@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Amazon.S3.Model;
 using Archiver.Tests.Hosting;
 using Archiver.Tests.Support;
@@ -30,7 +28,7 @@ public sealed class S3SigtermTests(S3Server server) : IDisposable
         WritePolicy(policies, root, server.StoreUrl(bucket, "", "partSize=5MiB&bandwidth=3MiB"));
         using var client = server.CreateClient();
 
-        using (var first = new Daemon(policies))
+        using (var first = new DaemonProcess(policies))
         {
             await WaitForUploadWithPartsAsync(client, bucket, first);
             var (code, took) = await first.TerminateAsync();
@@ -43,7 +41,7 @@ public sealed class S3SigtermTests(S3Server server) : IDisposable
         Assert.Empty((await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects ?? []);
 
         WritePolicy(policies, root, server.StoreUrl(bucket, "", "partSize=5MiB"));
-        using (var second = new Daemon(policies))
+        using (var second = new DaemonProcess(policies))
         {
             await HostingKit.WaitUntilAsync(() => !Directory.Exists(pod) || second.HasExited, 120, "the restarted daemon to finish the job");
             Assert.False(second.HasExited, second.Output);
@@ -61,7 +59,7 @@ public sealed class S3SigtermTests(S3Server server) : IDisposable
             $"name: big\nroot: {root}\nstate: {_temp.Sub("state")}\nstore: \"{url}\"\nliveness: none\nidleFor: 1h\nformat: tar.zst\n" +
             "key: \"{node}/{pod}/{dir}-{timestamp}.tar.zst\"\nschedule: \"0 3 * * *\"\nrunOnStart: true\n");
 
-    private static async Task WaitForUploadWithPartsAsync(Amazon.S3.IAmazonS3 client, string bucket, Daemon daemon)
+    private static async Task WaitForUploadWithPartsAsync(Amazon.S3.IAmazonS3 client, string bucket, DaemonProcess daemon)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline && !daemon.HasExited)
@@ -71,48 +69,6 @@ public sealed class S3SigtermTests(S3Server server) : IDisposable
             await Task.Delay(100);
         }
         throw new InvalidOperationException($"no upload with parts appeared in {bucket} (daemon exited: {daemon.HasExited})\n{daemon.Output}");
-    }
-
-    /// <summary><c>archiver run</c> as a child process, output captured.</summary>
-    private sealed class Daemon : IDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-
-        public Daemon(string policies)
-        {
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "archiver.dll"), "run", "--policies", policies, "--listen", "127.0.0.1:0",
-                         "--node", "n1", "--grace", "10s", "--nice", "0", "--io-class", "none" })
-                psi.ArgumentList.Add(a);
-            _process = Process.Start(psi)!;
-            _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-            _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-        }
-
-        public string Output
-        {
-            get { lock (_output) return _output.ToString(); }
-        }
-
-        public bool HasExited => _process.HasExited;
-
-        public async Task<(int Code, TimeSpan Took)> TerminateAsync()
-        {
-            var watch = Stopwatch.StartNew();
-            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(timeout.Token);
-            return (_process.ExitCode, watch.Elapsed);
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            _process.Dispose();
-        }
     }
 
     public void Dispose() => _temp.Dispose();

@@ -34,6 +34,7 @@ public sealed class S3SigtermTests(S3Server server) : IDisposable
             var (code, took) = await first.TerminateAsync();
 
             Assert.True(code == 0, $"exit {code}\n{first.Output}");
+            Assert.DoesNotContain(server.SecretKey, first.Output); // the daemon's own JSON logs
             Assert.True(took < TimeSpan.FromSeconds(10), $"took {took} (grace 10s)\n{first.Output}");
         }
         Assert.Equal(size, new FileInfo(Path.Combine(pod, "data.bin")).Length);
@@ -47,6 +48,8 @@ public sealed class S3SigtermTests(S3Server server) : IDisposable
             Assert.False(second.HasExited, second.Output);
             var (code, _) = await second.TerminateAsync();
             Assert.True(code == 0, $"exit {code}\n{second.Output}");
+            Assert.Contains("\"@mt\"", second.Output);
+            Assert.DoesNotContain(server.SecretKey, second.Output);
         }
         Assert.Empty((await client.ListMultipartUploadsAsync(bucket)).MultipartUploads ?? []);
         var objects = (await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects ?? [];

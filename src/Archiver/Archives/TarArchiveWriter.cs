@@ -128,6 +128,4 @@ public static class TarArchiveWriter
         EntryType.BlockDevice => "block-device",
         _ => "unknown",
     };
-
-    internal static string Octal(int mode) => Convert.ToString(mode, 8).PadLeft(4, '0').ToString(CultureInfo.InvariantCulture);
 }

@@ -93,7 +93,7 @@ timed() {
     echo "run.sh: $tool failed (run $run):" >&2; tail -n 20 "$work/stderr.$tool" "$work/stdout.$tool" >&2; exit 1
   fi
   local bytes; bytes=$(find "$out" -type f ! -name '*.manifest.json' -printf '%s\n' | awk '{s+=$1} END {print s+0}')
-  read -r e u s m < <(tail -1 "$t")
+  local e u s m; read -r e u s m < <(tail -1 "$t")
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$run" "$e" "$(awk "BEGIN{print $u+$s}")" "$m" "$bytes" "$load" >>"$results"
   printf '  %-13s run %s: %6.2fs wall %6.2fs cpu %7d KiB rss %11d bytes (load %s)\n' "$tool" "$run" "$e" "$(awk "BEGIN{print $u+$s}")" "$m" "$bytes" "$load" >&2

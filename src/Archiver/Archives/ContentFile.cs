@@ -9,11 +9,9 @@ namespace Archiver.Archives;
 /// the file that was scanned (same device and inode).</summary>
 internal static class ContentFile
 {
-    private const int ONonBlock = 0x800;
-
     public static SafeFileHandle Open(string path, FileStatus expected)
     {
-        var fd = Native.OpenAt(Native.AtFdCwd, path, Native.ORdOnly | Native.ONoFollow | Native.OCloExec | ONonBlock, 0);
+        var fd = Native.OpenAt(Native.AtFdCwd, path, Native.ORdOnly | Native.ONoFollow | Native.OCloExec | Native.ONonBlock, 0);
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();

@@ -17,13 +17,19 @@ internal static partial class Native
     public const uint StatxBasicStats = 0x7ff;
 
     public const int ORdOnly = 0;
+    public const int OWrOnly = 1;
+    public const int OCreat = 0x40;
+    public const int OExcl = 0x80;
+    public const int ONonBlock = 0x800;
     public const int ODirectory = 0x10000; // x86_64 and aarch64 agree on these two
     public const int ONoFollow = 0x20000;
     public const int OCloExec = 0x80000;
 
     public const int ENOENT = 2;
     public const int EACCES = 13;
+    public const int EEXIST = 17;
     public const int ENOTDIR = 20;
+    public const int EISDIR = 21;
     public const int ELOOP = 40;
 
     [StructLayout(LayoutKind.Sequential)]
@@ -77,6 +83,33 @@ internal static partial class Native
 
     [LibraryImport("libc", EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int UtimensAt(int dirFd, string path, [In] TimeSpec[] times, int flags);
+
+    // Restore creates every entry relative to a directory opened with O_NOFOLLOW.
+    [LibraryImport("libc", EntryPoint = "mkdirat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int MkdirAt(int dirFd, string path, int mode);
+
+    [LibraryImport("libc", EntryPoint = "symlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int SymlinkAt(string target, int dirFd, string path);
+
+    [LibraryImport("libc", EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int LinkAt(int oldDirFd, string oldPath, int newDirFd, string newPath, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fchownat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int FchownAt(int dirFd, string path, int uid, int gid, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fchown", SetLastError = true)]
+    public static partial int Fchown(int fd, int uid, int gid);
+
+    [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
+    public static partial int Fchmod(int fd, int mode);
+
+    [LibraryImport("libc", EntryPoint = "futimens", SetLastError = true)]
+    public static partial int Futimens(int fd, [In] TimeSpec[] times);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    public static partial int GetEuid();
+
+    public static int Errno => Marshal.GetLastPInvokeError();
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);

@@ -24,8 +24,8 @@ public sealed class SafeExtractor : IDisposable
     {
         Target = target;
         _restoreOwner = restoreOwner;
-        _rootFd = Posix.OpenAt(Posix.AtFdCwd, target, Posix.ORdOnly | Posix.ODirectory | Posix.OCloExec, 0);
-        if (_rootFd < 0) throw new IOException($"cannot open target directory {target}: {Posix.Describe(Posix.Errno)}");
+        _rootFd = Native.OpenAt(Native.AtFdCwd, target, Native.ORdOnly | Native.ODirectory | Native.OCloExec, 0);
+        if (_rootFd < 0) throw new IOException($"cannot open target directory {target}: {Native.Describe(Native.Errno)}");
     }
 
     public string Target { get; }
@@ -45,9 +45,9 @@ public sealed class SafeExtractor : IDisposable
                 _directories.Add((parts, item));
                 return null;
             case ItemKind.Symlink:
-                Create(parent, leaf, path, () => Posix.SymlinkAt(item.LinkTarget ?? "", parent, leaf));
-                if (_restoreOwner && item.Uid >= 0) Check(Posix.FchownAt(parent, leaf, item.Uid, item.Gid, Posix.AtSymlinkNoFollow), "set the owner of", path);
-                Check(Posix.UtimensAt(parent, leaf, Posix.Times(item.Mtime), Posix.AtSymlinkNoFollow), "set the time of", path);
+                Create(parent, leaf, path, () => Native.SymlinkAt(item.LinkTarget ?? "", parent, leaf));
+                if (_restoreOwner && item.Uid >= 0) Check(Native.FchownAt(parent, leaf, item.Uid, item.Gid, Native.AtSymlinkNoFollow), "set the owner of", path);
+                Check(Native.UtimensAt(parent, leaf, Times.Pair(item.Mtime), Native.AtSymlinkNoFollow), "set the time of", path);
                 return null;
             case ItemKind.HardLink:
                 var targetParts = EntryPath.Components(item.LinkTarget ?? "", "hard link target");
@@ -57,11 +57,11 @@ public sealed class SafeExtractor : IDisposable
                 {
                     if (FileStatus.TryGetAt(targetParent, targetParts[^1]) is null)
                         throw new IOException($"hard link {path} points to {item.LinkTarget}, which the archive has not created");
-                    Create(parent, leaf, path, () => Posix.LinkAt(targetParent, targetParts[^1], parent, leaf, 0));
+                    Create(parent, leaf, path, () => Native.LinkAt(targetParent, targetParts[^1], parent, leaf, 0));
                 }
                 finally
                 {
-                    Posix.Close(targetParent);
+                    Native.Close(targetParent);
                 }
                 return null;
             case ItemKind.File:
@@ -74,7 +74,7 @@ public sealed class SafeExtractor : IDisposable
     private (string, long) WriteFile(ArchiveItem item, int parent, string leaf, string path)
     {
         var fd = -1;
-        Create(parent, leaf, path, () => fd = Posix.OpenAt(parent, leaf, Posix.OWrOnly | Posix.OCreat | Posix.OExcl | Posix.ONoFollow | Posix.OCloExec, 0b110_000_000));
+        Create(parent, leaf, path, () => fd = Native.OpenAt(parent, leaf, Native.OWrOnly | Native.OCreat | Native.OExcl | Native.ONoFollow | Native.OCloExec, 0b110_000_000));
         using var handle = new SafeFileHandle(fd, ownsHandle: true);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
@@ -107,9 +107,9 @@ public sealed class SafeExtractor : IDisposable
             ArrayPool<byte>.Shared.Return(buffer);
         }
         var raw = (int)handle.DangerousGetHandle();
-        if (_restoreOwner && item.Uid >= 0) Check(Posix.Fchown(raw, item.Uid, item.Gid), "set the owner of", path);
-        Check(Posix.Fchmod(raw, (int)item.Mode), "set the mode of", path);
-        Check(Posix.Futimens(raw, Posix.Times(item.Mtime)), "set the time of", path);
+        if (_restoreOwner && item.Uid >= 0) Check(Native.Fchown(raw, item.Uid, item.Gid), "set the owner of", path);
+        Check(Native.Fchmod(raw, (int)item.Mode), "set the mode of", path);
+        Check(Native.Futimens(raw, Times.Pair(item.Mtime)), "set the time of", path);
         return (Convert.ToHexStringLower(hash.GetHashAndReset()), size);
     }
 
@@ -147,13 +147,13 @@ public sealed class SafeExtractor : IDisposable
             var fd = Walk(parts, path);
             try
             {
-                if (_restoreOwner && item.Uid >= 0) Check(Posix.Fchown(fd, item.Uid, item.Gid), "set the owner of", path);
-                Check(Posix.Fchmod(fd, (int)item.Mode), "set the mode of", path);
-                Check(Posix.Futimens(fd, Posix.Times(item.Mtime)), "set the time of", path);
+                if (_restoreOwner && item.Uid >= 0) Check(Native.Fchown(fd, item.Uid, item.Gid), "set the owner of", path);
+                Check(Native.Fchmod(fd, (int)item.Mode), "set the mode of", path);
+                Check(Native.Futimens(fd, Times.Pair(item.Mtime)), "set the time of", path);
             }
             finally
             {
-                Posix.Close(fd);
+                Native.Close(fd);
             }
         }
         _directories.Clear();
@@ -161,13 +161,13 @@ public sealed class SafeExtractor : IDisposable
 
     private void MakeDirectory(int parent, string leaf, string path)
     {
-        if (Posix.MkdirAt(parent, leaf, 0b111_000_000) == 0) return;
-        var errno = Posix.Errno;
-        var st = errno == Posix.EEXIST ? FileStatus.TryGetAt(parent, leaf) : null;
+        if (Native.MkdirAt(parent, leaf, 0b111_000_000) == 0) return;
+        var errno = Native.Errno;
+        var st = errno == Native.EEXIST ? FileStatus.TryGetAt(parent, leaf) : null;
         if (st is { IsDirectory: true }) return;
-        if (st is null) throw new IOException($"cannot create directory {path} under {Target}: {Posix.Describe(errno)}");
-        Check(Posix.UnlinkAt(parent, leaf, 0), "replace", path);
-        Check(Posix.MkdirAt(parent, leaf, 0b111_000_000), "create directory", path);
+        if (st is null) throw new IOException($"cannot create directory {path} under {Target}: {Native.Describe(errno)}");
+        Check(Native.UnlinkAt(parent, leaf, 0), "replace", path);
+        Check(Native.MkdirAt(parent, leaf, 0b111_000_000), "create directory", path);
     }
 
     /// <summary>Runs a create call; when something is already at the name (an earlier entry of the
@@ -176,12 +176,12 @@ public sealed class SafeExtractor : IDisposable
     private void Create(int parent, string leaf, string path, Func<int> create)
     {
         if (create() >= 0) return;
-        var errno = Posix.Errno;
-        if (errno != Posix.EEXIST) throw new IOException($"cannot create {path} under {Target}: {Posix.Describe(errno)}");
+        var errno = Native.Errno;
+        if (errno != Native.EEXIST) throw new IOException($"cannot create {path} under {Target}: {Native.Describe(errno)}");
         if (FileStatus.TryGetAt(parent, leaf) is { IsDirectory: true })
             throw new IOException($"cannot create {path} under {Target}: a directory of that name is in the way");
-        Check(Posix.UnlinkAt(parent, leaf, 0), "replace", path);
-        if (create() < 0) throw new IOException($"cannot create {path} under {Target}: {Posix.Describe(Posix.Errno)}");
+        Check(Native.UnlinkAt(parent, leaf, 0), "replace", path);
+        if (create() < 0) throw new IOException($"cannot create {path} under {Target}: {Native.Describe(Native.Errno)}");
     }
 
     /// <summary>The parent directory of <paramref name="parts"/>, opened safely (cached for runs of
@@ -191,7 +191,7 @@ public sealed class SafeExtractor : IDisposable
         var key = string.Join('/', parts[..^1]);
         if (_cachedFd >= 0 && key == _cachedParent) return _cachedFd;
         var fd = Walk(parts[..^1], path);
-        if (_cachedFd >= 0) Posix.Close(_cachedFd);
+        if (_cachedFd >= 0) Native.Close(_cachedFd);
         (_cachedFd, _cachedParent) = (fd, key);
         return fd;
     }
@@ -200,26 +200,26 @@ public sealed class SafeExtractor : IDisposable
     /// with O_NOFOLLOW, creating missing ones. The caller closes the result.</summary>
     private int Walk(string[] dirs, string path)
     {
-        var fd = Posix.OpenAt(_rootFd, ".", Posix.ORdOnly | Posix.ODirectory | Posix.OCloExec, 0);
+        var fd = Native.OpenAt(_rootFd, ".", Native.ORdOnly | Native.ODirectory | Native.OCloExec, 0);
         for (var i = 0; i < dirs.Length; i++)
         {
-            var next = Posix.OpenAt(fd, dirs[i], Posix.ORdOnly | Posix.ODirectory | Posix.ONoFollow | Posix.OCloExec, 0);
-            if (next < 0 && Posix.Errno == Posix.ENOENT)
+            var next = Native.OpenAt(fd, dirs[i], Native.ORdOnly | Native.ODirectory | Native.ONoFollow | Native.OCloExec, 0);
+            if (next < 0 && Native.Errno == Native.ENOENT)
             {
-                Posix.MkdirAt(fd, dirs[i], 0b111_101_101);
-                next = Posix.OpenAt(fd, dirs[i], Posix.ORdOnly | Posix.ODirectory | Posix.ONoFollow | Posix.OCloExec, 0);
+                Native.MkdirAt(fd, dirs[i], 0b111_101_101);
+                next = Native.OpenAt(fd, dirs[i], Native.ORdOnly | Native.ODirectory | Native.ONoFollow | Native.OCloExec, 0);
             }
             if (next < 0)
             {
-                var errno = Posix.Errno;
+                var errno = Native.Errno;
                 var st = FileStatus.TryGetAt(fd, dirs[i]);
-                Posix.Close(fd);
+                Native.Close(fd);
                 var prefix = string.Join('/', dirs[..(i + 1)]);
                 if (st?.Type == EntryType.Symlink)
                     throw new UnsafeEntryException(path, $"{UnsafeEntryException.Printable(prefix)} is a symlink; restore never writes through a symlink");
-                throw new IOException($"cannot open directory {prefix} under {Target} for {UnsafeEntryException.Printable(path)}: {(st is null ? Posix.Describe(errno) : $"it is a {st.Type.ToString().ToLowerInvariant()}")}");
+                throw new IOException($"cannot open directory {prefix} under {Target} for {UnsafeEntryException.Printable(path)}: {(st is null ? Native.Describe(errno) : $"it is a {st.Type.ToString().ToLowerInvariant()}")}");
             }
-            Posix.Close(fd);
+            Native.Close(fd);
             fd = next;
         }
         return fd;
@@ -227,13 +227,13 @@ public sealed class SafeExtractor : IDisposable
 
     private void Check(int result, string action, string path)
     {
-        if (result != 0) throw new IOException($"cannot {action} {UnsafeEntryException.Printable(path)} under {Target}: {Posix.Describe(Posix.Errno)}");
+        if (result != 0) throw new IOException($"cannot {action} {UnsafeEntryException.Printable(path)} under {Target}: {Native.Describe(Native.Errno)}");
     }
 
     public void Dispose()
     {
-        if (_cachedFd >= 0) Posix.Close(_cachedFd);
+        if (_cachedFd >= 0) Native.Close(_cachedFd);
         _cachedFd = -1;
-        Posix.Close(_rootFd);
+        Native.Close(_rootFd);
     }
 }

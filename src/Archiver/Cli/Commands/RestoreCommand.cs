@@ -1,4 +1,5 @@
 using System.Globalization;
+using Archiver.FileSystem;
 using Archiver.Policies;
 using Archiver.Restore;
 using Archiver.Stores;
@@ -66,7 +67,7 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
             throw new ConfigurationException($"cannot tell the format of {key} from its name; archives end in {string.Join(", ", ArchiveFormats.Known)}");
 
         Directory.CreateDirectory(target);
-        var report = await Restorer.RunAsync(store, key, manifest, target, Posix.GetEuid() == 0, cancellationToken);
+        var report = await Restorer.RunAsync(store, key, manifest, target, Native.GetEuid() == 0, cancellationToken);
         return Render(report);
     }
 

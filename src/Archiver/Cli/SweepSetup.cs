@@ -64,25 +64,27 @@ public static class SweepSetup
         return p;
     }
 
-    /// <summary>--node, else NODE_NAME (the downward API in the DaemonSet), else the host name.</summary>
-    public static string NodeName(ArgParser args) => ExplicitNodeName(args) ?? Environment.MachineName;
-
-    /// <summary>--node, else NODE_NAME; null when neither is given.</summary>
-    public static string? ExplicitNodeName(ArgParser args) =>
-        args.Get("--node") ?? (Environment.GetEnvironmentVariable("NODE_NAME") is { Length: > 0 } env ? env : null);
+    /// <summary>--node, else NODE_NAME (the downward API in the DaemonSet), else the host name as a guess.</summary>
+    public static NodeIdentity Node(ArgParser args) =>
+        (args.Get("--node") ?? Environment.GetEnvironmentVariable("NODE_NAME")) is { Length: > 0 } named
+            ? new NodeIdentity(named, IsExplicit: true)
+            : new NodeIdentity(Environment.MachineName, IsExplicit: false);
 
     /// <summary>Builds the context; the store and liveness source are created but not contacted.</summary>
-    public static SweepContext Build(Policy policy, ArgParser args, TimeProvider clock)
+    public static SweepContext Build(Policy policy, ArgParser args, TimeProvider clock) =>
+        Build(policy, Node(args), args.Get("--kubeconfig"), clock);
+
+    /// <summary>Builds the context from resolved values (the daemon's path).</summary>
+    public static SweepContext Build(Policy policy, NodeIdentity node, string? kubeconfig, TimeProvider clock)
     {
         var layout = PodLayout.Parse(policy.Layout);
         if (!KeyTemplate.TryParse(policy.Key, layout.FieldNames, policy.Extension, out var key, out var keyErrors))
             throw new ConfigurationException(keyErrors.Select(e => new PolicyProblem(policy.Source, 0, e)).ToList());
         if (!Directory.Exists(policy.Root))
             throw new ConfigurationException($"root {policy.Root} does not exist or is not a directory; create it or fix root (policy {policy.Source})");
-        var node = NodeName(args);
-        var liveness = LivenessFactory.Create(policy.Liveness, new LivenessContext(node, args.Get("--kubeconfig")) { NodeNameIsExplicit = ExplicitNodeName(args) is not null });
+        var liveness = LivenessFactory.Create(policy.Liveness, new LivenessContext(node.Name, kubeconfig) { NodeNameIsExplicit = node.IsExplicit });
         var store = StoreFactory.Create(policy.Store);
-        var ctx = new SweepContext(policy, layout, key, store, liveness, new DirectoryJournal(policy.StateDirectory, clock), clock, node);
+        var ctx = new SweepContext(policy, layout, key, store, liveness, new DirectoryJournal(policy.StateDirectory, clock), clock, node.Name);
         return Liveness.Kubernetes.KubernetesSetup.AddClusterServices(ctx);
     }
 }

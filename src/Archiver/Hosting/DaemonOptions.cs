@@ -14,6 +14,9 @@ public sealed record DaemonOptions
 
     public required string NodeName { get; init; }
 
+    /// <summary>False when <see cref="NodeName"/> is the host name guessed without --node or NODE_NAME.</summary>
+    public bool NodeNameIsExplicit { get; init; }
+
     public string? Kubeconfig { get; init; }
 
     /// <summary>How long SIGTERM may take: in-flight work is cancelled, then the process exits.</summary>

@@ -136,9 +136,7 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
 
     internal SweepContext BuildContext(Policy policy)
     {
-        var args = new List<string> { "--node", options.NodeName };
-        if (options.Kubeconfig is not null) args.AddRange(["--kubeconfig", options.Kubeconfig]);
-        return SweepSetup.Build(policy, new ArgParser(args, SweepSetup.ValueOptions, []), clock);
+        return SweepSetup.Build(policy, new NodeIdentity(options.NodeName, options.NodeNameIsExplicit), options.Kubeconfig, clock);
     }
 
     internal DiskUsage? MeasureDisk(Policy policy)

@@ -76,6 +76,29 @@ public class ArchiverDaemonTests
     }
 
     [Fact]
+    public async Task Start_NodeScopeWithoutAnExplicitNodeName_IsNotReadyAndArchivesNothing()
+    {
+        using var tmp = new TempDir("daemon");
+        var root = tmp.Sub("data");
+        new PodTree(root).Pod("web-0", DateTimeOffset.UtcNow.AddDays(-3));
+        var policies = tmp.Sub("policies");
+        File.WriteAllText(Path.Combine(policies, "k8s.yaml"),
+            $"name: k8s\nroot: {root}\nstore: file://{tmp.Sub("store")}\nliveness:\n  source: kubernetes\n  scope: node\nidleFor: 1h\nschedule: \"0 3 * * *\"\nrunOnStart: true\n");
+        // The host name is only a guess: node-scoped liveness must refuse it rather than match no pod.
+        var options = HostingKit.Options(policies) with { NodeName = Environment.MachineName, NodeNameIsExplicit = false };
+
+        await using var daemon = new ArchiverDaemon(options, TimeProvider.System, new StatvfsDiskUsageProbe());
+        await daemon.StartAsync(CancellationToken.None);
+        await HostingKit.WaitUntilAsync(() => daemon.Metrics.Get("archiver_sweeps_total", ("policy", "k8s"), ("result", "error")) == 1, 15, "the start sweep");
+        var (status, body) = await HostingKit.GetAsync(daemon.Endpoint!, "/readyz");
+        await daemon.StopAsync(CancellationToken.None);
+
+        Assert.Equal(503, status);
+        Assert.Contains("NODE_NAME", body);
+        Assert.True(Directory.Exists(Path.Combine(root, "web-0")));
+    }
+
+    [Fact]
     public async Task Readyz_NoValidPolicy_NotReadyAndSaysWhy()
     {
         using var tmp = new TempDir("daemon");

@@ -50,6 +50,7 @@ internal static class HostingKit
     {
         PoliciesDirectory = policies,
         NodeName = node,
+        NodeNameIsExplicit = true,
         Listen = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0),
         ReloadInterval = TimeSpan.FromMilliseconds(100),
         Nice = 0,

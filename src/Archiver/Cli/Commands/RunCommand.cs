@@ -72,12 +72,14 @@ public sealed class RunCommand(TimeProvider clock) : ICommand, IDaemonCommand
             a.Errors.Add($"--nice '{n}' must be a whole number from 0 (leave as is) to 19");
         var io = a.Get("--io-class") ?? "idle";
         if (io is not ("idle" or "best-effort" or "none")) a.Errors.Add($"--io-class '{io}' must be idle, best-effort or none");
+        var node = SweepSetup.Node(a);
         return new DaemonOptions
         {
             PoliciesDirectory = Path.GetFullPath(a.Get("--policies") ?? "."),
             StateDirectory = a.Get("--state") is { } s ? Path.GetFullPath(s) : null,
             Listen = listen,
-            NodeName = SweepSetup.NodeName(a),
+            NodeName = node.Name,
+            NodeNameIsExplicit = node.IsExplicit,
             Kubeconfig = a.Get("--kubeconfig"),
             GracePeriod = Dur("--grace", TimeSpan.FromSeconds(25)),
             Nice = nice,

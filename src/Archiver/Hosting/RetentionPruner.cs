@@ -21,21 +21,8 @@ public static class RetentionPruner
     /// <summary>The leading part of the key template that only depends on cluster and node, e.g.
     /// <c>prod/node-1/</c>. Null when the template does not start with such a segment: then a prefix
     /// could reach other nodes' archives, and nothing is pruned.</summary>
-    public static string? NodePrefix(Policy policy, string node)
-    {
-        var segments = policy.Key.Split('/');
-        var prefix = new List<string>();
-        var hasNode = false;
-        foreach (var segment in segments[..^1])
-        {
-            var rest = segment.Replace("{cluster}", "").Replace("{node}", "").Replace("{policy}", "");
-            if (rest.Contains('{')) break;
-            hasNode |= segment.Contains("{node}");
-            prefix.Add(segment.Replace("{cluster}", KeyTemplate.Sanitize(policy.Cluster))
-                .Replace("{node}", KeyTemplate.Sanitize(node)).Replace("{policy}", KeyTemplate.Sanitize(policy.Name)));
-        }
-        return hasNode ? string.Join('/', prefix) + "/" : null;
-    }
+    public static string? NodePrefix(Policy policy, string node) =>
+        KeyTemplate.NodePrefix(policy.Key, policy.Cluster, node, policy.Name);
 
     /// <summary>Deletes (or with <paramref name="dryRun"/> only lists) what is older than <paramref name="cutoff"/>.</summary>
     public static async Task<IReadOnlyList<Pruned>> PruneAsync(IArchiveStore store, string prefix, DateTimeOffset cutoff,

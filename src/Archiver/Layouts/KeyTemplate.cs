@@ -60,5 +60,26 @@ public sealed partial class KeyTemplate
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The leading segments that all of one node's keys share: each segment before the file name that
+    /// uses only <c>{cluster}</c>, <c>{node}</c> and <c>{policy}</c>, filled in (<c>prod/node-1/</c> for
+    /// the default template). Null unless they include <c>{node}</c>: then this node's keys have no
+    /// prefix of their own, and nothing may be pruned or aborted by prefix.
+    /// </summary>
+    public static string? NodePrefix(string template, string cluster, string node, string policy)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["cluster"] = cluster, ["node"] = node, ["policy"] = policy };
+        var prefix = new List<string>();
+        var hasNode = false;
+        foreach (var segment in template.Split('/')[..^1])
+        {
+            var fields = Placeholder().Matches(segment).Select(m => m.Groups[1].Value).ToList();
+            if (fields.Any(f => !values.ContainsKey(f))) break;
+            hasNode |= fields.Contains("node");
+            prefix.Add(Placeholder().Replace(segment, m => Sanitize(values[m.Groups[1].Value])));
+        }
+        return hasNode ? string.Join('/', prefix) + "/" : null;
+    }
+
     public static string FormatTimestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -19,7 +19,7 @@ public static class OrphanedUploads
     /// <summary>Returns how many uploads were aborted.</summary>
     public static async Task<int> AbortAsync(SweepContext ctx, CancellationToken cancellationToken)
     {
-        var prefix = NodePrefix(ctx);
+        var prefix = KeyTemplate.NodePrefix(ctx.KeyTemplate.Text, ctx.Policy.Cluster, ctx.NodeName, ctx.Policy.Name);
         if (prefix is null)
         {
             Log.Debug("Key template {Template} does not start with a node segment; not looking for orphaned uploads", ctx.KeyTemplate.Text);
@@ -45,29 +45,5 @@ public static class OrphanedUploads
             Log.Warning("Could not clean up orphaned uploads under {Prefix} in {Store}: {Message}; the next sweep tries again", prefix, ctx.Store.Location, e.Message);
         }
         return aborted;
-    }
-
-    /// <summary>The key template's leading segments up to and including the one with
-    /// <c>{node}</c>, filled in (<c>prod/node-1/</c> for <c>{cluster}/{node}/…</c>); null when a
-    /// segment before it depends on the directory, so this node's keys have no prefix of their own.</summary>
-    public static string? NodePrefix(SweepContext ctx)
-    {
-        var values = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["cluster"] = ctx.Policy.Cluster,
-            ["node"] = ctx.NodeName,
-            ["policy"] = ctx.Policy.Name,
-        };
-        var segments = new List<string>();
-        foreach (var segment in ctx.KeyTemplate.Text.Split('/'))
-        {
-            var fields = System.Text.RegularExpressions.Regex.Matches(segment, @"\{([A-Za-z][A-Za-z0-9]*)\}").Select(m => m.Groups[1].Value).ToList();
-            if (fields.Any(f => !values.ContainsKey(f))) return null;
-            var rendered = segment;
-            foreach (var f in fields) rendered = rendered.Replace("{" + f + "}", KeyTemplate.Sanitize(values[f]), StringComparison.Ordinal);
-            segments.Add(rendered);
-            if (fields.Contains("node")) return string.Join('/', segments) + "/";
-        }
-        return null;
     }
 }

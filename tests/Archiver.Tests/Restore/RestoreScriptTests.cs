@@ -32,15 +32,7 @@ public sealed class RestoreScriptTests : IDisposable
         Assert.Equal(0, Run("aws", "--endpoint-url", _endpoint, "s3", "mb", $"s3://{_bucket}").Code);
     }
 
-    private static string Script
-    {
-        get
-        {
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "deploy", "restore.sh"))) return Path.Combine(d.FullName, "deploy", "restore.sh");
-            throw new FileNotFoundException("deploy/restore.sh not found above the test binaries");
-        }
-    }
+    private static string Script => RepoRoot.Combine("deploy", "restore.sh");
 
     private (int Code, string Output) Run(string file, params string[] args)
     {

@@ -122,13 +122,7 @@ public sealed class S3Server : IAsyncLifetime
     }
 
     /// <summary>tests/s3/radosgw.sh in this repository (found by walking up to Archiver.sln).</summary>
-    public static string ScriptPath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Archiver.sln")))
-                return Path.Combine(dir.FullName, "tests", "s3", "radosgw.sh");
-        throw new InvalidOperationException($"cannot find Archiver.sln above {AppContext.BaseDirectory} to locate tests/s3/radosgw.sh");
-    }
+    public static string ScriptPath() => RepoRoot.Combine("tests", "s3", "radosgw.sh");
 
     private static Dictionary<string, string> ReadEnvFile(string path) =>
         File.ReadAllLines(path)

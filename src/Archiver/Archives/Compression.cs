@@ -6,7 +6,8 @@ namespace Archiver.Archives;
 /// <summary>
 /// The compressor for an archive format. gzip: in-box zlib-ng, 1 MiB blocks deflated on
 /// <c>workers</c> threads as consecutive gzip members (pigz-style, read by every gzip reader).
-/// zstd: the system's libzstd with its own worker threads when present, else ZstdSharp.
+/// zstd: the system's libzstd with its own worker threads when present, else ZstdSharp; one
+/// worker means compressing on the caller's thread.
 /// </summary>
 public static class Compression
 {

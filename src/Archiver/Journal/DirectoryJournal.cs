@@ -16,8 +16,12 @@ public sealed class DirectoryJournal
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Converters = { new JsonStringEnumConverter<JournalState>(JsonNamingPolicy.CamelCase) },
+        TypeInfoResolver = ArchiverJson.Default,
     };
+
+    /// <summary>One line of <c>history.jsonl</c>.</summary>
+    internal sealed record HistoryLine(string Dir, string Key, long ArchiveSize, string? ArchiveSha256, string Outcome, DateTimeOffset At);
 
     private readonly string _records;
     private readonly TimeProvider _clock;
@@ -78,7 +82,7 @@ public sealed class DirectoryJournal
     {
         Directory.CreateDirectory(StateDirectory);
         var history = Path.Combine(StateDirectory, "history.jsonl");
-        var line = JsonSerializer.SerializeToUtf8Bytes(new { record.Dir, record.Key, record.ArchiveSize, record.ArchiveSha256, Outcome = outcome, At = _clock.GetUtcNow() }, Json);
+        var line = JsonSerializer.SerializeToUtf8Bytes(new HistoryLine(record.Dir, record.Key, record.ArchiveSize, record.ArchiveSha256, outcome, _clock.GetUtcNow()), Json);
         using (var fs = new FileStream(history, FileMode.Append, FileAccess.Write, FileShare.Read))
         {
             fs.Write(line);

@@ -12,6 +12,7 @@ public sealed class ListCommand(TimeProvider clock) : ICommand
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = ArchiverJson.Default,
     };
 
     public string Name => "list";
@@ -93,15 +94,11 @@ public sealed class ListCommand(TimeProvider clock) : ICommand
     /// <summary>The archive's manifest, or null when it is missing or unreadable.</summary>
     public static async Task<ArchiveManifest?> ReadManifestAsync(IArchiveStore store, string archiveKey, CancellationToken cancellationToken)
     {
-        var key = ArchiveManifest.KeyFor(archiveKey);
         try
         {
-            await using var s = await store.OpenReadAsync(key, cancellationToken);
-            using var ms = new MemoryStream();
-            await s.CopyToAsync(ms, cancellationToken);
-            return ArchiveManifest.Parse(ms.ToArray(), key);
+            return await store.ReadManifestAsync(archiveKey, cancellationToken);
         }
-        catch (Exception e) when (e is ObjectNotFoundException or JsonException or InvalidDataException)
+        catch (InvalidDataException)
         {
             return null;
         }

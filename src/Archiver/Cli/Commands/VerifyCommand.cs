@@ -21,6 +21,8 @@ public sealed class VerifyCommand : ICommand
         """;
 
     /// <summary>What was found for one archive; <see cref="Problems"/> is empty when it matches.</summary>
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { TypeInfoResolver = ArchiverJson.Default };
+
     public sealed record Result(string Key, bool Ok, long? Size, string? Sha256, IReadOnlyList<string> Problems);
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -38,7 +40,7 @@ public sealed class VerifyCommand : ICommand
             var result = await CheckAsync(store, key, cancellationToken);
             ok &= result.Ok;
             if (a.Has("--json"))
-                Terminal.Out.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+                Terminal.Out.WriteLine(JsonSerializer.Serialize(result, Json));
             else if (result.Ok)
                 Terminal.Out.WriteLine($"ok: {key} ({result.Size} bytes, sha256 {result.Sha256}) matches its manifest");
             else

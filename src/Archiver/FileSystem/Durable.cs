@@ -6,7 +6,13 @@ namespace Archiver.FileSystem;
 /// A reader sees either the old content or the new, never a torn file.</summary>
 public static class Durable
 {
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
+    public static void WriteAllBytes(string path, ReadOnlyMemory<byte> content) => Replace(path, fs => fs.Write(content.Span));
+
+    /// <summary>Copies <paramref name="content"/> (from its current position) to <paramref name="path"/>,
+    /// in 64 KiB pieces whatever its size.</summary>
+    public static void Write(string path, Stream content) => Replace(path, fs => content.CopyTo(fs, 1 << 16));
+
+    private static void Replace(string path, Action<FileStream> write)
     {
         var dir = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(dir);
@@ -15,7 +21,7 @@ public static class Durable
         {
             using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
             {
-                fs.Write(content);
+                write(fs);
                 fs.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);

@@ -37,7 +37,7 @@ public static class RetentionPruner
             if (archive.LastModified >= cutoff || protectedKeys.Contains(archive.Key)) continue;
             var manifestKey = ArchiveManifest.KeyFor(archive.Key);
             var createdAt = objects.ContainsKey(manifestKey)
-                ? await CreatedAtAsync(store, manifestKey, cancellationToken) ?? archive.LastModified
+                ? await CreatedAtAsync(store, archive.Key, cancellationToken) ?? archive.LastModified
                 : archive.LastModified;
             if (createdAt >= cutoff) continue;
             pruned.Add(new Pruned(archive.Key, createdAt, archive.Size));
@@ -58,21 +58,18 @@ public static class RetentionPruner
         return pruned;
     }
 
-    private static bool IsManifest(string key) => key.EndsWith(".manifest.json", StringComparison.Ordinal);
+    private static bool IsManifest(string key) => key.EndsWith(ArchiveManifest.Suffix, StringComparison.Ordinal);
 
-    private static async Task<DateTimeOffset?> CreatedAtAsync(IArchiveStore store, string key, CancellationToken cancellationToken)
+    private static async Task<DateTimeOffset?> CreatedAtAsync(IArchiveStore store, string archiveKey, CancellationToken cancellationToken)
     {
         try
         {
-            await using var stream = await store.OpenReadAsync(key, cancellationToken);
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken);
-            var created = ArchiveManifest.Parse(buffer.ToArray(), key).CreatedAt;
+            var created = (await store.ReadManifestAsync(archiveKey, cancellationToken))?.CreatedAt;
             return created == default ? null : created;
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or ObjectNotFoundException)
+        catch (InvalidDataException e)
         {
-            Log.Warning("Manifest {Key} is unreadable ({Message}); using the archive's LastModified for its age", key, e.Message);
+            Log.Warning("Manifest {Key} is unreadable ({Message}); using the archive's LastModified for its age", ArchiveManifest.KeyFor(archiveKey), e.Message);
             return null;
         }
     }

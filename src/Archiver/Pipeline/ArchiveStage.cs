@@ -41,7 +41,8 @@ public static class ArchiveStage
             CrashPoints.Hit(CrashPoints.AfterUpload);
             if (stored.Size != size)
                 throw new IOException($"store reports {stored.Size} bytes for {record.Key} but {size} were written");
-            await ctx.Store.PutAsync(manifestKey, await File.ReadAllBytesAsync(spoolPath, cancellationToken), cancellationToken);
+            await using (var manifest = new FileStream(spoolPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+                await ctx.Store.PutAsync(manifestKey, manifest, cancellationToken);
             CrashPoints.Hit(CrashPoints.AfterManifest);
             Log.Information("Uploaded {Directory} to {Key}: {BytesIn} bytes in, {BytesOut} bytes out", c.Name, record.Key, bytesIn, size);
             return ctx.Journal.Save(record with
@@ -70,7 +71,7 @@ public static class ArchiveStage
         var hashing = new HashingStream(destination);
         string fingerprint;
         using (var compressed = Compression.Compress(hashing, ctx.Policy.Format, ctx.Policy.EffectiveLevel, Compression.WorkersFor(ctx.Policy.Concurrency)))
-        using (var buffered = new BufferedStream(compressed, 1 << 17))
+        using (var buffered = new BufferedStream(compressed, 1 << 16))
         {
             fingerprint = TarArchiveWriter.Write(c.FullPath, c.Name, new Glob(ctx.Policy.Exclude), buffered, manifest, cancellationToken);
         }

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Archiver.Archives;
 using Archiver.Journal;
 using Archiver.Policies;
+using Archiver.Stores;
 
 namespace Archiver.Pipeline;
 
@@ -32,18 +34,15 @@ public static class VerifyStage
         return null;
     }
 
+    /// <summary>The archive's manifest; null when it is missing or unreadable (either way the archive
+    /// cannot be proven, so it is not adopted or deleted for).</summary>
     public static async Task<ArchiveManifest?> ReadManifestAsync(SweepContext ctx, string archiveKey, CancellationToken cancellationToken)
     {
-        var key = ArchiveManifest.KeyFor(archiveKey);
-        if (await ctx.Store.StatAsync(key, cancellationToken) is null) return null;
-        await using var s = await ctx.Store.OpenReadAsync(key, cancellationToken);
-        using var ms = new MemoryStream();
-        await s.CopyToAsync(ms, cancellationToken);
         try
         {
-            return ArchiveManifest.Parse(ms.ToArray(), key);
+            return await ctx.Store.ReadManifestAsync(archiveKey, cancellationToken);
         }
-        catch (System.Text.Json.JsonException)
+        catch (InvalidDataException)
         {
             return null;
         }
@@ -52,14 +51,21 @@ public static class VerifyStage
     public static async Task<(string Sha256, long Size)> HashAsync(Stream content, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 17];
-        long size = 0;
-        int n;
-        while ((n = await content.ReadAsync(buffer, cancellationToken)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
         {
-            hash.AppendData(buffer, 0, n);
-            size += n;
+            long size = 0;
+            int n;
+            while ((n = await content.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, n);
+                size += n;
+            }
+            return (Convert.ToHexStringLower(hash.GetHashAndReset()), size);
         }
-        return (Convert.ToHexStringLower(hash.GetHashAndReset()), size);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

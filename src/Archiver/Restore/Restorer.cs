@@ -17,18 +17,13 @@ public static class Restorer
     /// <summary>Reads the manifest beside <paramref name="key"/>; null when there is none.</summary>
     public static async Task<ArchiveManifest?> ReadManifestAsync(IArchiveStore store, string key, CancellationToken cancellationToken)
     {
-        var manifestKey = ArchiveManifest.KeyFor(key);
-        if (await store.StatAsync(manifestKey, cancellationToken) is null) return null;
-        await using var s = await store.OpenReadAsync(manifestKey, cancellationToken);
-        using var ms = new MemoryStream();
-        await s.CopyToAsync(ms, cancellationToken);
         try
         {
-            return ArchiveManifest.Parse(ms.ToArray(), manifestKey);
+            return await store.ReadManifestAsync(key, cancellationToken);
         }
-        catch (System.Text.Json.JsonException e)
+        catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"manifest {manifestKey} is not valid JSON ({e.Message}); restore with --no-manifest to skip the checks", e);
+            throw new InvalidDataException($"{e.Message}; restore with --no-manifest to skip the checks", e);
         }
     }
 

@@ -27,7 +27,7 @@ public sealed class FileArchiveStore(string directory) : IArchiveStore
             System.IO.Directory.CreateDirectory(dir);
             var uploadId = Guid.NewGuid().ToString("N");
             var temp = TempPathOf(path, uploadId);
-            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous);
+            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
             return Task.FromResult<IObjectUpload>(new FileUpload(this, key, path, temp, uploadId, stream));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -56,11 +56,11 @@ public sealed class FileArchiveStore(string directory) : IArchiveStore
         }
     }
 
-    public Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public Task PutAsync(string key, Stream content, CancellationToken cancellationToken)
     {
         try
         {
-            Durable.WriteAllBytes(PathOf(key), content.Span);
+            Durable.Write(PathOf(key), content);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -79,7 +79,7 @@ public sealed class FileArchiveStore(string directory) : IArchiveStore
     {
         try
         {
-            return Task.FromResult<Stream>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan));
+            return Task.FromResult<Stream>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

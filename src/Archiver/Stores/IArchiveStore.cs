@@ -29,8 +29,10 @@ public interface IArchiveStore : IAsyncDisposable
     /// <summary>Uploads started under <paramref name="prefix"/> but never completed or aborted.</summary>
     IAsyncEnumerable<PendingUpload> ListPendingUploadsAsync(string prefix, CancellationToken cancellationToken);
 
-    /// <summary>Writes a small object whole (manifests), replacing any object at that key.</summary>
-    Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+    /// <summary>Writes an object whole in one request (manifests), replacing any object at that key:
+    /// the rest of <paramref name="content"/>, which must be seekable (it is read once for its checksum,
+    /// then sent). Memory does not depend on its size.</summary>
+    Task PutAsync(string key, Stream content, CancellationToken cancellationToken);
 
     /// <summary>The object's size and time; null when there is no object at <paramref name="key"/>.</summary>
     Task<StoredObject?> StatAsync(string key, CancellationToken cancellationToken);

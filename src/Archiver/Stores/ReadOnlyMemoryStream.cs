@@ -1,7 +1,7 @@
-namespace Archiver.Stores.S3;
+namespace Archiver.Stores;
 
-/// <summary>A seekable read-only view of a part buffer, so the SDK can hash, send and (on retry)
-/// rewind it without a copy.</summary>
+/// <summary>A seekable read-only view of bytes in memory (an S3 part, a small object), so a store
+/// can hash, send and (on retry) rewind it without a copy.</summary>
 internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> content) : Stream
 {
     private int _position;

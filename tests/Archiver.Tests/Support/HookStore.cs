@@ -22,7 +22,7 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
 
     public Task AbortUploadAsync(string key, string uploadId, CancellationToken cancellationToken) => inner.AbortUploadAsync(key, uploadId, cancellationToken);
     public IAsyncEnumerable<PendingUpload> ListPendingUploadsAsync(string prefix, CancellationToken cancellationToken) => inner.ListPendingUploadsAsync(prefix, cancellationToken);
-    public Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) => inner.PutAsync(key, content, cancellationToken);
+    public Task PutAsync(string key, Stream content, CancellationToken cancellationToken) => inner.PutAsync(key, content, cancellationToken);
     public Task<StoredObject?> StatAsync(string key, CancellationToken cancellationToken) => inner.StatAsync(key, cancellationToken);
     public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) => inner.OpenReadAsync(key, cancellationToken);
     public IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);

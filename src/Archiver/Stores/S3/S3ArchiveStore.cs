@@ -19,12 +19,16 @@ public sealed class S3ArchiveStore : IArchiveStore
         Client = client;
         Clock = clock;
         Bandwidth = options.Bandwidth is { } bps ? new BandwidthLimiter(bps, clock) : null;
+        PartSlots = new PartSlots(options.UploadConcurrency);
     }
 
     public S3StoreOptions Options { get; }
 
     /// <summary>Part buffers shared by all uploads through this store (a sweep reuses them).</summary>
     internal PartBufferPool PartBuffers { get; } = new();
+
+    /// <summary>Parts in flight through this store, all uploads together (<c>uploadConcurrency</c>).</summary>
+    internal PartSlots PartSlots { get; }
 
     internal IAmazonS3 Client { get; }
 
@@ -97,17 +101,20 @@ public sealed class S3ArchiveStore : IArchiveStore
         }
     }
 
-    public async Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public async Task PutAsync(string key, Stream content, CancellationToken cancellationToken)
     {
         var objectKey = ObjectKey(key);
-        using var body = new ReadOnlyMemoryStream(content);
+        var start = content.Position;
+        var md5 = await System.Security.Cryptography.MD5.HashDataAsync(content, cancellationToken);
+        var length = content.Position - start;
+        content.Position = start;
         var request = new PutObjectRequest
         {
             BucketName = Options.Bucket,
             Key = objectKey,
-            InputStream = body,
+            InputStream = content,
             AutoCloseStream = false,
-            MD5Digest = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(content.Span)),
+            MD5Digest = Convert.ToBase64String(md5),
             UseChunkEncoding = false,
             DisablePayloadSigning = Options.UnsignedPayload,
             ContentType = key.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/octet-stream",
@@ -116,7 +123,7 @@ public sealed class S3ArchiveStore : IArchiveStore
         if (Options.Sse is { } sse) request.ServerSideEncryptionMethod = new ServerSideEncryptionMethod(sse);
         if (Options.KmsKeyId is { } kms) request.ServerSideEncryptionKeyManagementServiceKeyId = kms;
         if (Options.Tags.Count > 0) request.TagSet = Options.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
-        if (Bandwidth is not null) await Bandwidth.WaitAsync(content.Length, cancellationToken);
+        if (Bandwidth is not null) await Bandwidth.WaitAsync(length, cancellationToken);
         try
         {
             await Client.PutObjectAsync(request, cancellationToken);

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Archiver.Archives;
+
+namespace Archiver.Stores;
+
+public static class ArchiveStoreExtensions
+{
+    /// <summary>Writes bytes already in memory as one object.</summary>
+    public static async Task PutAsync(this IArchiveStore store, string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        await using var stream = new ReadOnlyMemoryStream(content);
+        await store.PutAsync(key, stream, cancellationToken);
+    }
+
+    /// <summary>
+    /// The manifest beside archive <paramref name="archiveKey"/>, parsed as it streams from the store
+    /// (no copy of the whole file in memory); null when there is none. Throws
+    /// <see cref="InvalidDataException"/> when the object is not a manifest.
+    /// </summary>
+    public static async Task<ArchiveManifest?> ReadManifestAsync(this IArchiveStore store, string archiveKey, CancellationToken cancellationToken)
+    {
+        var key = ArchiveManifest.KeyFor(archiveKey);
+        Stream content;
+        try
+        {
+            content = await store.OpenReadAsync(key, cancellationToken);
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+        await using (content)
+        {
+            try
+            {
+                return await JsonSerializer.DeserializeAsync<ArchiveManifest>(content, ArchiveManifest.Json, cancellationToken)
+                    ?? throw new InvalidDataException($"manifest {key} is empty");
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"manifest {key} is not valid JSON ({e.Message})", e);
+            }
+        }
+    }
+}

@@ -188,6 +188,10 @@ rgw frontends = beast endpoint=127.0.0.1:$rgw_port
 # Lets virtual-host style (bucket.localhost:PORT) work too; requests to any other
 # host name (e.g. 127.0.0.1) are plain path-style.
 rgw dns name = localhost
+# Deleted objects' data is freed by rgw's garbage collector, by default two hours later: the
+# benchmarks write and delete gigabytes, which would fill the in-memory OSD (writes then hang).
+rgw gc obj min wait = 0
+rgw gc processor period = 5
 EOF
 }
 

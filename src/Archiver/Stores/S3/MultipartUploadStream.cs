@@ -3,9 +3,10 @@ namespace Archiver.Stores.S3;
 /// <summary>
 /// A write-only stream that cuts what is written into parts and uploads them while writing goes
 /// on. The tar pipeline writes synchronously from a worker thread; a full part is handed to a
-/// background upload and the writer goes on filling the next buffer. At most
-/// <c>concurrency</c> parts are in flight: when all slots are busy the writer blocks, so memory is
-/// bounded by <c>(concurrency + 1) × part size</c> whatever the object's size.
+/// background upload and the writer goes on filling the next buffer. A part in flight holds one of
+/// the <paramref name="slots"/>, which a store shares between all its uploads: when all are busy the
+/// writer blocks, so the uploads of one store hold at most <c>(slots + uploads being written) × part
+/// size</c> whatever the objects' sizes and however many archives are written at once.
 /// <para>The first failed part (after the store's retries) cancels the others; the next write or
 /// <see cref="FinishAsync"/> throws it.</para>
 /// </summary>
@@ -16,7 +17,7 @@ public sealed class MultipartUploadStream : Stream
 
     private readonly PartUploader _upload;
     private readonly long _startPartSize;
-    private readonly SemaphoreSlim _slots;
+    private readonly PartSlots _slots;
     private readonly CancellationTokenSource _cts;
     private readonly PartBufferPool _pool;
     private readonly List<Task> _inFlight = [];
@@ -29,12 +30,12 @@ public sealed class MultipartUploadStream : Stream
     private Exception? _failure;
     private bool _finished;
 
-    public MultipartUploadStream(PartUploader upload, long startPartSize, int concurrency, CancellationToken cancellationToken, PartBufferPool? pool = null)
+    public MultipartUploadStream(PartUploader upload, long startPartSize, PartSlots slots, CancellationToken cancellationToken, PartBufferPool? pool = null)
     {
-        _pool = pool ?? new PartBufferPool(concurrency + 1);
+        _pool = pool ?? new PartBufferPool(slots.Count + 1);
         _upload = upload;
         _startPartSize = startPartSize;
-        _slots = new SemaphoreSlim(concurrency, concurrency);
+        _slots = slots;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
@@ -126,7 +127,7 @@ public sealed class MultipartUploadStream : Stream
         if (number > PartSizing.MaxParts) throw new StoreException($"the archive needs more than {PartSizing.MaxParts} parts; raise the store's partSize");
         try
         {
-            _slots.Wait(_cts.Token);
+            _slots.Gate.Wait(_cts.Token);
         }
         catch (OperationCanceledException)
         {
@@ -149,7 +150,7 @@ public sealed class MultipartUploadStream : Stream
             finally
             {
                 _pool.Return(buffer);
-                _slots.Release();
+                _slots.Gate.Release();
             }
         });
         lock (_gate) _inFlight.Add(task);

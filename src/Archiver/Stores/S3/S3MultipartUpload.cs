@@ -28,7 +28,7 @@ internal sealed class S3MultipartUpload : IObjectUpload
         _key = key;
         _objectKey = objectKey;
         UploadId = uploadId;
-        _stream = new MultipartUploadStream(UploadPartAsync, store.Options.PartSize, store.Options.UploadConcurrency, cancellationToken, store.PartBuffers);
+        _stream = new MultipartUploadStream(UploadPartAsync, store.Options.PartSize, store.PartSlots, cancellationToken, store.PartBuffers);
     }
 
     public string UploadId { get; }

@@ -20,7 +20,9 @@ public sealed record S3StoreOptions
     public const long MinPartSize = 5L << 20;
     /// <summary>S3 allows 5 GiB; parts are buffered in memory, so Archiver stops at 1 GiB.</summary>
     public const long MaxPartSize = 1L << 30;
-    public const long DefaultPartSize = 8L << 20;
+    /// <summary>S3's smallest part, as rclone uses: a part is held in memory from its first byte
+    /// until it is stored, so small parts keep a sweep's memory low; larger ones save requests.</summary>
+    public const long DefaultPartSize = MinPartSize;
 
     public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -40,7 +42,8 @@ public sealed record S3StoreOptions
     public string? KmsKeyId { get; init; }
     public IReadOnlyList<KeyValuePair<string, string>> Tags { get; init; } = [];
     public long PartSize { get; init; } = DefaultPartSize;
-    /// <summary>Parts of one upload in flight at once; memory per upload is (this + 1) × part size.</summary>
+    /// <summary>Parts in flight at once through this store, shared by the archives being written;
+    /// parts in memory are at most (this + archives being written) × part size.</summary>
     public int UploadConcurrency { get; init; } = 4;
     /// <summary>Bytes per second for all uploads through this store; null for no cap.</summary>
     public long? Bandwidth { get; init; }

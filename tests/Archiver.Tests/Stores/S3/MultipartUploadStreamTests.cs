@@ -23,7 +23,7 @@ public sealed class MultipartUploadStreamTests
             received[n] = content.ToArray();
             Interlocked.Decrement(ref inFlight);
             return $"etag-{n}";
-        }, PartSize, concurrency: 3, CancellationToken.None);
+        }, PartSize, new PartSlots(3), CancellationToken.None);
         var data = new byte[PartSize * 40 + 17];
         new Random(3).NextBytes(data);
 
@@ -41,9 +41,41 @@ public sealed class MultipartUploadStreamTests
     }
 
     [Fact]
+    public async Task Write_TwoUploadsSharingSlots_TogetherNeverExceedTheStoreLimit()
+    {
+        // A sweep writes several archives at once through one store: uploadConcurrency bounds them
+        // all together, so memory and connections do not grow with the sweep's concurrency.
+        var slots = new PartSlots(2);
+        var pool = new PartBufferPool();
+        var inFlight = 0;
+        var maxInFlight = 0;
+        var received = new System.Collections.Concurrent.ConcurrentDictionary<(int, int), int>();
+        MultipartUploadStream Upload(int id) => new(async (n, content, ct) =>
+        {
+            InterlockedMax(ref maxInFlight, Interlocked.Increment(ref inFlight));
+            await Task.Delay(3, ct);
+            received[(id, n)] = content.Length;
+            Interlocked.Decrement(ref inFlight);
+            return "e";
+        }, PartSize, slots, CancellationToken.None, pool);
+        var streams = Enumerable.Range(0, 3).Select(Upload).ToList();
+
+        await Task.WhenAll(streams.Select(s => Task.Run(async () =>
+        {
+            for (var i = 0; i < 12; i++) s.Write(new byte[PartSize]);
+            await s.FinishAsync();
+        })));
+
+        Assert.Equal(36, received.Count);
+        Assert.All(received.Values, size => Assert.Equal(PartSize, size));
+        Assert.True(maxInFlight <= 2, $"{maxInFlight} parts were in flight at once across the store's uploads");
+        Assert.True(pool.Allocated <= 2 + 3, $"{pool.Allocated} part buffers for 3 uploads sharing 2 slots");
+    }
+
+    [Fact]
     public async Task Write_AfterAPartFailed_ThrowsStoreExceptionWithTheCause()
     {
-        var stream = new MultipartUploadStream((n, _, _) => n == 2 ? throw new StoreException("part 2 refused") : Task.FromResult("e"), PartSize, 1, CancellationToken.None);
+        var stream = new MultipartUploadStream((n, _, _) => n == 2 ? throw new StoreException("part 2 refused") : Task.FromResult("e"), PartSize, new PartSlots(1), CancellationToken.None);
 
         var e = await Assert.ThrowsAsync<StoreException>(() => Task.Run(() =>
         {
@@ -61,7 +93,7 @@ public sealed class MultipartUploadStreamTests
         {
             sizes.Add(c.Length);
             return Task.FromResult("e");
-        }, PartSize, 2, CancellationToken.None);
+        }, PartSize, new PartSlots(2), CancellationToken.None);
 
         var parts = await stream.FinishAsync();
 

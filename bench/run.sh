@@ -167,6 +167,8 @@ s3_size() { # replaces the last result's bytes with what landed in the bucket
   local b; b=$(AWS_ACCESS_KEY_ID=$ARCHIVER_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$ARCHIVER_TEST_S3_SECRET_KEY \
     aws --endpoint-url "$ARCHIVER_TEST_S3_ENDPOINT" s3 ls --recursive "s3://$(s3_name "$1")" | awk '$4 !~ /manifest/ {s+=$3} END {print s+0}')
   awk -v b="$b" 'BEGIN{FS=OFS="\t"} {l[NR]=$0} END {for (i=1;i<NR;i++) print l[i]; split(l[NR],f,"\t"); f[6]=b; print f[1],f[2],f[3],f[4],f[5],f[6],f[7]}' "$results" >"$results.tmp" && mv "$results.tmp" "$results"
+  # the progress line above counted the (empty) local output directory
+  printf '  %-13s run %s: %d bytes in the bucket (excluding manifests)\n' archiver-s3 "$1" "$b" >&2
 }
 if [[ $s3 == 1 ]]; then
   export AWS_ACCESS_KEY_ID=$ARCHIVER_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$ARCHIVER_TEST_S3_SECRET_KEY AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-us-east-1}
@@ -186,10 +188,15 @@ summary() { # medians per tool and ratios against the first tool of each pair
     { n++; w[n] = $3; c[n] = $4; r[n] = $5; b[n] = $6; loads = loads (n > 1 ? " " : "") $7 }
     END { flush() }'
   echo
-  awk -F'\t' '{ w[$1] = $2; b[$1] = $3 }
-    function ratio(a, z) { if ((a in w) && (z in w) && w[z] > 0)
-      printf "- %s / %s: wall %.2f x, size %.3f x\n", a, z, w[a] / w[z], b[a] / b[z] }
-    END { ratio("archiver-gz-keep", "tar-czf"); ratio("archiver-gz-keep", "tar-pigz"); ratio("archiver-zst-keep", "tar-zstd"); ratio("archiver-gz", "tar-czf"); ratio("archiver-gz", "tar-pigz"); ratio("archiver-zst", "tar-zstd"); ratio("archiver-s3", "tar-czf-s3") }' "$work/medians.tsv"
+  # Ratios of the medians, and the median of the per-run ratios: runs are interleaved, so the two
+  # tools of one run saw the same machine (on a shared VM the speed drifts between runs).
+  awk -F'\t' 'FNR == NR { w[$1] = $2; b[$1] = $3; next } { rw[$1, $2] = $3 }
+    function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    function ratio(a, z,   r, n, p) { if (!((a in w) && (z in w) && w[z] > 0)) return
+      n = 0; for (r = 1; r <= runs; r++) if (((a, r) in rw) && ((z, r) in rw) && rw[z, r] > 0) p[++n] = rw[a, r] / rw[z, r]
+      printf "- %s / %s: wall %.2f x (per-run ratios: median %.2f x of %d), size %.3f x\n", a, z, w[a] / w[z], n ? med(p, n) : 0, n, b[a] / b[z] }
+    END { ratio("archiver-gz-keep", "tar-czf"); ratio("archiver-gz-keep", "tar-pigz"); ratio("archiver-zst-keep", "tar-zstd"); ratio("archiver-gz", "tar-czf"); ratio("archiver-gz", "tar-pigz"); ratio("archiver-zst", "tar-zstd"); ratio("archiver-s3", "tar-czf-s3") }' runs="$runs" "$work/medians.tsv" "$results"
 }
 
 machine() {

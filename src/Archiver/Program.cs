@@ -24,6 +24,7 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        FileSystem.Native.ReturnLargeFreedBlocks();
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {

@@ -133,7 +133,7 @@ internal static partial class Native
     /// and up with their own mappings, but raises that threshold (up to 32 MiB) each time such a
     /// block is freed; from then on zlib-ng's ~0.4 MiB deflate state per gzip block and libzstd's
     /// contexts come from per-thread arenas that keep the memory after it is freed. Measured on the
-    /// benchmark sweep to S3: peak RSS 157-178 MiB without, 133 MiB with, same CPU. No effect (and
+    /// benchmark sweep to S3: peak RSS 160-164 MiB without, 142-156 MiB with, same CPU. No effect (and
     /// no error) on a libc without mallopt's threshold.
     /// </summary>
     public static void ReturnLargeFreedBlocks()

@@ -4,9 +4,9 @@ namespace Archiver.Stores.S3;
 /// Part sizes for an upload of unknown total size. S3 allows at most 10,000 parts of 5 MiB to
 /// 5 GiB each (the last may be smaller). Parts start at the configured size and double after
 /// every 1,000 parts, so small archives use small buffers while 10,000 parts still reach
-/// <c>start × 1000 × (2^10 − 1)</c> (about 4 TB from the 8 MiB default, as parts are capped at 1 GiB to stay in one array).
-/// Memory stays bounded by <c>(concurrency + 1) × current part size</c>; it grows only for
-/// archives past a thousand parts (8 GB at the default).
+/// <c>start × 1000 × (2^10 − 1)</c> (about 3.4 TB from the 5 MiB default, as parts are capped at 1 GiB to stay in one array).
+/// Memory stays bounded by <c>(uploadConcurrency + archives being written) × current part size</c>;
+/// it grows only for archives past a thousand parts (5 GB at the default).
 /// </summary>
 public static class PartSizing
 {

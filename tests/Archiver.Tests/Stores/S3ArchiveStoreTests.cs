@@ -17,6 +17,27 @@ public sealed class S3ArchiveStoreTests(S3Server server) : ArchiveStoreConforman
     }
 
     [Fact]
+    public async Task List_MorePagesThanOne_EveryObjectAndPendingUploadOnce()
+    {
+        var bucket = await server.CreateBucketAsync("pages");
+        await using var store = (Archiver.Stores.S3.S3ArchiveStore)StoreFactory.Create(new StoreSpec(server.StoreUrl(bucket, "p", "")));
+        store.ListPageSize = 2;
+        var keys = Enumerable.Range(0, 5).Select(i => $"n/d{i}.tar.gz").ToList();
+        foreach (var key in keys) await store.PutAsync(key, Data(10, 1), CancellationToken.None);
+        var pending = new List<IObjectUpload>();
+        for (var i = 0; i < 3; i++) pending.Add(await store.BeginUploadAsync($"n/u{i}.tar.gz", CancellationToken.None));
+
+        var listed = new List<string>();
+        await foreach (var o in store.ListAsync("n/", CancellationToken.None)) listed.Add(o.Key);
+        var uploads = new List<string>();
+        await foreach (var u in store.ListPendingUploadsAsync("n/", CancellationToken.None)) uploads.Add(u.Key);
+
+        Assert.Equal(keys, listed.Order(StringComparer.Ordinal));
+        Assert.Equal(["n/u0.tar.gz", "n/u1.tar.gz", "n/u2.tar.gz"], uploads.Order(StringComparer.Ordinal));
+        foreach (var u in pending) await u.AbortAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Upload_WithTagsAndStorageClass_ObjectAndManifestCarryThem()
     {
         var bucket = await server.CreateBucketAsync("tags");

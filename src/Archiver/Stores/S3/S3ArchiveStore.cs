@@ -27,6 +27,10 @@ public sealed class S3ArchiveStore : IArchiveStore
     /// <summary>Part buffers shared by all uploads through this store (a sweep reuses them).</summary>
     internal PartBufferPool PartBuffers { get; } = new();
 
+    /// <summary>Keys per listing page; null for the server's default (1,000). Tests make it small to
+    /// page through a short listing.</summary>
+    internal int? ListPageSize { get; set; }
+
     /// <summary>Parts in flight through this store, all uploads together (<c>uploadConcurrency</c>).</summary>
     internal PartSlots PartSlots { get; }
 
@@ -79,26 +83,19 @@ public sealed class S3ArchiveStore : IArchiveStore
         }
     }
 
-    public async IAsyncEnumerable<PendingUpload> ListPendingUploadsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<PendingUpload> ListPendingUploadsAsync(string prefix, CancellationToken cancellationToken)
     {
-        var request = new ListMultipartUploadsRequest { BucketName = Options.Bucket, Prefix = Options.Prefix + prefix };
-        while (true)
-        {
-            ListMultipartUploadsResponse page;
-            try
+        var request = new ListMultipartUploadsRequest { BucketName = Options.Bucket, Prefix = Options.Prefix + prefix, MaxUploads = ListPageSize };
+        return PagesAsync(
+            ct => Client.ListMultipartUploadsAsync(request, ct),
+            page => (page.MultipartUploads ?? []).Select(u => new PendingUpload(u.Key[Options.Prefix.Length..], u.UploadId, ToOffset(u.Initiated))),
+            page =>
             {
-                page = await Client.ListMultipartUploadsAsync(request, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                throw S3Errors.Wrap(e, "listing uploads under", request.Prefix, Options);
-            }
-            foreach (var u in page.MultipartUploads ?? [])
-                yield return new PendingUpload(u.Key[Options.Prefix.Length..], u.UploadId, u.Initiated is { } t ? new DateTimeOffset(t.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue);
-            if (page.IsTruncated != true) yield break;
-            request.KeyMarker = page.NextKeyMarker;
-            request.UploadIdMarker = page.NextUploadIdMarker;
-        }
+                request.KeyMarker = page.NextKeyMarker;
+                request.UploadIdMarker = page.NextUploadIdMarker;
+                return page.IsTruncated == true;
+            },
+            "listing uploads under", request.Prefix, cancellationToken);
     }
 
     public async Task PutAsync(string key, Stream content, CancellationToken cancellationToken)
@@ -174,24 +171,43 @@ public sealed class S3ArchiveStore : IArchiveStore
         }
     }
 
-    public async IAsyncEnumerable<StoredObject> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken)
     {
-        var request = new ListObjectsV2Request { BucketName = Options.Bucket, Prefix = Options.Prefix + prefix };
+        var request = new ListObjectsV2Request { BucketName = Options.Bucket, Prefix = Options.Prefix + prefix, MaxKeys = ListPageSize };
+        return PagesAsync(
+            ct => Client.ListObjectsV2Async(request, ct),
+            page => (page.S3Objects ?? []).Select(o => new StoredObject(o.Key[Options.Prefix.Length..], o.Size ?? 0, ToOffset(o.LastModified))),
+            page =>
+            {
+                request.ContinuationToken = page.NextContinuationToken;
+                return page.IsTruncated == true;
+            },
+            "listing", request.Prefix, cancellationToken);
+    }
+
+    /// <summary>Pages through a listing: sends the request, yields the page's items, and while the
+    /// listing is truncated <paramref name="next"/> points the request at the next page.</summary>
+    private async IAsyncEnumerable<TItem> PagesAsync<TPage, TItem>(
+        Func<CancellationToken, Task<TPage>> send,
+        Func<TPage, IEnumerable<TItem>> items,
+        Func<TPage, bool> next,
+        string what,
+        string prefix,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         while (true)
         {
-            ListObjectsV2Response page;
+            TPage page;
             try
             {
-                page = await Client.ListObjectsV2Async(request, cancellationToken);
+                page = await send(cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                throw S3Errors.Wrap(e, "listing", request.Prefix, Options);
+                throw S3Errors.Wrap(e, what, prefix, Options);
             }
-            foreach (var o in page.S3Objects ?? [])
-                yield return new StoredObject(o.Key[Options.Prefix.Length..], o.Size ?? 0, ToOffset(o.LastModified));
-            if (page.IsTruncated != true) yield break;
-            request.ContinuationToken = page.NextContinuationToken;
+            foreach (var item in items(page)) yield return item;
+            if (!next(page)) yield break;
         }
     }
 

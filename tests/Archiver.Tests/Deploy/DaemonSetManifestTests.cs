@@ -110,7 +110,7 @@ public class DaemonSetManifestTests
         }
         finally
         {
-            Pipeline.SweepTests.Run("kill", "-TERM", daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            ExternalTool.Check("kill", "-TERM", daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.True(daemon.WaitForExit(TimeSpan.FromSeconds(45)), "daemon did not stop within its grace period");
         }
         Assert.Equal(0, daemon.ExitCode);

@@ -51,7 +51,7 @@ public class CrashResumeTests
             var archive = Assert.Single(s.Archives(), a => Path.GetFileName(a).StartsWith(pod + "-", StringComparison.Ordinal));
             Assert.True(VerifiedArchiveExists(s, pod));
             var outDir = s.Tmp.Sub("out-" + pod);
-            SweepTests.Run("tar", "-xzf", archive, "-C", outDir);
+            ExternalTool.Check("tar", "-xzf", archive, "-C", outDir);
             Assert.Empty(TreeSnapshot.Of(Path.Combine(outDir, pod)).Diff(before[pod]));
         }
         Assert.Equal(2, s.Archives().Count);
@@ -64,9 +64,8 @@ public class CrashResumeTests
     {
         foreach (var archive in s.Archives().Where(a => Path.GetFileName(a).StartsWith(pod + "-", StringComparison.Ordinal)))
         {
-            var manifestPath = archive + ".manifest.json";
-            if (!File.Exists(manifestPath)) continue;
-            var manifest = ArchiveManifest.Parse(File.ReadAllBytes(manifestPath), manifestPath);
+            if (!File.Exists(archive + ArchiveManifest.Suffix)) continue;
+            var manifest = SweepScene.ManifestOf(archive);
             if (manifest.Archive.Sha256 == Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(archive)))) return true;
         }
         return false;

@@ -115,7 +115,7 @@ public class SafetyTests
         using var s = new SweepScene();
         var dir = s.Pod("web-1");
         var mnt = Directory.CreateDirectory(Path.Combine(dir, "mnt")).FullName;
-        SweepTests.Run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt);
+        ExternalTool.Check("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt);
         try
         {
             File.WriteAllText(Path.Combine(mnt, "on-another-fs"), "x");
@@ -128,7 +128,7 @@ public class SafetyTests
         }
         finally
         {
-            SweepTests.Run("umount", mnt);
+            ExternalTool.Check("umount", mnt);
         }
     }
 

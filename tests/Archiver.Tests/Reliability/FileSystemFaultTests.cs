@@ -53,7 +53,7 @@ public class FileSystemFaultTests
         using var s = new SweepScene();
         s.Pod("web-1");
         var state = s.Tmp.Sub("state");
-        Pipeline.SweepTests.Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", state);
+        ExternalTool.Check("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", state);
         try
         {
             File.WriteAllBytes(Path.Combine(state, "filler"), new byte[60 * 1024]);
@@ -64,7 +64,7 @@ public class FileSystemFaultTests
         }
         finally
         {
-            Pipeline.SweepTests.Run("umount", state);
+            ExternalTool.Check("umount", state);
         }
     }
 }

@@ -19,7 +19,7 @@ public class HostileTreeTests
         });
         var r = await s.SweepAsync();
         Assert.True(r.ExitCode == 0, r.ToString());
-        var manifest = ArchiveManifest.Parse(File.ReadAllBytes(s.Archives().Single() + ".manifest.json"), "m");
+        var manifest = s.Manifest();
         Assert.Equal(4, manifest.Entries.Count(e => e.Type == "symlink"));
     }
 
@@ -29,12 +29,12 @@ public class HostileTreeTests
         using var s = new SweepScene();
         var outside = Path.Combine(s.Tmp.Sub("outside"), "shared.dat");
         File.WriteAllText(outside, "shared content");
-        s.Pod("web-1", fill: d => Pipeline.SweepTests.Run("ln", outside, Path.Combine(d, "link.dat")));
+        s.Pod("web-1", fill: d => ExternalTool.Check("ln", outside, Path.Combine(d, "link.dat")));
         var r = await s.SweepAsync();
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal("shared content", File.ReadAllText(outside));
         var outDir = s.Tmp.Sub("out");
-        Pipeline.SweepTests.Run("tar", "-xzf", s.Archives().Single(), "-C", outDir);
+        ExternalTool.Check("tar", "-xzf", s.Archives().Single(), "-C", outDir);
         Assert.Equal("shared content", File.ReadAllText(Path.Combine(outDir, "web-1", "link.dat")));
     }
 
@@ -42,10 +42,10 @@ public class HostileTreeTests
     public async Task Sweep_HundredThousandFilesInOneDirectory_AreAllArchived()
     {
         using var s = new SweepScene();
-        s.Pod("many", fill: d => Pipeline.SweepTests.Run("bash", "-c", $"cd '{d}' && seq -f 'f%06g' 1 100000 | xargs touch"));
+        s.Pod("many", fill: d => ExternalTool.Check("bash", "-c", $"cd '{d}' && seq -f 'f%06g' 1 100000 | xargs touch"));
         var r = await s.SweepAsync();
         Assert.True(r.ExitCode == 0, r.ToString());
-        var manifest = ArchiveManifest.Parse(File.ReadAllBytes(s.Archives().Single() + ".manifest.json"), "m");
+        var manifest = s.Manifest();
         Assert.Equal(100000, manifest.Totals.Files);
         Assert.False(s.Exists("many"));
     }
@@ -58,7 +58,7 @@ public class HostileTreeTests
         var r = await s.SweepAsync();
         Assert.True(r.ExitCode == 0, r.ToString());
         var outDir = s.Tmp.Sub("out");
-        Pipeline.SweepTests.Run("tar", "-xzf", s.Archives().Single(), "-C", outDir);
+        ExternalTool.Check("tar", "-xzf", s.Archives().Single(), "-C", outDir);
         Assert.Equal("x", File.ReadAllText(Path.Combine(outDir, "web-1", "two\nlines.log")));
     }
 }

@@ -46,7 +46,7 @@ public class PrivilegeTests
         // The store and state belong to nobody; the data root and the pod stay root's.
         Directory.CreateDirectory(s.StoreDir);
         var state = s.Tmp.Sub("state");
-        Pipeline.SweepTests.Run("chown", "65534:65534", s.StoreDir, state);
+        ExternalTool.Check("chown", "65534:65534", s.StoreDir, state);
         return dir;
     }
 

@@ -11,6 +11,10 @@ public static class CliRunner
         public IEnumerable<System.Text.Json.JsonElement> JsonLines =>
             Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement);
 
+        /// <summary>The one <c>--json</c> line about directory <paramref name="dir"/>.</summary>
+        public System.Text.Json.JsonElement LineFor(string dir) =>
+            JsonLines.Single(l => l.GetProperty("dir").GetString() == dir);
+
         public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Out}\n--- stderr\n{Error}";
     }
 

@@ -17,4 +17,11 @@ public static class ExternalTool
         p.WaitForExit();
         return (p.ExitCode, output.ToArray(), error.Result);
     }
+
+    /// <summary>Runs the tool for its effect (mount, ln, tar -x, ...) and fails the test unless it exits 0.</summary>
+    public static void Check(string file, params string[] args)
+    {
+        var (exit, _, error) = Run(file, args);
+        Xunit.Assert.True(exit == 0, $"{file} {string.Join(' ', args)}: {error}");
+    }
 }

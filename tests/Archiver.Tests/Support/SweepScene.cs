@@ -1,3 +1,4 @@
+using Archiver.Archives;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Archiver.Tests.Support;
@@ -41,6 +42,13 @@ public sealed class SweepScene : IDisposable
                 .Where(f => (f.EndsWith(".tar.gz", StringComparison.Ordinal) || f.EndsWith(".tar.zst", StringComparison.Ordinal)) && !Path.GetFileName(f).StartsWith('.'))
                 .Order(StringComparer.Ordinal).ToList()
             : [];
+
+    /// <summary>The manifest beside the store's only archive.</summary>
+    public ArchiveManifest Manifest() => ManifestOf(Archives().Single());
+
+    /// <summary>The manifest beside <paramref name="archive"/> (a path in the store).</summary>
+    public static ArchiveManifest ManifestOf(string archive) =>
+        System.Text.Json.JsonSerializer.Deserialize<ArchiveManifest>(File.ReadAllBytes(archive + ArchiveManifest.Suffix), ArchiveManifest.Json)!;
 
     public IReadOnlyList<string> PartialUploads() =>
         Directory.Exists(StoreDir)

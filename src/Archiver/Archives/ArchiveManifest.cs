@@ -33,10 +33,6 @@ public sealed record ArchiveManifest
     public const string Suffix = ".manifest.json";
 
     public static string KeyFor(string archiveKey) => archiveKey + Suffix;
-
-    public static ArchiveManifest Parse(ReadOnlySpan<byte> json, string key) =>
-        JsonSerializer.Deserialize<ArchiveManifest>(json, Json)
-        ?? throw new InvalidDataException($"manifest {key} is empty");
 }
 
 public sealed record ManifestSource

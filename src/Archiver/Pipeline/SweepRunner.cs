@@ -193,7 +193,7 @@ public static class SweepRunner
             record = ctx.Journal.Save(record with { UploadId = null });
         }
         var stored = record.Rejected ? null : await ctx.Store.StatAsync(record.Key, cancellationToken);
-        if (stored is not null && await VerifyStage.ReadManifestAsync(ctx, record.Key, cancellationToken) is { } manifest
+        if (stored is not null && await ctx.Store.ReadManifestOrNullAsync(record.Key, cancellationToken) is { } manifest
             && manifest.Archive.Size == stored.Size
             && manifest.Fingerprint == FileSystem.TreeFingerprint.Of(item.Candidate.FullPath))
         {

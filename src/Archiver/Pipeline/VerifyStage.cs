@@ -20,7 +20,7 @@ public static class VerifyStage
         var stored = await ctx.Store.StatAsync(record.Key, cancellationToken);
         if (stored is null) return $"archive {record.Key} is missing from {ctx.Store.Location}";
         if (stored.Size != record.ArchiveSize) return $"archive {record.Key} has {stored.Size} bytes in the store, {record.ArchiveSize} were written";
-        var manifest = await ReadManifestAsync(ctx, record.Key, cancellationToken);
+        var manifest = await ctx.Store.ReadManifestOrNullAsync(record.Key, cancellationToken);
         if (manifest is null) return $"manifest {ArchiveManifest.KeyFor(record.Key)} is missing";
         if (manifest.Archive.Size != record.ArchiveSize || manifest.Archive.Sha256 != record.ArchiveSha256)
             return $"manifest {ArchiveManifest.KeyFor(record.Key)} describes a different archive (size {manifest.Archive.Size}, sha256 {manifest.Archive.Sha256})";
@@ -32,20 +32,6 @@ public static class VerifyStage
                 return $"archive {record.Key} read back as {size} bytes with sha256 {sha}; {record.ArchiveSize} bytes with sha256 {record.ArchiveSha256} were written";
         }
         return null;
-    }
-
-    /// <summary>The archive's manifest; null when it is missing or unreadable (either way the archive
-    /// cannot be proven, so it is not adopted or deleted for).</summary>
-    public static async Task<ArchiveManifest?> ReadManifestAsync(SweepContext ctx, string archiveKey, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await ctx.Store.ReadManifestAsync(archiveKey, cancellationToken);
-        }
-        catch (InvalidDataException)
-        {
-            return null;
-        }
     }
 
     public static async Task<(string Sha256, long Size)> HashAsync(Stream content, CancellationToken cancellationToken)

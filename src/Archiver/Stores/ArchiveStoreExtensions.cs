@@ -42,4 +42,18 @@ public static class ArchiveStoreExtensions
             }
         }
     }
+
+    /// <summary>The manifest, or null when it is missing or unreadable: either way the archive
+    /// cannot be proven by it (verify, adopt, list).</summary>
+    public static async Task<ArchiveManifest?> ReadManifestOrNullAsync(this IArchiveStore store, string archiveKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.ReadManifestAsync(archiveKey, cancellationToken);
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+    }
 }

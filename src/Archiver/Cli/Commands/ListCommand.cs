@@ -83,25 +83,12 @@ public sealed class ListCommand(TimeProvider clock) : ICommand
         await Parallel.ForEachAsync(Enumerable.Range(0, archives.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var o = archives[i];
-            var manifest = keys.Contains(ArchiveManifest.KeyFor(o.Key)) ? await ReadManifestAsync(store, o.Key, ct) : null;
+            var manifest = keys.Contains(ArchiveManifest.KeyFor(o.Key)) ? await store.ReadManifestOrNullAsync(o.Key, ct) : null;
             rows[i] = manifest is null
                 ? new Row(o.Key, null, null, null, null, o.Size, null, o.LastModified, false)
                 : new Row(o.Key, manifest.Source.Namespace, manifest.Source.Pod, manifest.Source.Node, manifest.Source.Dir, o.Size, manifest.Totals.Entries, manifest.CreatedAt, true);
         });
         return rows;
-    }
-
-    /// <summary>The archive's manifest, or null when it is missing or unreadable.</summary>
-    public static async Task<ArchiveManifest?> ReadManifestAsync(IArchiveStore store, string archiveKey, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await store.ReadManifestAsync(archiveKey, cancellationToken);
-        }
-        catch (InvalidDataException)
-        {
-            return null;
-        }
     }
 
     /// <summary>--store URL, else the store of --policy FILE; adds a usage error when neither is given.</summary>

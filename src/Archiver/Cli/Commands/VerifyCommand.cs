@@ -54,7 +54,7 @@ public sealed class VerifyCommand : ICommand
         var problems = new List<string>();
         var stored = await store.StatAsync(key, cancellationToken);
         if (stored is null) return new Result(key, false, null, null, [$"no archive at {key} in {store.Location}"]);
-        var manifest = await ListCommand.ReadManifestAsync(store, key, cancellationToken);
+        var manifest = await store.ReadManifestOrNullAsync(key, cancellationToken);
         if (manifest is null) return new Result(key, false, stored.Size, null, [$"manifest {ArchiveManifest.KeyFor(key)} is missing or unreadable; the archive cannot be checked"]);
         if (manifest.Key.Length > 0 && manifest.Key != key)
             problems.Add($"the manifest describes key {manifest.Key}, not {key}");

@@ -57,6 +57,10 @@ internal static class HostingKit
         IoClass = "none",
         GracePeriod = TimeSpan.FromSeconds(10),
     };
+
+    /// <summary>The daemon's real policy runner, on <paramref name="clock"/>, with no policy directory.</summary>
+    public static PolicyRunner Runner(TimeProvider clock, ArchiverMetrics? metrics = null) =>
+        new(Options("/unused"), clock, metrics ?? new ArchiverMetrics(), new Readiness(), new PolicyGates(), new StatvfsDiskUsageProbe());
 }
 
 /// <summary>Counts runs, records overlap, and can be made slow.</summary>

@@ -12,17 +12,9 @@ public class KeptCleanupTests
     public async Task Sweep_KeptLongerThanKeepLocalFor_DeletesTheLocalCopyOnly()
     {
         using var tmp = new TempDir("kept");
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-        var root = tmp.Sub("data");
-        var dir = new PodTree(root).Pod("web-0", clock.GetUtcNow().AddDays(-2));
-        var policy = new Policy
-        {
-            Name = "logs", Root = root, Store = new StoreSpec($"file://{tmp.Sub("store")}"), Liveness = new LivenessSpec("none"),
-            AfterUpload = AfterUpload.Keep, KeepLocalFor = TimeSpan.FromDays(7),
-        };
-        var loaded = new LoadedPolicy(policy, "0 0 3 * * ?", TimeZoneInfo.Utc, "h");
+        var (clock, dir, loaded) = Scene(tmp, keepLocalFor: TimeSpan.FromDays(7));
         var metrics = new ArchiverMetrics();
-        var runner = new PolicyRunner(HostingKit.Options("/unused"), clock, metrics, new Readiness(), new PolicyGates(), new StatvfsDiskUsageProbe());
+        var runner = HostingKit.Runner(clock, metrics);
 
         await runner.SweepAsync(loaded, "schedule", CancellationToken.None);
         Assert.True(Directory.Exists(dir), "kept after upload");
@@ -42,22 +34,29 @@ public class KeptCleanupTests
     public async Task Sweep_KeptCopyModifiedSinceArchived_IsNotDeleted()
     {
         using var tmp = new TempDir("kept");
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-        var root = tmp.Sub("data");
-        var dir = new PodTree(root).Pod("web-0", clock.GetUtcNow().AddDays(-2));
-        var policy = new Policy
-        {
-            Name = "logs", Root = root, Store = new StoreSpec($"file://{tmp.Sub("store")}"), Liveness = new LivenessSpec("none"),
-            AfterUpload = AfterUpload.Keep, KeepLocalFor = TimeSpan.FromDays(1), IdleFor = TimeSpan.FromDays(30),
-        };
-        var loaded = new LoadedPolicy(policy, "0 0 3 * * ?", TimeZoneInfo.Utc, "h");
-        var runner = new PolicyRunner(HostingKit.Options("/unused"), clock, new ArchiverMetrics(), new Readiness(), new PolicyGates(), new StatvfsDiskUsageProbe());
-        await runner.SweepAsync(loaded with { Policy = policy with { IdleFor = TimeSpan.FromDays(1) } }, "schedule", CancellationToken.None);
+        var (clock, dir, loaded) = Scene(tmp, keepLocalFor: TimeSpan.FromDays(1), idleFor: TimeSpan.FromDays(30));
+        var runner = HostingKit.Runner(clock);
+        await runner.SweepAsync(loaded with { Policy = loaded.Policy with { IdleFor = TimeSpan.FromDays(1) } }, "schedule", CancellationToken.None);
 
         File.WriteAllText(Path.Combine(dir, "logs", "late.log"), "written after the archive");
         clock.Advance(TimeSpan.FromDays(2));
         await runner.SweepAsync(loaded, "schedule", CancellationToken.None);
 
         Assert.True(File.Exists(Path.Combine(dir, "logs", "late.log")), "content the archive does not hold is never deleted");
+    }
+
+    /// <summary>A pod directory idle for two days under a policy that keeps what it archived.</summary>
+    private static (FakeTimeProvider Clock, string Dir, LoadedPolicy Loaded) Scene(TempDir tmp, TimeSpan keepLocalFor, TimeSpan? idleFor = null)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var root = tmp.Sub("data");
+        var dir = new PodTree(root).Pod("web-0", clock.GetUtcNow().AddDays(-2));
+        var policy = new Policy
+        {
+            Name = "logs", Root = root, Store = new StoreSpec($"file://{tmp.Sub("store")}"), Liveness = new LivenessSpec("none"),
+            AfterUpload = AfterUpload.Keep, KeepLocalFor = keepLocalFor,
+        };
+        if (idleFor is { } idle) policy = policy with { IdleFor = idle };
+        return (clock, dir, new LoadedPolicy(policy, "0 0 3 * * ?", TimeZoneInfo.Utc, "h"));
     }
 }

@@ -106,7 +106,7 @@ public class RetentionTests
             Cluster = "prod", RemoteFor = TimeSpan.FromDays(180),
         };
         var metrics = new ArchiverMetrics();
-        var runner = new PolicyRunner(HostingKit.Options("/unused"), new FakeTimeProvider(Later), metrics, new Readiness(), new PolicyGates(), new StatvfsDiskUsageProbe());
+        var runner = HostingKit.Runner(new FakeTimeProvider(Later), metrics);
 
         await runner.SweepAsync(new LoadedPolicy(policy, "0 0 3 * * ?", TimeZoneInfo.Utc, "h"), "schedule", CancellationToken.None);
 

@@ -41,8 +41,8 @@ public static class ArchiveStage
             CrashPoints.Hit(CrashPoints.AfterUpload);
             if (stored.Size != size)
                 throw new IOException($"store reports {stored.Size} bytes for {record.Key} but {size} were written");
-            await using (var manifest = new FileStream(spoolPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
-                await ctx.Store.PutAsync(manifestKey, manifest, cancellationToken);
+            await using (var spooled = new FileStream(spoolPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+                await ctx.Store.PutAsync(manifestKey, spooled, cancellationToken);
             CrashPoints.Hit(CrashPoints.AfterManifest);
             Log.Information("Uploaded {Directory} to {Key}: {BytesIn} bytes in, {BytesOut} bytes out", c.Name, record.Key, bytesIn, size);
             return ctx.Journal.Save(record with

@@ -222,19 +222,7 @@ case $mode in
     if [[ ! -f $root/.complete-$scan_dirs-$scan_files ]]; then
       echo "scan corpus: $scan_dirs dirs x $scan_files files -> $root (once)" >&2
       rm -rf "$root"; mkdir -p "$root"
-      python3 - "$root" "$scan_dirs" "$scan_files" <<'PY'
-import os, sys
-root, dirs, files = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-old = 1.7e9
-for d in range(dirs):
-    base = os.path.join(root, f"pod-{d:04d}")
-    for i in range(files):
-        sub = os.path.join(base, f"{i % 50:02d}")
-        if i < 50: os.makedirs(sub, exist_ok=True)
-        p = os.path.join(sub, f"f{i:05d}.log")
-        with open(p, "w") as f: f.write("x")
-        os.utime(p, (old, old))
-PY
+      python3 "$here/gen_scan_tree.py" "$root" "$scan_dirs" "$scan_files"
       touch "$root/.complete-$scan_dirs-$scan_files"
     fi
     machine

@@ -98,5 +98,3 @@ public static class Program
     }
 }
 
-/// <summary>Marks the long-running command, which sets up its own (JSON) logging.</summary>
-public interface IDaemonCommand;

@@ -27,7 +27,7 @@ public sealed record ArchiveManifest
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = false,
-        TypeInfoResolver = ArchiverJson.Default,
+        TypeInfoResolver = ArchivesJson.Default,
     };
 
     public const string Suffix = ".manifest.json";

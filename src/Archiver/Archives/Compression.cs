@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using Archiver.Policies;
 
 namespace Archiver.Archives;
 

@@ -70,7 +70,7 @@ public static class TarArchiveWriter
                             throw new FileChangedException($"{e.FullPath} changed size while it was being archived");
                         manifest.Add(Entry(name, "file", st.Size, st) with { Sha256 = content.Sha256 });
                         if (st.LinkCount > 1) firstPathOfInode[(st.Device, st.Inode)] = (name, content.Sha256);
-                        if (++files == 2) Pipeline.CrashPoints.Hit(Pipeline.CrashPoints.MidTar);
+                        if (++files == 2) CrashPoints.Hit(CrashPoints.MidTar);
                     }
                     break;
                 default:

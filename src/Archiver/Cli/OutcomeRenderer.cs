@@ -12,7 +12,7 @@ public sealed class OutcomeRenderer(TextWriter output, bool json)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        TypeInfoResolver = ArchiverJson.Default,
+        TypeInfoResolver = CliJson.Default,
     };
 
     /// <summary>One <c>--json</c> line.</summary>

@@ -2,39 +2,48 @@ using Archiver.Pipeline;
 
 namespace Archiver.Cli;
 
-/// <summary>Plan, print, run, print: what <c>sweep</c>, <c>archive</c> and <c>demo</c> share.</summary>
+/// <summary>What <c>sweep</c>, <c>archive</c> and <c>demo</c> share: the one sweep sequence
+/// (<see cref="SweepOrchestrator"/>), shown on the terminal.</summary>
 public static class SweepExecution
 {
     public static async Task<int> RunAsync(SweepContext ctx, IReadOnlyList<Candidate> candidates, bool force, bool dryRun, bool json, CancellationToken cancellationToken, bool refuseSkips = false)
     {
-        using var sweepLock = dryRun ? null : SweepLock.Acquire(ctx.Policy.StateDirectory, ctx.Policy.Name);
-        var plan = await Planner.PlanAsync(ctx, candidates, force, cancellationToken);
-        if (!dryRun) CrashPoints.Hit(CrashPoints.AfterPlan);
-        var renderer = new OutcomeRenderer(Terminal.Out, json);
-        if (refuseSkips && plan.Items.FirstOrDefault(i => i.Decision == Decision.Skip) is { } refused)
+        var printer = new Printer(new OutcomeRenderer(Terminal.Out, json), json, dryRun, refuseSkips);
+        var result = await SweepOrchestrator.RunAsync(ctx, new SweepRequest(candidates, force, dryRun), printer, cancellationToken);
+        if (result.Stopped)
+            return printer.Refused || result.Plan.Items.Any(i => i.IsFailure) ? ExitCodes.SomeFailed : ExitCodes.Ok;
+        printer.Renderer.Summary(result.Outcomes);
+        return result.Outcomes.Any(o => o.Failed) ? ExitCodes.SomeFailed : ExitCodes.Ok;
+    }
+
+    private sealed class Printer(OutcomeRenderer renderer, bool json, bool dryRun, bool refuseSkips) : ISweepObserver
+    {
+        private Progress? _progress;
+
+        public OutcomeRenderer Renderer => renderer;
+
+        public bool Refused { get; private set; }
+
+        public bool Planned(SweepPlan plan)
         {
-            renderer.Plan(plan);
-            Terminal.Error.WriteLine($"refused: {refused.Candidate.Name}: {refused.Reason}" +
-                (refused.Class is ReasonClass.Live or ReasonClass.Recent or ReasonClass.Layout or ReasonClass.LivenessUnknown ? "; use --force to archive it anyway" : ""));
-            return ExitCodes.SomeFailed;
+            if (refuseSkips && plan.Items.FirstOrDefault(i => i.Decision == Decision.Skip) is { } refused)
+            {
+                renderer.Plan(plan);
+                Terminal.Error.WriteLine($"refused: {refused.Candidate.Name}: {refused.Reason}" +
+                    (refused.Class is ReasonClass.Live or ReasonClass.Recent or ReasonClass.Layout or ReasonClass.LivenessUnknown ? "; use --force to archive it anyway" : ""));
+                Refused = true;
+                return false;
+            }
+            if (!json || dryRun) renderer.Plan(plan);
+            if (!json && !dryRun) Terminal.Out.WriteLine();
+            _progress = new Progress(plan.ToArchive.Count(), enabled: !json && Terminal.IsInteractive);
+            return true;
         }
-        if (dryRun)
+
+        public void Outcome(DirectoryOutcome outcome)
         {
-            renderer.Plan(plan);
-            return plan.Items.Any(i => i.IsFailure) ? ExitCodes.SomeFailed : ExitCodes.Ok;
+            renderer.Outcome(outcome);
+            _progress?.Report(outcome);
         }
-        if (!json)
-        {
-            renderer.Plan(plan);
-            Terminal.Out.WriteLine();
-        }
-        var progress = new Progress(plan.ToArchive.Count(), enabled: !json && Terminal.IsInteractive);
-        var outcomes = await SweepRunner.RunAsync(ctx, plan, o =>
-        {
-            renderer.Outcome(o);
-            progress.Report(o);
-        }, cancellationToken);
-        renderer.Summary(outcomes);
-        return outcomes.Any(o => o.Failed) ? ExitCodes.SomeFailed : ExitCodes.Ok;
     }
 }

@@ -1,3 +1,5 @@
+using Archiver.Archives;
+using Archiver.Composition;
 using Archiver.Journal;
 using Archiver.Layouts;
 using Archiver.Liveness;
@@ -8,7 +10,8 @@ using Archiver.Stores;
 namespace Archiver.Cli;
 
 /// <summary>
-/// Turns a policy file plus command-line overrides into a ready <see cref="SweepContext"/>,
+/// Turns a policy file plus command-line overrides into a ready <see cref="SweepContext"/> (built by
+/// <see cref="SweepBuilder"/>, as the daemon builds its own),
 /// checking everything first: any problem is a <see cref="ConfigurationException"/> (exit 2)
 /// raised before a single file is touched.
 /// </summary>
@@ -23,12 +26,12 @@ public static class SweepSetup
         var policy = new Policy();
         if (args.Get("--policy") is { } file)
         {
-            policy = PolicyLoader.LoadFile(file, problems) ?? policy;
+            policy = PolicyLoader.LoadFile(file, problems, StoreFactory.Validate) ?? policy;
             if (problems.Any(p => !p.IsWarning)) throw new ConfigurationException(problems.Where(p => !p.IsWarning).ToList());
             problems.Clear();
         }
         policy = ApplyFlags(policy, args, problems);
-        PolicyValidator.Validate(policy, problems);
+        PolicyValidator.Validate(policy, problems, StoreFactory.Validate);
         PolicyValidator.ThrowIfErrors(problems);
         return policy;
     }
@@ -72,19 +75,5 @@ public static class SweepSetup
 
     /// <summary>Builds the context; the store and liveness source are created but not contacted.</summary>
     public static SweepContext Build(Policy policy, ArgParser args, TimeProvider clock) =>
-        Build(policy, Node(args), args.Get("--kubeconfig"), clock);
-
-    /// <summary>Builds the context from resolved values (the daemon's path).</summary>
-    public static SweepContext Build(Policy policy, NodeIdentity node, string? kubeconfig, TimeProvider clock)
-    {
-        var layout = PodLayout.Parse(policy.Layout);
-        if (!KeyTemplate.TryParse(policy.Key, layout.FieldNames, policy.Extension, out var key, out var keyErrors))
-            throw new ConfigurationException(keyErrors.Select(e => new PolicyProblem(policy.Source, 0, e)).ToList());
-        if (!Directory.Exists(policy.Root))
-            throw new ConfigurationException($"root {policy.Root} does not exist or is not a directory; create it or fix root (policy {policy.Source})");
-        var liveness = LivenessFactory.Create(policy.Liveness, new LivenessContext(node.Name, kubeconfig) { NodeNameIsExplicit = node.IsExplicit });
-        var store = StoreFactory.Create(policy.Store);
-        var ctx = new SweepContext(policy, layout, key, store, liveness, new DirectoryJournal(policy.StateDirectory, clock), clock, node.Name);
-        return Liveness.Kubernetes.KubernetesSetup.AddClusterServices(ctx);
-    }
+        SweepBuilder.Build(policy, Node(args), args.Get("--kubeconfig"), clock);
 }

@@ -54,7 +54,7 @@ public static class SafeDelete
                 else
                 {
                     Unlink(fd, child!, 0, childPath);
-                    Pipeline.CrashPoints.Hit(Pipeline.CrashPoints.MidDelete);
+                    CrashPoints.Hit(CrashPoints.MidDelete);
                 }
             }
         }

@@ -34,7 +34,7 @@ public sealed class HttpEndpoint : IAsyncDisposable
         }
         catch (SocketException e)
         {
-            throw new Policies.ConfigurationException($"cannot listen on {_listener.LocalEndpoint}: {e.Message}; choose another --listen address or port");
+            throw new ConfigurationException($"cannot listen on {_listener.LocalEndpoint}: {e.Message}; choose another --listen address or port");
         }
         _loop = AcceptLoopAsync(_stop.Token);
     }

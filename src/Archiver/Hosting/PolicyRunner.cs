@@ -1,9 +1,10 @@
 using Archiver.Cli;
+using Archiver.Composition;
 using Archiver.Journal;
 using Archiver.Pipeline;
 using Archiver.Policies;
-using Serilog;
 using Serilog.Context;
+using Serilog;
 
 namespace Archiver.Hosting;
 
@@ -34,16 +35,12 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
                 return;
             }
             RunMarker.Write(policy.StateDirectory, clock.GetUtcNow());
-            using var sweepLock = SweepLock.Acquire(policy.StateDirectory, policy.Name);
             Log.Information("Sweep of {Policy} started ({Trigger})", policy.Name, trigger);
             var ctx = BuildContext(policy);
             await using var store = ctx.Store;
             var candidates = Discovery.Discover(policy.Root, policy.StateDirectory);
-            var plan = await Planner.PlanAsync(ctx, candidates, force: false, cancellationToken);
-            readiness.Liveness(policy.Name, plan.LivenessError);
-            var outcomes = await RunPlanAsync(ctx, plan, cancellationToken);
-            if (policy.KeepLocalFor is { } keepLocal)
-                foreach (var o in await KeptCleanup.RunAsync(ctx, keepLocal, cancellationToken)) Count(policy.Name, o);
+            var sweep = await SweepOrchestrator.RunAsync(ctx, new SweepRequest(candidates, CleanUpKept: true), Observer(ctx), cancellationToken);
+            var (plan, outcomes) = (sweep.Plan, sweep.Outcomes);
             await RetentionIfDueAsync(ctx, cancellationToken);
             // A sweep that wrote and verified without failing proves the store reachable; a failed one
             // may be a local problem, so the periodic readiness check decides then.
@@ -78,29 +75,42 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
         }
     }
 
-    /// <summary>Runs a plan, logging and counting each outcome and keeping the pending gauges current.</summary>
-    internal async Task<IReadOnlyList<DirectoryOutcome>> RunPlanAsync(SweepContext ctx, SweepPlan plan, CancellationToken cancellationToken)
+    internal ISweepObserver Observer(SweepContext ctx) => new Counter(this, metrics, readiness, ctx);
+
+    /// <summary>The daemon's view of a sweep: readiness from the plan's liveness, each outcome logged
+    /// and counted, the pending gauges kept current.</summary>
+    private sealed class Counter(PolicyRunner runner, ArchiverMetrics metrics, Readiness readiness, SweepContext ctx) : ISweepObserver
     {
-        var name = ctx.Policy.Name;
-        var pending = plan.ToArchive.ToDictionary(i => i.Candidate.Name, i => i.Bytes, StringComparer.Ordinal);
-        void Pending()
+        private readonly Dictionary<string, long> _pending = new(StringComparer.Ordinal);
+
+        private string Name => ctx.Policy.Name;
+
+        public bool Planned(SweepPlan plan)
         {
-            lock (pending)
+            readiness.Liveness(Name, plan.LivenessError);
+            lock (_pending)
             {
-                metrics.Set("archiver_pending_directories", pending.Count, ("policy", name));
-                metrics.Set("archiver_pending_bytes", pending.Values.Sum(), ("policy", name));
+                foreach (var i in plan.ToArchive) _pending[i.Candidate.Name] = i.Bytes;
+                Publish();
+            }
+            return true;
+        }
+
+        public void Outcome(DirectoryOutcome o)
+        {
+            runner.Count(Name, o);
+            if (o.Decision != Decision.Archive || o.Failed) return;
+            lock (_pending)
+            {
+                if (_pending.Remove(o.Dir)) Publish();
             }
         }
-        Pending();
-        return await SweepRunner.RunAsync(ctx, plan, o =>
+
+        private void Publish()
         {
-            Count(name, o);
-            if (o.Decision == Decision.Archive && !o.Failed)
-            {
-                lock (pending) pending.Remove(o.Dir);
-                Pending();
-            }
-        }, cancellationToken);
+            metrics.Set("archiver_pending_directories", _pending.Count, ("policy", Name));
+            metrics.Set("archiver_pending_bytes", _pending.Values.Sum(), ("policy", Name));
+        }
     }
 
     private void Count(string policy, DirectoryOutcome o)
@@ -136,7 +146,7 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
 
     internal SweepContext BuildContext(Policy policy)
     {
-        return SweepSetup.Build(policy, new NodeIdentity(options.NodeName, options.NodeNameIsExplicit), options.Kubeconfig, clock);
+        return SweepBuilder.Build(policy, new NodeIdentity(options.NodeName, options.NodeNameIsExplicit), options.Kubeconfig, clock);
     }
 
     internal DiskUsage? MeasureDisk(Policy policy)

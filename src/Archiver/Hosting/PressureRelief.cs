@@ -36,17 +36,12 @@ public sealed class PressureRelief(PolicyRunner runner, ArchiverMetrics metrics,
             Log.Warning("Disk pressure on {Root}: {Used:F1}% used, above {High}%; archiving eligible directories idle at least {MinIdle}, oldest first, until below {Low}%",
                 policy.Root, usage.UsedPercent, pressure.High, Duration.Format(pressure.MinIdle), pressure.Low);
             metrics.Add("archiver_pressure_runs_total", 1, ("policy", policy.Name));
-            using var sweepLock = SweepLock.Acquire(policy.StateDirectory, policy.Name);
             var ctx = runner.BuildContext(policy with { IdleFor = pressure.MinIdle });
             await using var store = ctx.Store;
-            var plan = await Planner.PlanAsync(ctx, Discovery.Discover(policy.Root, policy.StateDirectory), force: false, cancellationToken);
-            var oldestFirst = plan.ToArchive.OrderBy(i => i.NewestChange ?? DateTimeOffset.MinValue).ThenBy(i => i.Candidate.Name, StringComparer.Ordinal).ToList();
-            foreach (var item in oldestFirst)
-            {
-                if (runner.MeasureDisk(policy) is { } now && now.UsedPercent < pressure.Low) break;
-                var outcomes = await runner.RunPlanAsync(ctx, new SweepPlan([item], null), cancellationToken);
-                archived += outcomes.Count(o => o.Deleted);
-            }
+            var request = new SweepRequest(Discovery.Discover(policy.Root, policy.StateDirectory),
+                Enough: () => runner.MeasureDisk(policy) is { } now && now.UsedPercent < pressure.Low);
+            var sweep = await SweepOrchestrator.RunAsync(ctx, request, runner.Observer(ctx), cancellationToken);
+            archived = sweep.Outcomes.Count(o => o.Deleted);
             var after = runner.MeasureDisk(policy);
             if (after is { } a && a.UsedPercent >= pressure.Low)
                 Log.Warning("Disk pressure on {Root} remains: {Used:F1}% used after archiving {Archived} directories; the rest is live, recent (under {MinIdle}) or kept", policy.Root, a.UsedPercent, archived, Duration.Format(pressure.MinIdle));

@@ -17,7 +17,7 @@ public sealed class DirectoryJournal
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter<JournalState>(JsonNamingPolicy.CamelCase) },
-        TypeInfoResolver = ArchiverJson.Default,
+        TypeInfoResolver = JournalJson.Default,
     };
 
     /// <summary>One line of <c>history.jsonl</c>.</summary>

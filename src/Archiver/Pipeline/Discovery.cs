@@ -7,13 +7,13 @@ namespace Archiver.Pipeline;
 public static class Discovery
 {
     public static ulong RootDevice(string root) =>
-        (FileStatus.TryGet(root) ?? throw new Policies.ConfigurationException($"root {root} does not exist; create it or fix root in the policy")).Device;
+        (FileStatus.TryGet(root) ?? throw new ConfigurationException($"root {root} does not exist; create it or fix root in the policy")).Device;
 
     public static IReadOnlyList<Candidate> Discover(string root, string stateDirectory)
     {
         var rootStatus = FileStatus.TryGet(root);
         if (rootStatus is not { IsDirectory: true })
-            throw new Policies.ConfigurationException($"root {root} does not exist or is not a directory; create it or fix root in the policy");
+            throw new ConfigurationException($"root {root} does not exist or is not a directory; create it or fix root in the policy");
         var state = Path.GetFullPath(stateDirectory).TrimEnd('/');
         var list = new List<Candidate>();
         foreach (var full in Directory.EnumerateFileSystemEntries(root).Order(StringComparer.Ordinal))

@@ -1,3 +1,5 @@
+using Archiver.Archives;
+
 namespace Archiver.Policies;
 
 /// <summary>One archiving policy: which directories, when, and where their archives go.
@@ -51,8 +53,6 @@ public sealed record Policy
 /// <summary>Disk pressure: above <see cref="High"/> percent used, archive eligible directories oldest
 /// first (idle at least <see cref="MinIdle"/>) until below <see cref="Low"/> percent.</summary>
 public sealed record PressureSpec(double High, double Low, TimeSpan MinIdle);
-
-public enum ArchiveFormat { TarGz, TarZst }
 
 public enum AfterUpload { Delete, Keep }
 

@@ -39,7 +39,7 @@ public static partial class PolicyLoader
             var badOption = false;
             foreach (var (key, value, node) in optionNodes)
             {
-                var problem = source == "kubernetes" ? Archiver.Liveness.Kubernetes.KubernetesOptions.Check(key, value)
+                var problem = source == "kubernetes" ? KubernetesOptions.Check(key, value)
                     : $"liveness option '{key}' only applies to source kubernetes (this policy uses {source})";
                 if (problem is null) continue;
                 Add(node, problem);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Archiver.Archives;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -49,7 +50,7 @@ public static partial class PolicyLoader
 
     /// <summary>Loads one file. Problems (errors and warnings) are added to <paramref name="problems"/>;
     /// the policy is null when the file could not be read as YAML at all.</summary>
-    public static Policy? LoadFile(string path, List<PolicyProblem> problems)
+    public static Policy? LoadFile(string path, List<PolicyProblem> problems, StoreCheck checkStore)
     {
         string text;
         try
@@ -61,10 +62,10 @@ public static partial class PolicyLoader
             problems.Add(new PolicyProblem(path, 0, $"cannot read the policy file: {e.Message}"));
             return null;
         }
-        return Load(text, path, problems);
+        return Load(text, path, problems, checkStore);
     }
 
-    public static Policy? Load(string yaml, string source, List<PolicyProblem> problems)
+    public static Policy? Load(string yaml, string source, List<PolicyProblem> problems, StoreCheck checkStore)
     {
         var stream = new YamlStream();
         try
@@ -97,7 +98,7 @@ public static partial class PolicyLoader
             else
                 e2.Add(k, $"unknown field '{key}'{Suggest(key)}; known fields: {string.Join(", ", Fields.Keys.Order(StringComparer.Ordinal))}");
         }
-        PolicyValidator.Validate(policy, problems, line: f => e2.LineOf(map, f));
+        PolicyValidator.Validate(policy, problems, checkStore, line: f => e2.LineOf(map, f));
         return policy;
     }
 
@@ -141,7 +142,7 @@ public static partial class PolicyLoader
         {
             var s = Scalar(v, field);
             if (s is null) return null;
-            if (Policies.Duration.TryParse(s, out var t, out var err)) return t;
+            if (Primitives.Duration.TryParse(s, out var t, out var err)) return t;
             Add(v, $"{field}: {err}");
             return null;
         }

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
+using Archiver.Archives;
 using Archiver.Layouts;
-using Archiver.Stores;
 
 namespace Archiver.Policies;
 
@@ -11,7 +11,7 @@ public static partial class PolicyValidator
     [GeneratedRegex(@"^[a-z0-9]([a-z0-9._-]{0,62})$", RegexOptions.CultureInvariant)]
     private static partial Regex PolicyName();
 
-    public static void Validate(Policy p, List<PolicyProblem> problems, Func<string, int>? line = null)
+    public static void Validate(Policy p, List<PolicyProblem> problems, StoreCheck checkStore, Func<string, int>? line = null)
     {
         void Error(string field, string message) => problems.Add(new PolicyProblem(p.Source, line?.Invoke(field) ?? 0, message));
         void Warn(string field, string message) => problems.Add(new PolicyProblem(p.Source, line?.Invoke(field) ?? 0, message, IsWarning: true));
@@ -34,7 +34,7 @@ public static partial class PolicyValidator
         if (string.IsNullOrWhiteSpace(p.Store.Url))
             Error("store", "store is missing: set it to where archives go, e.g. store: s3://bucket/prefix or store: file:///var/archive");
         else
-            foreach (var err in StoreFactory.Validate(p.Store)) Error("store", err);
+            foreach (var err in checkStore(p.Store)) Error("store", err);
 
         if (!PodLayout.TryParse(p.Layout, out var layout, out var layoutError))
             Error("layout", layoutError!);

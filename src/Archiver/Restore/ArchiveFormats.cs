@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Archiver.Archives;
 using ICSharpCode.SharpZipLib.BZip2;
 
 namespace Archiver.Restore;
@@ -27,7 +28,7 @@ public static class ArchiveFormats
         else if (k.EndsWith(".tar", StringComparison.Ordinal))
             tar = raw;
         else
-            throw new Policies.ConfigurationException($"cannot tell the format of {key} from its name; archives end in {string.Join(", ", Known)}");
+            throw new ConfigurationException($"cannot tell the format of {key} from its name; archives end in {string.Join(", ", Known)}");
         return new DecompressedTar(tar, raw);
     }
 

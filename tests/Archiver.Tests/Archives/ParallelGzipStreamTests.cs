@@ -43,7 +43,7 @@ public sealed class ParallelGzipStreamTests
             CompressionSamples.WriteInPieces(gzip, data);
 
         using var restored = new MemoryStream();
-        using (var reader = Compression.Decompress(new MemoryStream(compressed.ToArray()), global::Archiver.Policies.ArchiveFormat.TarGz))
+        using (var reader = Compression.Decompress(new MemoryStream(compressed.ToArray()), global::Archiver.Archives.ArchiveFormat.TarGz))
             reader.CopyTo(restored);
         Assert.Equal(data, restored.ToArray());
     }

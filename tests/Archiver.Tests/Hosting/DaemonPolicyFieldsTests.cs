@@ -1,4 +1,5 @@
 using Archiver.Cli.Commands;
+using Archiver.Composition;
 using Archiver.Hosting;
 using Archiver.Policies;
 using Archiver.Tests.Support;
@@ -16,7 +17,7 @@ public class DaemonPolicyFieldsTests
     private static (Policy? Policy, List<PolicyProblem> Problems) Load(string extra)
     {
         var problems = new List<PolicyProblem>();
-        var policy = PolicyLoader.Load(Base + extra, "logs.yaml", problems);
+        var policy = PolicyLoader.Load(Base + extra, "logs.yaml", problems, StoreFactory.Validate);
         return (policy, problems.Where(p => !p.IsWarning).ToList());
     }
 

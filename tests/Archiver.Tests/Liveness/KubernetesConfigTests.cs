@@ -1,3 +1,4 @@
+using Archiver.Composition;
 using Archiver.Liveness.Kubernetes;
 using Archiver.Policies;
 using Archiver.Tests.Support;
@@ -103,7 +104,7 @@ public sealed class KubernetesConfigTests : IDisposable
     public void Load_BadKubernetesOptions_EveryProblemWithItsLine()
     {
         var problems = new List<PolicyProblem>();
-        PolicyLoader.Load("root: /data\nstore: file:///tmp/x\nliveness:\n  source: kubernetes\n  scope: everywhere\n  pageSize: \"0\"\n  leaseNamespace: Not_Valid\n  lease: maybe\n  bogus: x\n", "p.yaml", problems);
+        PolicyLoader.Load("root: /data\nstore: file:///tmp/x\nliveness:\n  source: kubernetes\n  scope: everywhere\n  pageSize: \"0\"\n  leaseNamespace: Not_Valid\n  lease: maybe\n  bogus: x\n", "p.yaml", problems, StoreFactory.Validate);
         var errors = problems.Where(p => !p.IsWarning).ToList();
         Assert.Contains(errors, p => p.Line == 5 && p.Message.Contains("scope 'everywhere'"));
         Assert.Contains(errors, p => p.Line == 6 && p.Message.Contains("pageSize"));
@@ -116,7 +117,7 @@ public sealed class KubernetesConfigTests : IDisposable
     public void Load_KubernetesOptionOnStaticSource_IsAnError()
     {
         var problems = new List<PolicyProblem>();
-        PolicyLoader.Load("root: /data\nstore: file:///tmp/x\nliveness:\n  source: static\n  file: /tmp/pods.txt\n  scope: cluster\n", "p.yaml", problems);
+        PolicyLoader.Load("root: /data\nstore: file:///tmp/x\nliveness:\n  source: static\n  file: /tmp/pods.txt\n  scope: cluster\n", "p.yaml", problems, StoreFactory.Validate);
         Assert.Contains(problems, p => !p.IsWarning && p.Line == 6 && p.Message.Contains("only applies to source kubernetes"));
     }
 

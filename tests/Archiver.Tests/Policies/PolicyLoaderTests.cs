@@ -1,3 +1,5 @@
+using Archiver.Archives;
+using Archiver.Composition;
 using Archiver.Policies;
 using Archiver.Tests.Support;
 
@@ -8,7 +10,7 @@ public class PolicyLoaderTests
     private static (Policy? Policy, List<PolicyProblem> Problems) Load(string yaml)
     {
         var problems = new List<PolicyProblem>();
-        return (PolicyLoader.Load(yaml, "p.yaml", problems), problems);
+        return (PolicyLoader.Load(yaml, "p.yaml", problems, StoreFactory.Validate), problems);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Archiver.Composition;
 using Archiver.Policies;
 
 namespace Archiver.Tests.Reliability;
@@ -29,7 +30,7 @@ public class PolicyFuzzTests
         {
             var text = Mutate(Valid, rng, rng.Next(1, 8));
             var problems = new List<PolicyProblem>();
-            var policy = PolicyLoader.Load(text, "fuzz.yaml", problems);
+            var policy = PolicyLoader.Load(text, "fuzz.yaml", problems, StoreFactory.Validate);
             Assert.True(policy is not null || problems.Count > 0, text);
             if (policy is not null && problems.All(p => p.IsWarning))
             {
@@ -53,7 +54,7 @@ public class PolicyFuzzTests
     public void Load_WrongTypesAndHugeValues_AreProblemsNotCrashes(string line)
     {
         var problems = new List<PolicyProblem>();
-        PolicyLoader.Load($"root: /data\nstore: file:///x\n{line}\n", "p.yaml", problems);
+        PolicyLoader.Load($"root: /data\nstore: file:///x\n{line}\n", "p.yaml", problems, StoreFactory.Validate);
         Assert.Contains(problems, p => !p.IsWarning && p.Line == 3);
     }
 
@@ -64,7 +65,7 @@ public class PolicyFuzzTests
         for (var i = 0; i < 9; i++) bomb += $"{(char)('b' + i)}: &{(char)('b' + i)} [*{(char)('a' + i)},*{(char)('a' + i)},*{(char)('a' + i)},*{(char)('a' + i)},*{(char)('a' + i)},*{(char)('a' + i)},*{(char)('a' + i)},*{(char)('a' + i)},*{(char)('a' + i)}]\n";
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var problems = new List<PolicyProblem>();
-        PolicyLoader.Load(bomb, "bomb.yaml", problems);
+        PolicyLoader.Load(bomb, "bomb.yaml", problems, StoreFactory.Validate);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
         Assert.Contains(problems, p => p.Message.Contains("unknown field 'a'"));
     }

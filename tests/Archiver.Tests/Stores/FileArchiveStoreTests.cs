@@ -1,3 +1,4 @@
+using Archiver.Composition;
 using Archiver.Policies;
 using Archiver.Stores;
 using Archiver.Tests.Support;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Archiver.Archives;
+using Archiver.Composition;
 using Archiver.Policies;
 using Archiver.Stores;
 
@@ -12,7 +13,7 @@ public sealed class ListCommand(TimeProvider clock) : ICommand
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        TypeInfoResolver = ArchiverJson.Default,
+        TypeInfoResolver = CommandsJson.Default,
     };
 
     public string Name => "list";
@@ -98,7 +99,7 @@ public sealed class ListCommand(TimeProvider clock) : ICommand
         if (a.Get("--policy") is { } file)
         {
             var problems = new List<PolicyProblem>();
-            var policy = PolicyLoader.LoadFile(file, problems);
+            var policy = PolicyLoader.LoadFile(file, problems, StoreFactory.Validate);
             if (problems.Any(p => !p.IsWarning)) throw new ConfigurationException(problems.Where(p => !p.IsWarning).ToList());
             if (policy is not null && policy.Store.Url.Length > 0) return policy.Store;
             a.Errors.Add($"policy {file} names no store; pass --store URL");

@@ -1,4 +1,6 @@
+using Archiver.Composition;
 using Archiver.Policies;
+using Archiver.Stores;
 
 namespace Archiver.Cli.Commands;
 
@@ -37,7 +39,7 @@ public sealed class PoliciesValidateCommand(TimeProvider clock) : ICommand
         foreach (var file in files)
         {
             var before = problems.Count(p => !p.IsWarning);
-            var policy = PolicyLoader.LoadFile(file, problems);
+            var policy = PolicyLoader.LoadFile(file, problems, StoreFactory.Validate);
             if (policy is null) continue;
             if (names.TryGetValue(policy.Name, out var other))
                 problems.Add(new PolicyProblem(file, 0, $"policy name '{policy.Name}' is also used by {other}; names must be unique (they name state directories)"));
@@ -54,7 +56,7 @@ public sealed class PoliciesValidateCommand(TimeProvider clock) : ICommand
             var zone = TimeZoneInfo.FindSystemTimeZoneById(p.TimeZone);
             var next = CronSchedule.NextFireTimes(quartz, zone, clock.GetUtcNow(), 3)
                 .Select(t => TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture));
-            Terminal.Out.WriteLine($"{p.Source}: ok: policy {p.Name}, root {p.Root}, store {Stores.StoreFactory.Redact(p.Store.Url)}, idle {Duration.Format(p.IdleFor)}; next runs ({p.TimeZone}): {string.Join(", ", next)}");
+            Terminal.Out.WriteLine($"{p.Source}: ok: policy {p.Name}, root {p.Root}, store {StoreUrl.Redact(p.Store.Url)}, idle {Duration.Format(p.IdleFor)}; next runs ({p.TimeZone}): {string.Join(", ", next)}");
         }
         var errors = problems.Count(p => !p.IsWarning);
         if (errors > 0)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Archiver.Composition;
 using Archiver.Hosting;
 using Archiver.Journal;
 using Archiver.Policies;
@@ -38,7 +39,7 @@ public sealed class PruneCommand(TimeProvider clock) : ICommand
         var policy = new Policy();
         if (a.Get("--policy") is { } file)
         {
-            policy = PolicyLoader.LoadFile(file, problems) ?? policy;
+            policy = PolicyLoader.LoadFile(file, problems, StoreFactory.Validate) ?? policy;
             PolicyValidator.ThrowIfErrors(problems);
         }
         if (a.Get("--store") is { } url) policy = policy with { Store = new StoreSpec(url) };

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Archiver.Archives;
+using Archiver.Composition;
 using Archiver.FileSystem;
 using Archiver.Policies;
 using Archiver.Restore;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Archiver.Archives;
+using Archiver.Composition;
 using Archiver.Pipeline;
 using Archiver.Stores;
 
@@ -21,7 +22,7 @@ public sealed class VerifyCommand : ICommand
         """;
 
     /// <summary>What was found for one archive; <see cref="Problems"/> is empty when it matches.</summary>
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { TypeInfoResolver = ArchiverJson.Default };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { TypeInfoResolver = CommandsJson.Default };
 
     public sealed record Result(string Key, bool Ok, long? Size, string? Sha256, IReadOnlyList<string> Problems);
 

@@ -29,7 +29,7 @@ public sealed class KubernetesApi(k8s.Kubernetes client, string server, TimeSpan
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new KubernetesApiException(null, $"{what}: no answer from {Server} within {Policies.Duration.Format(Timeout)} (requestTimeout)", e);
+            throw new KubernetesApiException(null, $"{what}: no answer from {Server} within {Duration.Format(Timeout)} (requestTimeout)", e);
         }
         catch (HttpOperationException e)
         {

@@ -1,7 +1,8 @@
-using k8s;
 using Archiver.Layouts;
-using k8s.Models;
+using Archiver.Policies;
 using Serilog;
+using k8s.Models;
+using k8s;
 
 namespace Archiver.Liveness.Kubernetes;
 

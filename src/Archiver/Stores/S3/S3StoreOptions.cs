@@ -72,7 +72,7 @@ public sealed record S3StoreOptions
         var scheme = flavor == S3Flavor.Oss ? "oss" : "s3";
         var o = new S3StoreOptions { Flavor = flavor, Bucket = url.Host, PathStyle = false };
         if (string.IsNullOrEmpty(url.Host))
-            problems.Add($"{scheme} store URL '{StoreFactory.Redact(url.OriginalString)}' has no bucket; use {scheme}://BUCKET/PREFIX");
+            problems.Add($"{scheme} store URL '{StoreUrl.Redact(url.OriginalString)}' has no bucket; use {scheme}://BUCKET/PREFIX");
         if (!string.IsNullOrEmpty(url.UserInfo))
             problems.Add($"{scheme} store URL must not carry credentials; use the credential chain described in docs/stores.md");
         var prefix = Uri.UnescapeDataString(url.AbsolutePath).Trim('/');
@@ -96,7 +96,7 @@ public sealed record S3StoreOptions
         Uri? endpoint = null;
         if (endpointText is not null && (!Uri.TryCreate(endpointText, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
         {
-            problems.Add($"{scheme} store endpoint '{StoreFactory.Redact(endpointText)}' must be an http:// or https:// URL");
+            problems.Add($"{scheme} store endpoint '{StoreUrl.Redact(endpointText)}' must be an http:// or https:// URL");
             endpoint = null;
         }
         if (flavor == S3Flavor.Oss && region is null && endpoint is not null)
@@ -131,7 +131,7 @@ public sealed record S3StoreOptions
         var uploadConcurrency = ParseInt(Get("uploadConcurrency"), "uploadConcurrency", 4, 1, 64, problems);
         var retries = ParseInt(Get("retries"), "retries", 5, 0, 20, problems);
         var timeout = DefaultTimeout;
-        if (Get("timeout") is { } t && (!Policies.Duration.TryParse(t, out timeout, out _) || timeout < TimeSpan.FromSeconds(1) || timeout > TimeSpan.FromHours(1)))
+        if (Get("timeout") is { } t && (!Duration.TryParse(t, out timeout, out _) || timeout < TimeSpan.FromSeconds(1) || timeout > TimeSpan.FromHours(1)))
         {
             problems.Add($"timeout '{t}' must be a duration from 1s to 1h (e.g. 2m)");
             timeout = DefaultTimeout;

@@ -80,7 +80,7 @@ public sealed class OssRequestShapeTests
     public void Create_OssWithoutCredentials_ConfigurationErrorNamesTheVariables()
     {
         var provider = new S3StoreProvider(S3Flavor.Oss, _ => null);
-        var e = Assert.Throws<Archiver.Policies.ConfigurationException>(() => provider.Create(new Uri("oss://b/p"), new Dictionary<string, string> { ["region"] = "cn-hangzhou" }));
+        var e = Assert.Throws<ConfigurationException>(() => provider.Create(new Uri("oss://b/p"), new Dictionary<string, string> { ["region"] = "cn-hangzhou" }));
         Assert.Contains("OSS_ACCESS_KEY_ID", e.Message);
         Assert.Contains("OSS_ACCESS_KEY_SECRET", e.Message);
     }

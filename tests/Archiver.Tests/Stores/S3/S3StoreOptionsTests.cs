@@ -1,6 +1,7 @@
+using Archiver.Composition;
 using Archiver.Policies;
-using Archiver.Stores;
 using Archiver.Stores.S3;
+using Archiver.Stores;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 

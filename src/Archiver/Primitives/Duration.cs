@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Archiver.Policies;
+namespace Archiver.Primitives;
 
 /// <summary>Durations as people write them in policies and flags: <c>90s</c>, <c>30m</c>,
 /// <c>24h</c>, <c>7d</c>, <c>2w</c>, and sums such as <c>1d12h</c>.</summary>

@@ -1,6 +1,8 @@
+using Archiver.Liveness;
+using Archiver.Liveness.Kubernetes;
 using Archiver.Policies;
 
-namespace Archiver.Liveness;
+namespace Archiver.Composition;
 
 /// <summary>Makes the liveness source a policy names. Sources beyond the built-in ones register here.</summary>
 public static class LivenessFactory
@@ -9,7 +11,7 @@ public static class LivenessFactory
     {
         "none" => new NoLivenessSource(),
         "static" => CreateStatic(spec.File!),
-        "kubernetes" => Kubernetes.KubernetesSetup.CreateSource(spec, context),
+        "kubernetes" => KubernetesSetup.CreateSource(spec, context),
         _ => throw new ConfigurationException($"liveness '{spec.Source}' is not known; use none, static:FILE or kubernetes"),
     };
 
@@ -19,11 +21,4 @@ public static class LivenessFactory
         if (problems.Count > 0) throw new ConfigurationException(problems);
         return new StaticLivenessSource(file);
     }
-}
-
-/// <summary>What a liveness source may need from the command line or environment.</summary>
-public sealed record LivenessContext(string NodeName, string? Kubeconfig = null)
-{
-    /// <summary>True when the node name came from --node or NODE_NAME, not from the host name.</summary>
-    public bool NodeNameIsExplicit { get; init; }
 }

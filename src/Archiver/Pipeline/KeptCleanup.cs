@@ -1,9 +1,8 @@
 using Archiver.FileSystem;
 using Archiver.Journal;
-using Archiver.Pipeline;
 using Serilog;
 
-namespace Archiver.Hosting;
+namespace Archiver.Pipeline;
 
 /// <summary>
 /// <c>keepLocalFor</c>: directories kept on disk after a verified upload (<c>afterUpload: keep</c>,
@@ -30,7 +29,7 @@ public static class KeptCleanup
                 continue;
             }
             var pod = status.IsDirectory ? ctx.Layout.Identify(record.Dir) : null;
-            var reason = $"kept {Policies.Duration.Format(now - record.UpdatedAt)} (keepLocalFor {Policies.Duration.Format(keepLocalFor)}), archived to {record.Key}";
+            var reason = $"kept {Duration.Format(now - record.UpdatedAt)} (keepLocalFor {Duration.Format(keepLocalFor)}), archived to {record.Key}";
             var item = new PlannedDirectory(new Candidate(record.Dir, full, status), pod, Decision.Archive, reason, "kept-expired");
             var outcome = new DirectoryOutcome { Dir = record.Dir, Pod = pod?.Display, Decision = Decision.Archive, Reason = reason, ReasonClass = "kept-expired", Key = record.Key };
             try

@@ -1,23 +1,14 @@
 using Archiver.Policies;
+using Archiver.Stores;
+using Archiver.Stores.S3;
 
-namespace Archiver.Stores;
-
-/// <summary>One backend: which URL scheme it serves, how it checks its options, how it is made.</summary>
-public interface IStoreProvider
-{
-    string Scheme { get; }
-
-    /// <summary>Every problem with the URL and options (empty when usable). Never touches the network.</summary>
-    IEnumerable<string> Validate(Uri url, IReadOnlyDictionary<string, string> options);
-
-    IArchiveStore Create(Uri url, IReadOnlyDictionary<string, string> options);
-}
+namespace Archiver.Composition;
 
 /// <summary>Turns a <see cref="StoreSpec"/> into a store. Query parameters in the URL are options too.</summary>
 public static class StoreFactory
 {
     private static readonly List<IStoreProvider> Providers =
-        [new FileStoreProvider(), new S3.S3StoreProvider(S3.S3Flavor.S3), new S3.S3StoreProvider(S3.S3Flavor.Oss)];
+        [new FileStoreProvider(), new S3StoreProvider(S3Flavor.S3), new S3StoreProvider(S3Flavor.Oss)];
 
     public static IEnumerable<string> KnownSchemes => Providers.Select(p => p.Scheme + "://");
 
@@ -59,12 +50,12 @@ public static class StoreFactory
         var found = Providers.FirstOrDefault(p => p.Scheme == scheme);
         if (found is null)
         {
-            error = $"store '{Redact(text)}' has an unknown scheme; use one of {string.Join(", ", KnownSchemes)} (e.g. file:///var/archive)";
+            error = $"store '{StoreUrl.Redact(text)}' has an unknown scheme; use one of {string.Join(", ", KnownSchemes)} (e.g. file:///var/archive)";
             return false;
         }
         if (!Uri.TryCreate(text, UriKind.Absolute, out var parsed))
         {
-            error = $"store '{Redact(text)}' is not a valid URL";
+            error = $"store '{StoreUrl.Redact(text)}' is not a valid URL";
             return false;
         }
         var merged = new Dictionary<string, string>(spec.Options, StringComparer.Ordinal);
@@ -79,14 +70,5 @@ public static class StoreFactory
         url = parsed;
         options = merged;
         return true;
-    }
-
-    /// <summary>The URL as the user wrote it, minus anything secret: user info, and the values of
-    /// query parameters whose names look secret.</summary>
-    public static string Redact(string url)
-    {
-        var noUser = System.Text.RegularExpressions.Regex.Replace(url, "^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
-        return System.Text.RegularExpressions.Regex.Replace(noUser, "([?&][^=&]*(?:secret|key|token|password)[^=&]*=)[^&]*", "$1REDACTED",
-            System.Text.RegularExpressions.RegexOptions.IgnoreCase);
     }
 }

@@ -1,4 +1,4 @@
-namespace Archiver.Policies;
+namespace Archiver.Primitives;
 
 /// <summary>One thing wrong with a policy, where it is, and what to do about it.</summary>
 public sealed record PolicyProblem(string Source, int Line, string Message, bool IsWarning = false)

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Archiver.Pipeline;
+namespace Archiver.Primitives;
 
 /// <summary>
 /// Deterministic crash points for the fault-injection tests. When the environment variable

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Archiver.Policies;
 
-namespace Archiver.Liveness.Kubernetes;
+namespace Archiver.Policies;
 
 public enum KubernetesScope { Node, Cluster }
 

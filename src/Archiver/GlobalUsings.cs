@@ -1,0 +1,2 @@
+// The bottom layer (docs/architecture.md): primitives every folder may use.
+global using Archiver.Primitives;

@@ -1,0 +1,40 @@
+namespace Archiver.Pipeline;
+
+/// <summary>
+/// The one sequence every sweep follows, from the CLI or the daemon: take the policy's cross-process
+/// <see cref="SweepLock"/>, plan (one liveness snapshot), show the plan, run it (archive, verify,
+/// commit, clean up; each directory on its own), and, when asked, delete kept copies that are due.
+/// The daemon adds only scheduling, gates and metrics around it.
+/// </summary>
+public static class SweepOrchestrator
+{
+    public static async Task<SweepResult> RunAsync(SweepContext ctx, SweepRequest request, ISweepObserver observer, CancellationToken cancellationToken)
+    {
+        using var sweepLock = request.DryRun ? null : SweepLock.Acquire(ctx.Policy.StateDirectory, ctx.Policy.Name);
+        var plan = await Planner.PlanAsync(ctx, request.Candidates, request.Force, cancellationToken);
+        var proceed = observer.Planned(plan);
+        if (request.DryRun || !proceed) return new SweepResult(plan, [], [], Stopped: true);
+        CrashPoints.Hit(CrashPoints.AfterPlan);
+        var outcomes = request.Enough is { } enough
+            ? await OldestFirstUntilAsync(ctx, plan, enough, observer, cancellationToken)
+            : await SweepRunner.RunAsync(ctx, plan, observer.Outcome, cancellationToken);
+        IReadOnlyList<DirectoryOutcome> kept = [];
+        if (request.CleanUpKept && ctx.Policy.KeepLocalFor is { } keepLocalFor)
+        {
+            kept = await KeptCleanup.RunAsync(ctx, keepLocalFor, cancellationToken);
+            foreach (var o in kept) observer.Outcome(o);
+        }
+        return new SweepResult(plan, outcomes, kept, Stopped: false);
+    }
+
+    private static async Task<IReadOnlyList<DirectoryOutcome>> OldestFirstUntilAsync(SweepContext ctx, SweepPlan plan, Func<bool> enough, ISweepObserver observer, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<DirectoryOutcome>();
+        foreach (var item in plan.ToArchive.OrderBy(i => i.NewestChange ?? DateTimeOffset.MinValue).ThenBy(i => i.Candidate.Name, StringComparer.Ordinal).ToList())
+        {
+            if (enough()) break;
+            outcomes.AddRange(await SweepRunner.RunAsync(ctx, new SweepPlan([item], null), observer.Outcome, cancellationToken));
+        }
+        return outcomes;
+    }
+}

@@ -13,8 +13,6 @@ public static class UnixWeekdays
 {
     private static readonly string[] Names = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
-    private const string Help = "Unix weekdays are 0-7 (0 and 7 are Sunday) or SUN-SAT, in a list (1,3), a range (1-5), a step (*/2), a last weekday of the month (5L) or an nth weekday (5#3 is the third Friday)";
-
     public static bool TryToQuartz(string field, out string quartz, out string? error)
     {
         quartz = "";
@@ -93,7 +91,7 @@ public static class UnixWeekdays
 
     private static bool Fail(string field, string why, out string? error)
     {
-        error = $"day-of-week '{field}': {why}. {Help}";
+        error = $"day-of-week '{field}': {why}. Unix weekdays are 0-7 (0 and 7 are Sunday) or SUN-SAT, in a list (1,3), a range (1-5), a step (*/2), a last weekday of the month (5L) or an nth weekday (5#3 is the third Friday)";
         return false;
     }
 }

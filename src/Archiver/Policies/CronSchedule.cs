@@ -19,7 +19,7 @@ public static class CronSchedule
             if (!TryMacro(text, out var unix, out error)) return false;
             text = unix;
         }
-        var fields = text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var fields = text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (fields.Length == 5)
         {
             if (!TryUnixToQuartz(fields, out quartz, out error)) return false;

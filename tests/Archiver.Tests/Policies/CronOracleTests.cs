@@ -1,5 +1,7 @@
 using Archiver.Policies;
-using Cronos;
+using Crontab = Cronos.CronExpression;
+using CrontabFormatException = Cronos.CronFormatException;
+using Quartz;
 
 namespace Archiver.Tests.Policies;
 
@@ -39,6 +41,7 @@ public class CronOracleTests
         "30 1 * * *",
         "0 3 * * *",
         "59 23 * * *",
+        "0\t3 * * *",
         "0 22-2 * * *",
         "50-10/5 * * * *",
         // day of month
@@ -93,12 +96,13 @@ public class CronOracleTests
     public void NextFiveRuns_UtcAndNewYorkAcrossDst_SameAsCronos(string unix)
     {
         Assert.True(CronSchedule.TryToQuartz(unix, out var quartz, out var error), error);
-        var oracle = CronExpression.Parse(unix);
+        var oracle = Crontab.Parse(unix);
         foreach (var zone in new[] { TimeZoneInfo.Utc, NewYork })
             foreach (var start in Starts)
             {
                 var expected = Cronos(oracle, zone, start, 5);
                 var actual = CronSchedule.NextFireTimes(quartz, zone, start, 5).Select(t => t.ToUniversalTime()).ToList();
+                Assert.Equal(actual, TriggerFireTimes(quartz, zone, start, 5));
                 Assert.True(expected.SequenceEqual(actual),
                     $"'{unix}' (Quartz '{quartz}') in {zone.Id} after {start:o}:\n  crontab (Cronos): {string.Join(", ", expected.Select(t => t.ToString("o")))}\n  archiver (Quartz): {string.Join(", ", actual.Select(t => t.ToString("o")))}");
             }
@@ -123,7 +127,7 @@ public class CronOracleTests
     [InlineData("@fortnightly")]
     public void Invalid_RefusedLikeCrontab(string unix)
     {
-        Assert.Throws<CronFormatException>(() => CronExpression.Parse(unix));
+        Assert.Throws<CrontabFormatException>(() => Crontab.Parse(unix));
         Assert.False(CronSchedule.TryToQuartz(unix, out _, out var error));
         Assert.Contains(unix.Split(' ')[^1], error);
     }
@@ -147,7 +151,38 @@ public class CronOracleTests
         Assert.True(CronSchedule.TryToQuartz(dayOfWeek, out _, out var e2), e2);
     }
 
-    private static List<DateTimeOffset> Cronos(CronExpression cron, TimeZoneInfo zone, DateTimeOffset after, int count)
+    /// <summary>The clock changes, as an SRE expects them (crontab's rule): a run the spring change
+    /// skips happens at the jump; in the repeated autumn hour a fixed time runs once and an
+    /// interval keeps its interval. New York, 2026-03-08 02:00 EST → 03:00 EDT and 2026-11-01
+    /// 02:00 EDT → 01:00 EST.</summary>
+    [Theory]
+    [InlineData("30 2 * * *", 0, "03-08 03:00 -04:00, 03-09 02:30 -04:00")]
+    [InlineData("30 1 * * *", 1, "11-01 01:30 -04:00, 11-02 01:30 -05:00")]
+    [InlineData("0 1,2 * * *", 1, "11-01 01:00 -04:00, 11-01 02:00 -05:00")]
+    [InlineData("*/30 * * * *", 1, "11-01 01:00 -04:00, 11-01 01:30 -04:00, 11-01 01:00 -05:00, 11-01 01:30 -05:00")]
+    [InlineData("15 1-2 * * *", 1, "11-01 01:15 -04:00, 11-01 01:15 -05:00, 11-01 02:15 -05:00")]
+    public void ClockChange_NoRunLostNoneDoubled(string unix, int start, string expected)
+    {
+        Assert.True(CronSchedule.TryToQuartz(unix, out var quartz, out var error), error);
+        var count = expected.Split(", ").Length;
+        var runs = CronSchedule.NextFireTimes(quartz, NewYork, Starts[start], count).Select(t => TimeZoneInfo.ConvertTime(t, NewYork).ToString("MM-dd HH:mm zzz", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(expected, string.Join(", ", runs));
+    }
+
+    /// <summary>Fire times from a trigger built as <c>PolicyScheduler</c> builds it.</summary>
+    private static List<DateTimeOffset> TriggerFireTimes(string quartz, TimeZoneInfo zone, DateTimeOffset after, int count)
+    {
+        var trigger = TriggerBuilder.Create().StartAt(after).WithCronSchedule(quartz, x => x.InTimeZone(zone)).Build();
+        var list = new List<DateTimeOffset>();
+        while (list.Count < count && trigger.GetFireTimeAfter(after) is { } next)
+        {
+            list.Add(next.ToUniversalTime());
+            after = next;
+        }
+        return list;
+    }
+
+    private static List<DateTimeOffset> Cronos(Crontab cron, TimeZoneInfo zone, DateTimeOffset after, int count)
     {
         var list = new List<DateTimeOffset>();
         while (list.Count < count && cron.GetNextOccurrence(after, zone) is { } next)

@@ -173,19 +173,17 @@ public class CronOracleTests
     private static List<DateTimeOffset> TriggerFireTimes(string quartz, TimeZoneInfo zone, DateTimeOffset after, int count)
     {
         var trigger = TriggerBuilder.Create().StartAt(after).WithCronSchedule(quartz, x => x.InTimeZone(zone)).Build();
-        var list = new List<DateTimeOffset>();
-        while (list.Count < count && trigger.GetFireTimeAfter(after) is { } next)
-        {
-            list.Add(next.ToUniversalTime());
-            after = next;
-        }
-        return list;
+        return Runs(t => trigger.GetFireTimeAfter(t), after, count);
     }
 
-    private static List<DateTimeOffset> Cronos(Crontab cron, TimeZoneInfo zone, DateTimeOffset after, int count)
+    private static List<DateTimeOffset> Cronos(Crontab cron, TimeZoneInfo zone, DateTimeOffset after, int count) =>
+        Runs(t => cron.GetNextOccurrence(t, zone), after, count);
+
+    /// <summary>The first <paramref name="count"/> runs after <paramref name="after"/>, as UTC instants.</summary>
+    private static List<DateTimeOffset> Runs(Func<DateTimeOffset, DateTimeOffset?> nextAfter, DateTimeOffset after, int count)
     {
         var list = new List<DateTimeOffset>();
-        while (list.Count < count && cron.GetNextOccurrence(after, zone) is { } next)
+        while (list.Count < count && nextAfter(after) is { } next)
         {
             list.Add(next.ToUniversalTime());
             after = next;

@@ -60,10 +60,10 @@ public sealed class RrsaEndToEndTests(S3Server server) : IAsyncLifetime
         ["OSS_SESSION_TOKEN"] = "",
     };
 
-    private Task<ProcessRunner.Result> SweepAsync(string sts) =>
+    private Task<ProcessRunner.Result> SweepAsync(string sts, params string[] extra) =>
         ProcessRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "archiver.dll"), "sweep", "--root", Root,
             "--store", $"oss://{_bucket}/pods?endpoint={Uri.EscapeDataString(_oss.Endpoint)}&region={server.Region}&retries=1",
-            "--state", _temp.Sub("state"), "--liveness", "none", "--node", "node-1", "--idle-for", "1h"],
+            "--state", _temp.Sub("state"), "--liveness", "none", "--node", "node-1", "--idle-for", "1h", .. extra],
             timeout: TimeSpan.FromMinutes(2), env: Environment(sts));
 
     private async Task<List<S3Object>> ObjectsAsync()
@@ -80,7 +80,7 @@ public sealed class RrsaEndToEndTests(S3Server server) : IAsyncLifetime
         tree.Pod("web-1", DateTimeOffset.UtcNow.AddDays(-2));
         await File.WriteAllTextAsync(TokenFile, OidcToken.Create(TimeProvider.System, TimeSpan.FromHours(1)));
 
-        var r = await SweepAsync(_sts.Endpoint);
+        var r = await SweepAsync(_sts.Endpoint, "--log-level", "Information");
 
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.False(Directory.Exists(Path.Combine(Root, "web-0")));

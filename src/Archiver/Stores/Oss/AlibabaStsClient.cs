@@ -39,7 +39,7 @@ public sealed class AlibabaStsClient(RrsaSettings settings, HttpClient http, Tim
                     await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellationToken);
                     continue;
                 }
-                throw new StoreException($"cannot reach STS {settings.StsEndpoint.GetLeftPart(UriPartial.Authority)} to exchange the OIDC token for role {settings.RoleArn} ({Innermost(e).Message}); check {RrsaSettings.StsEndpointVariable} and the network to STS", e);
+                throw new StoreException($"cannot reach STS {settings.StsEndpoint.GetLeftPart(UriPartial.Authority)} to exchange the OIDC token for role {settings.RoleArn} ({Innermost(e).Message}); check ALIBABA_CLOUD_STS_ENDPOINT and the network to STS", e);
             }
         }
     }
@@ -72,7 +72,7 @@ public sealed class AlibabaStsClient(RrsaSettings settings, HttpClient http, Tim
         }
         catch (JsonException)
         {
-            throw new StoreException($"STS {sts} answered the OIDC token exchange for role {settings.RoleArn} with {(int)status} and no JSON; check that {RrsaSettings.StsEndpointVariable} names Alibaba Cloud STS");
+            throw new StoreException($"STS {sts} answered the OIDC token exchange for role {settings.RoleArn} with {(int)status} and no JSON; check that ALIBABA_CLOUD_STS_ENDPOINT names Alibaba Cloud STS");
         }
         if (status == HttpStatusCode.OK && root.TryGetProperty("Credentials", out var c) && Text(c, "AccessKeyId") is { } id
             && Text(c, "AccessKeySecret") is { } secret && Text(c, "SecurityToken") is { } token
@@ -86,7 +86,7 @@ public sealed class AlibabaStsClient(RrsaSettings settings, HttpClient http, Tim
     private static string Advice(string code) => code switch
     {
         _ when code.StartsWith("AuthenticationFail.OIDCToken.Expired", StringComparison.Ordinal) =>
-            $"the token in {RrsaSettings.TokenFileVariable} is not being renewed: check the pod's RRSA token volume (restart the pod)",
+            "the token in ALIBABA_CLOUD_OIDC_TOKEN_FILE is not being renewed: check the pod's RRSA token volume (restart the pod)",
         _ when code.StartsWith("AuthenticationFail", StringComparison.Ordinal) || code.StartsWith("EntityNotExist", StringComparison.Ordinal) =>
             "check that the RAM role exists and trusts this cluster's OIDC provider for the archiver ServiceAccount (docs/operations.md, RRSA)",
         _ => "check the RRSA settings (docs/operations.md, RRSA)",

@@ -93,10 +93,10 @@ public sealed class RrsaCredentials(RrsaSettings settings, TimeProvider clock) :
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new StoreException($"cannot read the OIDC token file {settings.TokenFile} ({RrsaSettings.TokenFileVariable}): {Reason(e)}; check the pod's RRSA token volume and that the archiver may read it", e);
+            throw new StoreException($"cannot read the OIDC token file {settings.TokenFile} (ALIBABA_CLOUD_OIDC_TOKEN_FILE): {Reason(e)}; check the pod's RRSA token volume and that the archiver may read it", e);
         }
         if (token.Length == 0)
-            throw new StoreException($"the OIDC token file {settings.TokenFile} ({RrsaSettings.TokenFileVariable}) is empty; check the pod's RRSA token volume");
+            throw new StoreException($"the OIDC token file {settings.TokenFile} (ALIBABA_CLOUD_OIDC_TOKEN_FILE) is empty; check the pod's RRSA token volume");
         return token;
     }
 

@@ -27,7 +27,7 @@ public sealed partial record RrsaSettings(string RoleArn, string OidcProviderArn
         if (values.All(v => v is null)) return null;
         var missing = names.Where((_, i) => values[i] is null).ToList();
         if (missing.Count > 0)
-            throw new StoreException($"RRSA needs {RoleArnVariable}, {ProviderArnVariable} and {TokenFileVariable}; {string.Join(" and ", missing)} not set (check that the ack-pod-identity-webhook injects them into the archiver pod)");
+            throw new StoreException($"RRSA needs ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE; {string.Join(" and ", missing)} not set (check that the ack-pod-identity-webhook injects them into the archiver pod)");
         var sessionName = Get(SessionNameVariable) ?? DefaultSessionName(Get("HOSTNAME"));
         return new(values[0]!, values[1]!, values[2]!, StsEndpointFor(Get(StsEndpointVariable), isInternal, region), sessionName);
     }
@@ -46,7 +46,7 @@ public sealed partial record RrsaSettings(string RoleArn, string OidcProviderArn
             if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
                 && uri.AbsolutePath == "/" && uri.Query.Length == 0 && uri.UserInfo.Length == 0)
                 return uri;
-            throw new StoreException($"{StsEndpointVariable} '{configured}' must be a host name (e.g. sts-vpc.cn-hangzhou.aliyuncs.com) or an http:// or https:// URL without a path");
+            throw new StoreException($"ALIBABA_CLOUD_STS_ENDPOINT '{configured}' must be a host name (e.g. sts-vpc.cn-hangzhou.aliyuncs.com) or an http:// or https:// URL without a path");
         }
         return isInternal && region is not null
             ? new Uri($"https://sts-vpc.{region}.aliyuncs.com")

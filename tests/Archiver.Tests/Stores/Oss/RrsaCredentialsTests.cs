@@ -162,7 +162,7 @@ public sealed class RrsaCredentialsTests : IAsyncLifetime
         Assert.Equal(t.AddHours(8), RrsaCredentials.RenewalTime(t, t.AddHours(12)));
     }
 
-    private static int ClosedPort()
+    internal static int ClosedPort()
     {
         var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

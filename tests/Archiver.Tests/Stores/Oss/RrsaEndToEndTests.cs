@@ -104,13 +104,13 @@ public sealed class RrsaEndToEndTests(S3Server server) : IAsyncLifetime
         new PodTree(Root).Pod("web-0", DateTimeOffset.UtcNow.AddDays(-2));
         var token = OidcToken.Create(TimeProvider.System, failure == "expired" ? TimeSpan.FromMinutes(-5) : TimeSpan.FromHours(1));
         if (failure != "no-token-file") await File.WriteAllTextAsync(TokenFile, token);
-        var sts = failure == "sts-down" ? "http://127.0.0.1:9" : _sts.Endpoint;
+        var sts = failure == "sts-down" ? $"http://127.0.0.1:{RrsaCredentialsTests.ClosedPort()}" : _sts.Endpoint;
 
         var r = await SweepAsync(sts);
 
         Assert.True(r.ExitCode == 1, r.ToString());
         Assert.Contains(says, r.Out + r.Error);
-        if (failure == "sts-down") Assert.Contains("cannot reach STS http://127.0.0.1:9", r.Out + r.Error);
+        if (failure == "sts-down") Assert.Contains($"cannot reach STS {sts}", r.Out + r.Error);
         if (failure == "no-token-file") Assert.Contains(TokenFile, r.Out + r.Error);
         Assert.True(Directory.Exists(Path.Combine(Root, "web-0")));
         Assert.Empty(await ObjectsAsync());

@@ -40,6 +40,11 @@ public sealed class S3FaultProxy : IDisposable
 
     public string Log => string.Join('\n', _requests);
 
+    /// <summary>Checks each request's header lines before anything else; a (code, message) answer
+    /// refuses it with 403 and that S3 error instead of forwarding it (e.g. the credentials an
+    /// OSS endpoint would refuse).</summary>
+    public Func<IReadOnlyList<string>, (string Code, string Message)?>? Gate { get; init; }
+
     public S3FaultProxy Add(FaultRule rule)
     {
         lock (_rules) _rules.Add(rule);
@@ -115,6 +120,12 @@ public sealed class S3FaultProxy : IDisposable
                 var length = ContentLength(headers);
                 if (headers.Any(h => h.StartsWith("Expect:", StringComparison.OrdinalIgnoreCase)))
                     await down.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), token);
+                if (Gate?.Invoke(headers) is { } refused)
+                {
+                    await ReadBodyAsync(down, length, token);
+                    await AnswerAsync(down, 403, "Forbidden", refused.Code, refused.Message, token);
+                    return;
+                }
                 if (fault == S3Fault.ResetMidBody)
                 {
                     await ReadBodyAsync(down, length / 2, token);

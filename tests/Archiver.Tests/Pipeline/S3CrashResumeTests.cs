@@ -38,6 +38,23 @@ public sealed class S3CrashResumeTests(S3Server server) : IDisposable
         await scene.AssertArchivedExactlyOnceAsync(point);
     }
 
+    [Fact]
+    public async Task Sweep_KilledAfterCreatingUploadThenDirectoryWrittenAgain_NextSweepAbortsTheUploadAndKeepsTheDirectory()
+    {
+        using var scene = await S3CrashScene.CreateAsync(server, _temp.Sub("written"), ["web-1"], mibEach: 1, "partSize=5MiB");
+        var crashed = await scene.SweepAsync(crashAt: CrashPoints.AfterCreateUpload);
+        Assert.True(crashed.ExitCode != 0 && (await scene.OpenUploadsAsync()).Count == 1, crashed.ToString());
+
+        // The pod's directory is written to again: not idle, so this sweep does not archive it.
+        var log = scene.Touch("web-1", "late.log");
+        var next = await scene.SweepAsync();
+
+        Assert.True(next.ExitCode == 0, next.ToString());
+        Assert.Empty(await scene.OpenUploadsAsync());
+        Assert.True(File.Exists(log) && File.Exists(Path.Combine(Path.GetDirectoryName(log)!, "data.bin")), "a directory that is not idle must stay");
+        Assert.Empty(await scene.ObjectKeysAsync());
+    }
+
     /// <summary>The scenario: kill -9 at random moments of a sweep, then one clean sweep.
     /// The seed is in every failure message; set <c>ARCHIVER_TEST_CRASH_SEED</c> to replay it.</summary>
     [Fact]

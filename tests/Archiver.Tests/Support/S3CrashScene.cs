@@ -60,6 +60,14 @@ public sealed class S3CrashScene : IDisposable
             env: crashAt is null ? null : new Dictionary<string, string> { ["ARCHIVER_CRASH_AT"] = crashAt },
             killAfter: killAfter);
 
+    /// <summary>Writes a new file into a pod's directory now; returns its path.</summary>
+    public string Touch(string pod, string name)
+    {
+        var path = Path.Combine(_root, pod, name);
+        File.WriteAllText(path, "written after the crash\n");
+        return path;
+    }
+
     /// <summary>Multipart uploads open anywhere in the bucket.</summary>
     public async Task<IReadOnlyList<MultipartUpload>> OpenUploadsAsync() =>
         (await _client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = _bucket })).MultipartUploads ?? [];
@@ -100,7 +108,8 @@ public sealed class S3CrashScene : IDisposable
         Assert.True(!Directory.Exists(journal) || !Directory.EnumerateFiles(journal).Any(), $"{context}: journal records left behind");
     }
 
-    private async Task<List<string>> ObjectKeysAsync()
+    /// <summary>Every object key in the bucket.</summary>
+    public async Task<List<string>> ObjectKeysAsync()
     {
         var request = new ListObjectsV2Request { BucketName = _bucket };
         var keys = new List<string>();

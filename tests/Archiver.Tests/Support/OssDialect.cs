@@ -79,6 +79,8 @@ public static class OssDialect
             ("PUT", true, null) when Has("uploadId") => SigV4.Header(headers, "x-amz-copy-source") is null ? "UploadPart" : "UploadPartCopy",
             ("PUT", true, null) => SigV4.Header(headers, "x-amz-copy-source") is null ? "PutObject" : "PutObjectCopy",
             ("PUT", true, "acl") => "PutObjectACL",
+            ("PUT", true, "tagging") => "PutObjectTagging",
+            ("GET", true, "tagging") => "GetObjectTagging",
             ("POST", true, "uploads") => "InitiateMultipartUpload",
             ("POST", true, null) when Has("uploadId") => "CompleteMultipartUpload",
             ("DELETE", true, null) => Has("uploadId") ? "AbortMultipartUpload" : "DeleteObject",
@@ -86,7 +88,8 @@ public static class OssDialect
         };
     }
 
-    /// <summary>The first rule the request breaks (in the order OSS would see them), or null.</summary>
+    /// <summary>The header rules: the first one the request breaks, or null. (The stand-in checks the
+    /// addressing, then the operation, then these, then the signature.)</summary>
     public static OssRefusal? Check(IReadOnlyList<KeyValuePair<string, string>> headers, OssCredentialsPair keys)
     {
         string? H(string n) => SigV4.Header(headers, n);

@@ -138,7 +138,7 @@ public sealed partial class OssDialectProxy : IDisposable
                 var operation = OssDialect.Operation(method, hasKey, query, headers);
                 var refusal = bucket is null
                     ? new OssRefusal(403, "SecondLevelDomainForbidden", "Please use virtual hosted style to access.", "vhost")
-                    : OssDialect.Check(headers, Keys) ?? OssDialect.CheckSignature(method, path, query, headers, body, Keys) ?? OssDialect.CheckOperation(operation);
+                    : OssDialect.CheckOperation(operation) ?? OssDialect.Check(headers, Keys) ?? OssDialect.CheckSignature(method, path, query, headers, body, Keys);
                 _requests.Enqueue(new OssRequest(method, SigV4.Header(headers, "Host") ?? "", path, query, headers, operation, refusal));
                 var requestId = $"{Interlocked.Increment(ref _requestCount):X8}OSSSTANDIN";
                 if (refusal is not null)

@@ -111,9 +111,9 @@ public sealed record S3StoreOptions
         {
             // OSS's own names: these travel as x-oss-* headers (see OssRequestHeaders).
             if (storageClass is not null && !OssRequestHeaders.StorageClasses.Contains(storageClass))
-                problems.Add($"oss storageClass '{storageClass}' must be one of {string.Join(", ", OssRequestHeaders.StorageClasses)} (OSS's names, not S3's)");
+                problems.Add($"oss storageClass '{storageClass}' must be one of Standard, IA, Archive, ColdArchive, DeepColdArchive (OSS's names, not S3's)");
             if (sse is not null && !OssRequestHeaders.Encryptions.Contains(sse))
-                problems.Add($"oss sse '{sse}' must be one of {string.Join(", ", OssRequestHeaders.Encryptions)} (OSS's names, not S3's)");
+                problems.Add($"oss sse '{sse}' must be one of AES256, KMS, SM4 (OSS's names, not S3's)");
             if (kms is not null && sse != "KMS") problems.Add("kmsKeyId needs sse: KMS on oss:// stores");
         }
         else

@@ -65,6 +65,35 @@ public sealed class OssArchiveStoreTests(S3Server server) : ArchiveStoreConforma
         Assert.All(requests, r => Assert.StartsWith($"{_bucket}.{_oss.EndpointHost}:", r.Host));
     }
 
+    [Fact]
+    public async Task Upload_StorageClassEncryptionTags_SentAsOssHeadersNeverAsS3Ones()
+    {
+        _bucket = await server.CreateBucketAsync("osshdr");
+        await using var store = _oss.CreateStore(_bucket, Prefix, new()
+        {
+            ["storageClass"] = "Archive", ["sse"] = "KMS", ["kmsKeyId"] = "key-1", ["tags"] = "team=infra,cost center=42",
+        });
+        await using (var upload = await store.BeginUploadAsync("a.tar.gz", CancellationToken.None))
+        {
+            await Task.Run(() => upload.Content.Write(Data(1000, 1)));
+            await upload.CompleteAsync(CancellationToken.None);
+        }
+        await store.PutAsync("a.tar.gz.manifest.json", new MemoryStream("{}"u8.ToArray()), CancellationToken.None);
+
+        var initiate = Assert.Single(_oss.Requests, r => r.Operation == "InitiateMultipartUpload");
+        var manifest = Assert.Single(_oss.Requests, r => r.Operation == "PutObject");
+        Assert.Equal("Archive", initiate.Header("x-oss-storage-class"));
+        Assert.Equal("Standard", manifest.Header("x-oss-storage-class"));
+        foreach (var r in new[] { initiate, manifest })
+        {
+            Assert.Equal("KMS", r.Header("x-oss-server-side-encryption"));
+            Assert.Equal("key-1", r.Header("x-oss-server-side-encryption-key-id"));
+            Assert.Equal("team=infra&cost%20center=42", r.Header("x-oss-tagging"));
+            Assert.DoesNotContain(r.Headers, h => h.Key.ToLowerInvariant() is "x-amz-storage-class" or "x-amz-tagging" || h.Key.StartsWith("x-amz-server-side-encryption", StringComparison.OrdinalIgnoreCase));
+        }
+        Assert.DoesNotContain(_oss.Requests, r => r.Operation == "PutObjectTagging");
+    }
+
     /// <summary>Fails the test when the stand-in refused something the test did not expect.</summary>
     public void Dispose()
     {

@@ -22,6 +22,39 @@ public static class HttpWire
         throw new IOException("request head longer than 64 KiB");
     }
 
+    /// <summary>Accepts connections until <paramref name="stop"/>, each handled on its own.</summary>
+    public static async Task AcceptAsync(TcpListener listener, Func<TcpClient, Task> handle, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(stop);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                break;
+            }
+            _ = handle(client);
+        }
+        listener.Stop();
+    }
+
+    /// <summary>A response's status line and headers (after any 100 Continue), without Connection.</summary>
+    public static async Task<List<string>> ReadResponseHeadAsync(NetworkStream stream, CancellationToken token)
+    {
+        string head;
+        do
+            head = await ReadHeadAsync(stream, token) ?? throw new IOException("the S3 server closed the connection without answering");
+        while (head.StartsWith("HTTP/1.1 100", StringComparison.Ordinal));
+        return head.Split("\r\n").Where(l => l.Length > 0 && !l.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase)).ToList();
+    }
+
+    /// <summary>Writes a response head with <c>Connection: close</c> added.</summary>
+    public static Task WriteHeadAsync(NetworkStream stream, IEnumerable<string> lines, CancellationToken token) =>
+        stream.WriteAsync(Encoding.ASCII.GetBytes(string.Join("\r\n", lines) + "\r\nConnection: close\r\n\r\n"), token).AsTask();
+
     public static async Task<byte[]> ReadBodyAsync(NetworkStream stream, long length, CancellationToken token)
     {
         var body = new byte[length];

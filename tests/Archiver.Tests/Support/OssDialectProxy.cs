@@ -33,7 +33,7 @@ public sealed partial class OssDialectProxy : IDisposable
         _upstream = upstream;
         Region = region;
         _listener.Start();
-        _ = AcceptLoopAsync();
+        _ = HttpWire.AcceptAsync(_listener, HandleAsync, _stop.Token);
     }
 
     public string Region { get; }
@@ -88,23 +88,6 @@ public sealed partial class OssDialectProxy : IDisposable
     {
         _stop.Cancel();
         _listener.Stop();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                break;
-            }
-            _ = HandleAsync(client);
-        }
     }
 
     private async Task HandleAsync(TcpClient client)
@@ -187,11 +170,7 @@ public sealed partial class OssDialectProxy : IDisposable
         var up = socket.GetStream();
         await up.WriteAsync(Encoding.ASCII.GetBytes(outHead.ToString()), token);
         await up.WriteAsync(body, token);
-        string responseHead;
-        do
-            responseHead = await HttpWire.ReadHeadAsync(up, token) ?? throw new IOException("the S3 server closed the connection without answering");
-        while (responseHead.StartsWith("HTTP/1.1 100", StringComparison.Ordinal));
-        var responseLines = responseHead.Split("\r\n").Where(l => l.Length > 0 && !l.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase)).ToList();
+        var responseLines = await HttpWire.ReadResponseHeadAsync(up, token);
 
         if (operation == "CompleteMultipartUpload" && responseLines[0].Contains(" 200 ", StringComparison.Ordinal))
         {
@@ -201,11 +180,11 @@ public sealed partial class OssDialectProxy : IDisposable
                 : await HttpWire.ReadToEndAsync(up, token);
             var rewritten = Encoding.UTF8.GetBytes(OssMultipartETag(Encoding.UTF8.GetString(answer), query));
             responseLines = [.. responseLines.Where(l => !l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase) && !l.StartsWith("Transfer-Encoding:", StringComparison.OrdinalIgnoreCase)), $"Content-Length: {rewritten.Length}"];
-            await down.WriteAsync(Encoding.ASCII.GetBytes(string.Join("\r\n", responseLines) + "\r\nConnection: close\r\n\r\n"), token);
+            await HttpWire.WriteHeadAsync(down, responseLines, token);
             await down.WriteAsync(rewritten, token);
             return;
         }
-        await down.WriteAsync(Encoding.ASCII.GetBytes(string.Join("\r\n", responseLines) + "\r\nConnection: close\r\n\r\n"), token);
+        await HttpWire.WriteHeadAsync(down, responseLines, token);
         await up.CopyToAsync(down, token);
     }
 

@@ -30,7 +30,7 @@ public sealed class S3FaultProxy : IDisposable
     {
         _upstream = new Uri(upstreamEndpoint);
         _listener.Start();
-        _ = AcceptLoopAsync();
+        _ = HttpWire.AcceptAsync(_listener, HandleAsync, _stop.Token);
     }
 
     public string Endpoint => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
@@ -48,24 +48,6 @@ public sealed class S3FaultProxy : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _listener.Stop();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                break;
-            }
-            _ = HandleAsync(client);
-        }
         _listener.Stop();
     }
 
@@ -159,12 +141,8 @@ public sealed class S3FaultProxy : IDisposable
         await up.WriteAsync(Encoding.ASCII.GetBytes(outHead.ToString()), token);
         await up.WriteAsync(body, token);
 
-        string responseHead;
-        do
-            responseHead = await HttpWire.ReadHeadAsync(up, token) ?? throw new IOException("the S3 server closed the connection without answering");
-        while (responseHead.StartsWith("HTTP/1.1 100", StringComparison.Ordinal));
-        var responseLines = responseHead.Split("\r\n").Where(l => l.Length > 0 && !l.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase)).ToList();
-        await down.WriteAsync(Encoding.ASCII.GetBytes(string.Join("\r\n", responseLines) + "\r\nConnection: close\r\n\r\n"), token);
+        var responseLines = await HttpWire.ReadResponseHeadAsync(up, token);
+        await HttpWire.WriteHeadAsync(down, responseLines, token);
         var limit = truncate ? HttpWire.ContentLength(responseLines.Skip(1).ToList()) / 2 : long.MaxValue;
         var buffer = new byte[81920];
         long sent = 0;

@@ -9,12 +9,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for tool in tar zstd gzip python3 mkfifo mknod; do
+# unshare and mount: the OSS sweep test runs the binary in a private mount namespace (as root).
+for tool in tar zstd gzip python3 mkfifo mknod unshare mount; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends zstd tar gzip python3 coreutils >/dev/null
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends zstd tar gzip python3 coreutils util-linux mount >/dev/null
 fi
 
 if [ -z "${ARCHIVER_TEST_S3_ENDPOINT:-}" ]; then

@@ -229,7 +229,9 @@ public abstract class ArchiveStoreConformance
         return list;
     }
 
-    protected static async Task<List<PendingUpload>> PendingAsync(IArchiveStore store, string prefix)
+    /// <summary>Unfinished uploads under <paramref name="prefix"/>, as the store lists them. A backend
+    /// whose server cannot list them (OSS) answers from the server behind it instead.</summary>
+    protected virtual async Task<List<PendingUpload>> PendingAsync(IArchiveStore store, string prefix)
     {
         var list = new List<PendingUpload>();
         await foreach (var u in store.ListPendingUploadsAsync(prefix, None)) list.Add(u);

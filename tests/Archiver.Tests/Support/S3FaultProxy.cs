@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -31,7 +30,7 @@ public sealed class S3FaultProxy : IDisposable
     {
         _upstream = new Uri(upstreamEndpoint);
         _listener.Start();
-        _ = AcceptLoopAsync();
+        _ = HttpWire.AcceptAsync(_listener, HandleAsync, _stop.Token);
     }
 
     public string Endpoint => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
@@ -54,24 +53,6 @@ public sealed class S3FaultProxy : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _listener.Stop();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                break;
-            }
-            _ = HandleAsync(client);
-        }
         _listener.Stop();
     }
 
@@ -106,7 +87,7 @@ public sealed class S3FaultProxy : IDisposable
             using (client)
             {
                 var down = client.GetStream();
-                var head = await ReadHeadAsync(down, token);
+                var head = await HttpWire.ReadHeadAsync(down, token);
                 if (head is null) return;
                 var lines = head.Split("\r\n");
                 var parts = lines[0].Split(' ');
@@ -117,7 +98,7 @@ public sealed class S3FaultProxy : IDisposable
                 _requests.Enqueue(seen with { Fault = fault });
 
                 var headers = lines.Skip(1).Where(l => l.Length > 0).ToList();
-                var length = ContentLength(headers);
+                var length = HttpWire.ContentLength(headers);
                 if (headers.Any(h => h.StartsWith("Expect:", StringComparison.OrdinalIgnoreCase)))
                     await down.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), token);
                 if (Gate?.Invoke(headers) is { } refused)
@@ -128,12 +109,12 @@ public sealed class S3FaultProxy : IDisposable
                 }
                 if (fault == S3Fault.ResetMidBody)
                 {
-                    await ReadBodyAsync(down, length / 2, token);
+                    await HttpWire.ReadBodyAsync(down, length / 2, token);
                     client.Client.LingerState = new LingerOption(true, 0);
                     client.Client.Close();
                     return;
                 }
-                var body = await ReadBodyAsync(down, length, token);
+                var body = await HttpWire.ReadBodyAsync(down, length, token);
                 switch (fault)
                 {
                     case S3Fault.Status500:
@@ -171,13 +152,9 @@ public sealed class S3FaultProxy : IDisposable
         await up.WriteAsync(Encoding.ASCII.GetBytes(outHead.ToString()), token);
         await up.WriteAsync(body, token);
 
-        string responseHead;
-        do
-            responseHead = await ReadHeadAsync(up, token) ?? throw new IOException("the S3 server closed the connection without answering");
-        while (responseHead.StartsWith("HTTP/1.1 100", StringComparison.Ordinal));
-        var responseLines = responseHead.Split("\r\n").Where(l => l.Length > 0 && !l.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase)).ToList();
-        await down.WriteAsync(Encoding.ASCII.GetBytes(string.Join("\r\n", responseLines) + "\r\nConnection: close\r\n\r\n"), token);
-        var limit = truncate ? ContentLength(responseLines.Skip(1).ToList()) / 2 : long.MaxValue;
+        var responseLines = await HttpWire.ReadResponseHeadAsync(up, token);
+        await HttpWire.WriteHeadAsync(down, responseLines, token);
+        var limit = truncate ? HttpWire.ContentLength(responseLines.Skip(1).ToList()) / 2 : long.MaxValue;
         var buffer = new byte[81920];
         long sent = 0;
         int n;
@@ -209,32 +186,5 @@ public sealed class S3FaultProxy : IDisposable
         var xml = $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message><RequestId>fault-proxy</RequestId></Error>";
         var text = $"HTTP/1.1 {status} {reason}\r\nContent-Type: application/xml\r\nContent-Length: {Encoding.UTF8.GetByteCount(xml)}\r\nConnection: close\r\n\r\n{xml}";
         await down.WriteAsync(Encoding.UTF8.GetBytes(text), token);
-    }
-
-    private static long ContentLength(List<string> headers) =>
-        headers.FirstOrDefault(h => h.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) is { } h
-            ? long.Parse(h[15..].Trim(), CultureInfo.InvariantCulture)
-            : 0;
-
-    /// <summary>Reads up to and including the blank line; null when the peer closed first. At most 64 KiB.</summary>
-    private static async Task<string?> ReadHeadAsync(NetworkStream stream, CancellationToken token)
-    {
-        var bytes = new List<byte>(1024);
-        var one = new byte[1];
-        while (bytes.Count < 64 * 1024)
-        {
-            if (await stream.ReadAsync(one, token) == 0) return null;
-            bytes.Add(one[0]);
-            if (bytes.Count >= 4 && bytes[^1] == '\n' && bytes[^2] == '\r' && bytes[^3] == '\n' && bytes[^4] == '\r')
-                return Encoding.ASCII.GetString(bytes.ToArray());
-        }
-        throw new IOException("request head longer than 64 KiB");
-    }
-
-    private static async Task<byte[]> ReadBodyAsync(NetworkStream stream, long length, CancellationToken token)
-    {
-        var body = new byte[length];
-        await stream.ReadExactlyAsync(body, token);
-        return body;
     }
 }

@@ -103,7 +103,7 @@ public sealed class S3FaultProxy : IDisposable
                     await down.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), token);
                 if (Gate?.Invoke(headers) is { } refused)
                 {
-                    await ReadBodyAsync(down, length, token);
+                    await HttpWire.ReadBodyAsync(down, length, token);
                     await AnswerAsync(down, 403, "Forbidden", refused.Code, refused.Message, token);
                     return;
                 }

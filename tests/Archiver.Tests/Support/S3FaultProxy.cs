@@ -40,6 +40,10 @@ public sealed class S3FaultProxy : IDisposable
 
     public string Log => string.Join('\n', _requests);
 
+    /// <summary>Checks each request before it is forwarded (e.g. the session token of temporary
+    /// credentials, which radosgw does not check); a non-null answer is sent back as an S3 error.</summary>
+    public Func<ProxiedRequest, S3Rejection?>? Gate { get; set; }
+
     public S3FaultProxy Add(FaultRule rule)
     {
         lock (_rules) _rules.Add(rule);
@@ -107,11 +111,11 @@ public sealed class S3FaultProxy : IDisposable
                 var parts = lines[0].Split(' ');
                 var target = parts[1];
                 var q = target.IndexOf('?');
-                var seen = new ProxiedRequest(parts[0], q < 0 ? target : target[..q], q < 0 ? "" : target[(q + 1)..], _clock.Elapsed, null);
+                var headers = lines.Skip(1).Where(l => l.Length > 0).ToList();
+                var seen = new ProxiedRequest(parts[0], q < 0 ? target : target[..q], q < 0 ? "" : target[(q + 1)..], _clock.Elapsed, null, HeaderMap(headers));
                 var fault = Decide(seen);
                 _requests.Enqueue(seen with { Fault = fault });
 
-                var headers = lines.Skip(1).Where(l => l.Length > 0).ToList();
                 var length = ContentLength(headers);
                 if (headers.Any(h => h.StartsWith("Expect:", StringComparison.OrdinalIgnoreCase)))
                     await down.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), token);
@@ -123,6 +127,11 @@ public sealed class S3FaultProxy : IDisposable
                     return;
                 }
                 var body = await ReadBodyAsync(down, length, token);
+                if (fault is null && Gate?.Invoke(seen) is { } refused)
+                {
+                    await AnswerAsync(down, refused.Status, ((HttpStatusCode)refused.Status).ToString(), refused.Code, refused.Message, token);
+                    return;
+                }
                 switch (fault)
                 {
                     case S3Fault.Status500:
@@ -199,6 +208,11 @@ public sealed class S3FaultProxy : IDisposable
         var text = $"HTTP/1.1 {status} {reason}\r\nContent-Type: application/xml\r\nContent-Length: {Encoding.UTF8.GetByteCount(xml)}\r\nConnection: close\r\n\r\n{xml}";
         await down.WriteAsync(Encoding.UTF8.GetBytes(text), token);
     }
+
+    private static Dictionary<string, string> HeaderMap(List<string> headers) =>
+        headers.Select(h => h.Split(':', 2)).Where(p => p.Length == 2)
+            .GroupBy(p => p[0].Trim(), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First()[1].Trim(), StringComparer.OrdinalIgnoreCase);
 
     private static long ContentLength(List<string> headers) =>
         headers.FirstOrDefault(h => h.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) is { } h

@@ -36,14 +36,14 @@ public static partial class AwsWorkloadIdentity
         if (tokenFile is not null || roleArn is not null)
         {
             if (roleArn is null)
-                throw new StoreException($"{TokenFile} is set but {RoleArn} is not; set {RoleArn} to the IAM role to assume (IRSA sets both when the service account has the eks.amazonaws.com/role-arn annotation)");
+                throw new StoreException("AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not; set AWS_ROLE_ARN to the IAM role to assume (IRSA sets both when the service account has the eks.amazonaws.com/role-arn annotation)");
             if (tokenFile is null)
-                throw new StoreException($"{RoleArn} is set but {TokenFile} is not; IRSA sets both when the service account has the eks.amazonaws.com/role-arn annotation: restart the pod after adding it, or unset {RoleArn}");
+                throw new StoreException("AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not; IRSA sets both when the service account has the eks.amazonaws.com/role-arn annotation: restart the pod after adding it, or unset AWS_ROLE_ARN");
             if (!Path.IsPathRooted(tokenFile))
-                throw new StoreException($"{TokenFile} '{tokenFile}' must be an absolute path");
+                throw new StoreException($"AWS_WEB_IDENTITY_TOKEN_FILE '{tokenFile}' must be an absolute path");
             var session = Get(SessionName);
             if (session is not null && !SessionNamePattern().IsMatch(session))
-                throw new StoreException($"{SessionName} '{session}' must be 2 to 64 letters, digits or _+=,.@- (the STS RoleSessionName rule)");
+                throw new StoreException($"AWS_ROLE_SESSION_NAME '{session}' must be 2 to 64 letters, digits or _+=,.@- (the STS RoleSessionName rule)");
             return new WebIdentityCredentials(tokenFile, roleArn, session, StsEndpoint(Get));
         }
         var fullUri = Get(ContainerFullUri);
@@ -51,12 +51,12 @@ public static partial class AwsWorkloadIdentity
         if (fullUri is not null && Get(ContainerRelativeUri) is null)
         {
             if (!Uri.TryCreate(fullUri, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-                throw new StoreException($"{ContainerFullUri} '{fullUri}' must be an http:// or https:// URL (EKS Pod Identity uses http://169.254.170.23/v1/credentials)");
+                throw new StoreException($"AWS_CONTAINER_CREDENTIALS_FULL_URI '{fullUri}' must be an http:// or https:// URL (EKS Pod Identity uses http://169.254.170.23/v1/credentials)");
             if (uri.Scheme == "http" && !uri.IsLoopback && !ContainerHosts.Contains(uri.Host))
-                throw new StoreException($"{ContainerFullUri} '{fullUri}' is plain http to {uri.Host}; the AWS SDK allows http only to loopback, 169.254.170.2, 169.254.170.23 or [fd00:ec2::23], otherwise use https");
+                throw new StoreException($"AWS_CONTAINER_CREDENTIALS_FULL_URI '{fullUri}' is plain http to {uri.Host}; the AWS SDK allows http only to loopback, 169.254.170.2, 169.254.170.23 or [fd00:ec2::23], otherwise use https");
         }
         if (Get(ContainerTokenFile) is { } authFile && !Path.IsPathRooted(authFile))
-            throw new StoreException($"{ContainerTokenFile} '{authFile}' must be an absolute path");
+            throw new StoreException($"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE '{authFile}' must be an absolute path");
         return new ContainerIdentityCredentials(Get(ContainerTokenFile), fullUri ?? "http://169.254.170.2" + Get(ContainerRelativeUri));
     }
 

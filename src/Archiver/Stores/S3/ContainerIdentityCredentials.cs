@@ -42,6 +42,6 @@ internal sealed class ContainerIdentityCredentials(string? tokenFile, string end
         tokenFile is null ? null : AwsWorkloadIdentity.ReadToken(AwsWorkloadIdentity.ContainerTokenFile, tokenFile, What);
 
     private StoreException Failure(Exception e, string? token) =>
-        new($"{What}: the credentials endpoint {endpoint} ({AwsWorkloadIdentity.ContainerFullUri}) gave no credentials ({AwsWorkloadIdentity.Cause(e, token)}); " +
+        new($"EKS Pod Identity: the credentials endpoint {endpoint} (AWS_CONTAINER_CREDENTIALS_FULL_URI) gave no credentials ({AwsWorkloadIdentity.Cause(e, token)}); " +
             "check that the eks-pod-identity-agent add-on runs on this node and that a pod identity association exists for this namespace and service account", e);
 }

@@ -48,6 +48,6 @@ internal sealed class WebIdentityCredentials(string tokenFile, string roleArn, s
             "AccessDenied" => $"the trust policy of {RoleArn} does not allow this service account: check its Condition on the OIDC provider's :sub and :aud",
             _ => $"check {AwsWorkloadIdentity.RoleArn} ({RoleArn}) and the role's trust policy",
         } : $"check {(stsEndpoint.Contains("amazonaws.com", StringComparison.Ordinal) ? "AWS_REGION" : "AWS_ENDPOINT_URL_STS")} and the network";
-        return new StoreException($"{What}: AssumeRoleWithWebIdentity at {stsEndpoint} for role {RoleArn} failed ({cause}); {hint}", e);
+        return new StoreException($"web identity (IRSA): AssumeRoleWithWebIdentity at {stsEndpoint} for role {RoleArn} failed ({cause}); {hint}", e);
     }
 }

@@ -11,9 +11,13 @@ public static class ProcessRunner
         public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Out}\n--- stderr\n{Error}";
     }
 
-    public static async Task<Result> RunAsync(string file, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null, IDictionary<string, string>? env = null, TimeSpan? killAfter = null)
+    /// <param name="inheritEnvironment">False: the program sees only <paramref name="env"/> (e.g. exactly
+    /// what a pod is given), not this process's environment.</param>
+    public static async Task<Result> RunAsync(string file, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null,
+        IDictionary<string, string>? env = null, TimeSpan? killAfter = null, bool inheritEnvironment = true)
     {
         var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? RepoRoot.Path };
+        if (!inheritEnvironment) psi.Environment.Clear();
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();

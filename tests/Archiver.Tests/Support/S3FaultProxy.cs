@@ -39,10 +39,10 @@ public sealed class S3FaultProxy : IDisposable
 
     public string Log => string.Join('\n', _requests);
 
-    /// <summary>Checks each request's header lines before anything else; a (code, message) answer
-    /// refuses it with 403 and that S3 error instead of forwarding it (e.g. the credentials an
-    /// OSS endpoint would refuse).</summary>
-    public Func<IReadOnlyList<string>, (string Code, string Message)?>? Gate { get; init; }
+    /// <summary>Checks each request before it is forwarded (e.g. the session token of temporary
+    /// credentials, which radosgw does not check, or what an OSS endpoint refuses); a non-null answer
+    /// is sent back as an S3 error.</summary>
+    public Func<ProxiedRequest, S3Rejection?>? Gate { get; set; }
 
     public S3FaultProxy Add(FaultRule rule)
     {
@@ -93,20 +93,14 @@ public sealed class S3FaultProxy : IDisposable
                 var parts = lines[0].Split(' ');
                 var target = parts[1];
                 var q = target.IndexOf('?');
-                var seen = new ProxiedRequest(parts[0], q < 0 ? target : target[..q], q < 0 ? "" : target[(q + 1)..], _clock.Elapsed, null);
+                var headers = lines.Skip(1).Where(l => l.Length > 0).ToList();
+                var seen = new ProxiedRequest(parts[0], q < 0 ? target : target[..q], q < 0 ? "" : target[(q + 1)..], _clock.Elapsed, null, HeaderMap(headers));
                 var fault = Decide(seen);
                 _requests.Enqueue(seen with { Fault = fault });
 
-                var headers = lines.Skip(1).Where(l => l.Length > 0).ToList();
                 var length = HttpWire.ContentLength(headers);
                 if (headers.Any(h => h.StartsWith("Expect:", StringComparison.OrdinalIgnoreCase)))
                     await down.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), token);
-                if (Gate?.Invoke(headers) is { } refused)
-                {
-                    await HttpWire.ReadBodyAsync(down, length, token);
-                    await AnswerAsync(down, 403, "Forbidden", refused.Code, refused.Message, token);
-                    return;
-                }
                 if (fault == S3Fault.ResetMidBody)
                 {
                     await HttpWire.ReadBodyAsync(down, length / 2, token);
@@ -115,6 +109,11 @@ public sealed class S3FaultProxy : IDisposable
                     return;
                 }
                 var body = await HttpWire.ReadBodyAsync(down, length, token);
+                if (fault is null && Gate?.Invoke(seen) is { } refused)
+                {
+                    await AnswerAsync(down, refused.Status, ((HttpStatusCode)refused.Status).ToString(), refused.Code, refused.Message, token);
+                    return;
+                }
                 switch (fault)
                 {
                     case S3Fault.Status500:
@@ -187,4 +186,9 @@ public sealed class S3FaultProxy : IDisposable
         var text = $"HTTP/1.1 {status} {reason}\r\nContent-Type: application/xml\r\nContent-Length: {Encoding.UTF8.GetByteCount(xml)}\r\nConnection: close\r\n\r\n{xml}";
         await down.WriteAsync(Encoding.UTF8.GetBytes(text), token);
     }
+
+    private static Dictionary<string, string> HeaderMap(List<string> headers) =>
+        headers.Select(h => h.Split(':', 2)).Where(p => p.Length == 2)
+            .GroupBy(p => p[0].Trim(), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First()[1].Trim(), StringComparer.OrdinalIgnoreCase);
 }

@@ -36,9 +36,9 @@ public sealed class RrsaEndToEndTests(S3Server server) : IAsyncLifetime
 
     /// <summary>OSS's S3-compatible API with STS keys: the token in x-amz-security-token, the one STS
     /// issued with that key; never x-oss-security-token.</summary>
-    private (string Code, string Message)? OssCredentialRules(IReadOnlyList<string> headers)
+    private S3Rejection? OssCredentialRules(ProxiedRequest request)
     {
-        string? Header(string name) => headers.FirstOrDefault(h => h.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))?[(name.Length + 1)..].Trim();
+        string? Header(string name) => request.Headers?.GetValueOrDefault(name);
         var issued = _sts.Exchanges.LastOrDefault();
         string? refusal = null;
         if (Header("x-oss-security-token") is not null) refusal = "0002-00000009: S3-compatible requests carry the token in x-amz-security-token";
@@ -46,7 +46,7 @@ public sealed class RrsaEndToEndTests(S3Server server) : IAsyncLifetime
         else if (Header("x-amz-security-token") != issued.SecurityToken) refusal = "0002-00000003: a temporary key needs its security token";
         if (refusal is null) return null;
         _refused.Enqueue(refusal);
-        return ("InvalidAccessKeyId", refusal);
+        return new S3Rejection(403, "InvalidAccessKeyId", refusal);
     }
 
     private Dictionary<string, string> Environment(string sts) => new()

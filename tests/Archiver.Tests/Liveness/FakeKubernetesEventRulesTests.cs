@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Archiver.Tests.Support;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -10,26 +9,8 @@ namespace Archiver.Tests.Liveness;
 /// <summary>The fake API server takes or refuses a core/v1 Event exactly as the real one does
 /// (kubernetes pkg/apis/core/validation/events.go legacyValidateEvent, and the generic create checks
 /// of apiserver/pkg/registry/rest), posted by the real KubernetesClient.</summary>
-public sealed class FakeKubernetesEventRulesTests : IAsyncLifetime
+public sealed class FakeKubernetesEventRulesTests : RealClientAgainstFakeApi
 {
-    private readonly TempDir _temp = new("kevents");
-    private FakeKubernetesApi _api = null!;
-    private k8s.Kubernetes _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _api = FakeKubernetesApi.Start();
-        _client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new FileInfo(_api.WriteKubeconfig(_temp.Path))));
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-        _temp.Dispose();
-    }
-
     private static Corev1Event Event(string name, string ns, string kind, string? involvedNamespace, DateTime? eventTime = null) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
@@ -45,7 +26,7 @@ public sealed class FakeKubernetesEventRulesTests : IAsyncLifetime
     {
         try
         {
-            await _client.CoreV1.CreateNamespacedEventAsync(ev, pathNamespace);
+            await Client.CoreV1.CreateNamespacedEventAsync(ev, pathNamespace);
             return (201, null);
         }
         catch (HttpOperationException e)
@@ -64,7 +45,7 @@ public sealed class FakeKubernetesEventRulesTests : IAsyncLifetime
         Assert.Equal("Event \"node-a.1\" is invalid: involvedObject.namespace: Invalid value: \"\": does not match event.namespace", body["message"]!.GetValue<string>());
         var cause = Assert.Single(body["details"]!["causes"]!.AsArray())!;
         Assert.Equal(("FieldValueInvalid", "involvedObject.namespace"), (cause["reason"]!.GetValue<string>(), cause["field"]!.GetValue<string>()));
-        Assert.Empty(_api.Events);
+        Assert.Empty(Api.Events);
     }
 
     [Theory]
@@ -75,7 +56,7 @@ public sealed class FakeKubernetesEventRulesTests : IAsyncLifetime
         var (status, _) = await PostAsync(Event("e.1", ns, kind, involvedNamespace), ns);
 
         Assert.Equal(201, status);
-        Assert.Equal(ns, Assert.Single(_api.Events)["metadata"]!["namespace"]!.GetValue<string>());
+        Assert.Equal(ns, Assert.Single(Api.Events)["metadata"]!["namespace"]!.GetValue<string>());
     }
 
     [Fact]
@@ -104,7 +85,7 @@ public sealed class FakeKubernetesEventRulesTests : IAsyncLifetime
 
         complete.Metadata = new V1ObjectMeta { Name = "e.3", NamespaceProperty = "archiver" };
         Assert.Equal(422, (await PostAsync(complete, "archiver")).Status);
-        Assert.Single(_api.Events);
+        Assert.Single(Api.Events);
     }
 
     [Fact]

@@ -9,34 +9,20 @@ namespace Archiver.Tests.Liveness;
 /// <summary>The fake API server reads a pod list's fieldSelector as the real one does (kubernetes
 /// apimachinery/pkg/fields/selector.go, pkg/apis/core/v1/conversion.go, pkg/registry/core/pod/strategy.go),
 /// asked by the real KubernetesClient.</summary>
-public sealed class FakeKubernetesFieldSelectorTests : IAsyncLifetime
+public sealed class FakeKubernetesFieldSelectorTests : RealClientAgainstFakeApi
 {
-    private readonly TempDir _temp = new("kfields");
-    private FakeKubernetesApi _api = null!;
-    private k8s.Kubernetes _client = null!;
-
-    public Task InitializeAsync()
+    protected override void Seed(FakeKubernetesApi api)
     {
-        _api = FakeKubernetesApi.Start();
-        _api.AddPod("prod", "web-0", "Running", node: "node-a");
-        _api.AddPod("prod", "job-0", "Succeeded", node: "node-a");
-        _api.AddPod("staging", "web-0", "Running", node: "node-a");
-        _api.AddPod("prod", "web-1", "Running", node: "node-b");
-        _api.AddPod("prod", "new-0", "Pending", node: "");
-        _client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new FileInfo(_api.WriteKubeconfig(_temp.Path))));
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-        _temp.Dispose();
+        api.AddPod("prod", "web-0", "Running", node: "node-a");
+        api.AddPod("prod", "job-0", "Succeeded", node: "node-a");
+        api.AddPod("staging", "web-0", "Running", node: "node-a");
+        api.AddPod("prod", "web-1", "Running", node: "node-b");
+        api.AddPod("prod", "new-0", "Pending", node: "");
     }
 
     private async Task<string> ListAsync(string selector)
     {
-        var list = await _client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: selector);
+        var list = await Client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: selector);
         return string.Join(" ", list.Items.Select(p => $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}"));
     }
 

@@ -48,34 +48,6 @@ public sealed partial class FakeKubernetesApi
         return (200, new JsonObject { ["kind"] = "PodList", ["apiVersion"] = "v1", ["metadata"] = metadata, ["items"] = new JsonArray(page) });
     }
 
-    private (int, JsonObject) Leases(RecordedRequest r, string ns, string? name)
-    {
-        if (r.Method == "GET" && name is not null)
-            return _leases.TryGetValue((ns, name), out var l) ? (200, (JsonObject)l.DeepClone()) : (404, Status(404, $"leases.coordination.k8s.io \"{name}\" not found"));
-        var lease = JsonNode.Parse(r.Body ?? "{}")!.AsObject();
-        var leaseName = name ?? Meta(lease, "name") ?? "";
-        if (r.Method == "POST" && name is null)
-        {
-            if (_leases.ContainsKey((ns, leaseName))) return (409, Status(409, $"leases.coordination.k8s.io \"{leaseName}\" already exists", "AlreadyExists"));
-        }
-        else if (r.Method == "PUT" && name is not null)
-        {
-            if (!_leases.TryGetValue((ns, name), out var current)) return (404, Status(404, $"leases.coordination.k8s.io \"{name}\" not found"));
-            if (Meta(lease, "resourceVersion") != Meta(current, "resourceVersion"))
-                return (409, Status(409, $"Operation cannot be fulfilled on leases.coordination.k8s.io \"{name}\": the object has been modified; please apply your changes to the latest version and try again", "Conflict"));
-        }
-        else
-        {
-            return (405, Status(405, $"{r.Method} not allowed on leases", "MethodNotAllowed"));
-        }
-        lease["kind"] = "Lease";
-        lease["apiVersion"] = "coordination.k8s.io/v1";
-        lease["metadata"]!["namespace"] = ns;
-        lease["metadata"]!["resourceVersion"] = NextVersion();
-        _leases[(ns, leaseName)] = lease;
-        return (r.Method == "POST" ? 201 : 200, (JsonObject)lease.DeepClone());
-    }
-
     private static string FaultMessage(int status, RecordedRequest r) => status switch
     {
         401 => "Unauthorized",

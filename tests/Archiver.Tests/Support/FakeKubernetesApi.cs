@@ -148,35 +148,6 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
         lock (_gate) _faults.Add(new Fault(when, status, times));
     }
 
-    public JsonObject? Lease(string ns, string name)
-    {
-        lock (_gate) return _leases.TryGetValue((ns, name), out var l) ? (JsonObject)l.DeepClone() : null;
-    }
-
-    /// <summary>Puts a lease as another archiver would have left it.</summary>
-    public void PutLease(string ns, string name, string? holder, DateTimeOffset renewTime, int durationSeconds)
-    {
-        lock (_gate)
-        {
-            _leases[(ns, name)] = new JsonObject
-            {
-                ["kind"] = "Lease",
-                ["apiVersion"] = "coordination.k8s.io/v1",
-                ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns, ["resourceVersion"] = NextVersion() },
-                ["spec"] = new JsonObject
-                {
-                    ["holderIdentity"] = holder,
-                    ["leaseDurationSeconds"] = durationSeconds,
-                    ["acquireTime"] = MicroTime(renewTime),
-                    ["renewTime"] = MicroTime(renewTime),
-                    ["leaseTransitions"] = 0,
-                },
-            };
-        }
-    }
-
-    public static string MicroTime(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

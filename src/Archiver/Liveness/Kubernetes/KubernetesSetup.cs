@@ -50,9 +50,9 @@ public static class KubernetesSetup
         if (k.Options.Events)
         {
             // Events are about the archiver's own pod (see KubernetesEventSink); outside a pod there is none.
-            if (ArchiverPod.FromEnvironment(environment) is { } self)
-                ctx = ctx with { Events = new KubernetesEventSink(k.Api, self, k.NodeName, holder, ctx.Clock) };
-            else
+            var self = ArchiverPod.FromEnvironment(environment);
+            ctx = ctx with { Events = self is null ? NoArchiveEventSink.Instance : new KubernetesEventSink(k.Api, self, k.NodeName, holder, ctx.Clock) };
+            if (self is null)
                 Log.Information("No Archived events: they are recorded about the archiver's own pod, and POD_NAMESPACE and POD_NAME are not set " +
                     "(the DaemonSet sets them from the downward API)");
         }

@@ -11,6 +11,4 @@ public sealed record ArchiverPod(string Namespace, string Name, string? Uid)
         environment("POD_NAMESPACE") is { Length: > 0 } ns && environment("POD_NAME") is { Length: > 0 } name
             ? new ArchiverPod(ns, name, environment("POD_UID") is { Length: > 0 } uid ? uid : null)
             : null;
-
-    public override string ToString() => $"{Namespace}/{Name}";
 }

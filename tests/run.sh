@@ -9,12 +9,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for tool in tar zstd gzip python3 mkfifo mknod; do
+# unshare and mount: the OSS sweep test runs the binary in a private mount namespace (as root).
+for tool in tar zstd gzip python3 mkfifo mknod unshare mount; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends zstd tar gzip python3 coreutils >/dev/null
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends zstd tar gzip python3 coreutils util-linux mount >/dev/null
 fi
 
 if [ -z "${ARCHIVER_TEST_S3_ENDPOINT:-}" ]; then
@@ -24,7 +25,7 @@ if [ -z "${ARCHIVER_TEST_S3_ENDPOINT:-}" ]; then
   # shellcheck disable=SC1091
   . "$rgw_dir/env"
   export ARCHIVER_TEST_S3_ENDPOINT ARCHIVER_TEST_S3_ACCESS_KEY ARCHIVER_TEST_S3_SECRET_KEY ARCHIVER_TEST_S3_REGION \
-         ARCHIVER_TEST_RGW_PIDFILE ARCHIVER_TEST_RGW_RESTART
+         ARCHIVER_TEST_RGW_PIDFILE ARCHIVER_TEST_RGW_RESTART ARCHIVER_TEST_RGW_CONF
 fi
 
 log=$(mktemp /tmp/archiver-test.XXXXXX.log)

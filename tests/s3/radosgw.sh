@@ -384,6 +384,8 @@ write_env() {
         env_line ARCHIVER_TEST_S3_REGION "$REGION"
         env_line ARCHIVER_TEST_RGW_PIDFILE "$RGW_PIDFILE"
         env_line ARCHIVER_TEST_RGW_LOG "$RGW_LOG"
+        # For radosgw-admin (tests that make users and keys of their own).
+        env_line ARCHIVER_TEST_RGW_CONF "$CONF"
         # Kills radosgw if it still runs, starts it again and waits until S3 answers.
         env_line ARCHIVER_TEST_RGW_RESTART "$(printf '%q restart-rgw %q' "$SCRIPT_PATH" "$DIR")"
     } >"$DIR/env.tmp"

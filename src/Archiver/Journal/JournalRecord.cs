@@ -7,6 +7,10 @@ public sealed record JournalRecord
     public string Key { get; init; } = "";
     public JournalState State { get; init; }
     public string? UploadId { get; init; }
+    /// <summary>An upload of <see cref="Key"/> was requested while in this state: the store may hold
+    /// one that <see cref="UploadId"/> does not name (the process died before recording it, or a
+    /// retried create made two). Resuming aborts every pending upload of exactly this key.</summary>
+    public bool UploadRequested { get; init; }
     public long ArchiveSize { get; init; }
     public string? ArchiveSha256 { get; init; }
     public long BytesIn { get; init; }

@@ -9,8 +9,9 @@ namespace Archiver.Pipeline;
 
 /// <summary>
 /// Stage 5: stream one directory as tar → compressor → SHA-256 → store upload, with its manifest
-/// spooled to the state directory beside it. The journal records the upload id before the first
-/// byte is sent, so a crash can always be cleaned up.
+/// spooled to the state directory beside it. The journal records that an upload of the key is
+/// requested before the store creates it, and its id before the first byte is sent, so a crash at
+/// any moment can be cleaned up.
 /// </summary>
 public static class ArchiveStage
 {
@@ -20,7 +21,11 @@ public static class ArchiveStage
     {
         var c = item.Candidate;
         var manifestKey = ArchiveManifest.KeyFor(record.Key);
+        // On record before the store creates the upload: a crash before its id is recorded leaves
+        // an upload that only a listing of this key finds (InterruptedUpload).
+        record = ctx.Journal.Save(record with { UploadRequested = true });
         await using var upload = await ctx.Store.BeginUploadAsync(record.Key, cancellationToken);
+        CrashPoints.Hit(CrashPoints.AfterCreateUpload);
         record = ctx.Journal.Save(record with { UploadId = upload.UploadId });
 
         Directory.CreateDirectory(ctx.Journal.SpoolDirectory);
@@ -49,6 +54,7 @@ public static class ArchiveStage
             {
                 State = JournalState.Uploaded,
                 UploadId = null,
+                UploadRequested = false,
                 ArchiveSize = size,
                 ArchiveSha256 = sha,
                 BytesIn = bytesIn,

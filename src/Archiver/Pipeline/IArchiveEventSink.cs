@@ -1,7 +1,7 @@
 namespace Archiver.Pipeline;
 
 /// <summary>
-/// Tells the outside world that a directory was archived (a Kubernetes Event on the node, so
+/// Tells the outside world that a directory was archived (a Kubernetes Event about the archiver pod, so
 /// <c>kubectl get events</c> shows it). Called after a successful archive. Implementations may
 /// throw; the runner logs the failure and the archive still counts as done.
 /// </summary>

@@ -16,6 +16,8 @@ public static class OrphanedUploads
 
     public static readonly TimeSpan Grace = TimeSpan.FromHours(1);
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> NotListed = new(StringComparer.Ordinal);
+
     /// <summary>Returns how many uploads were aborted.</summary>
     public static async Task<int> AbortAsync(SweepContext ctx, CancellationToken cancellationToken)
     {
@@ -39,6 +41,13 @@ public static class OrphanedUploads
                 aborted++;
                 Log.Information("Aborted orphaned upload {UploadId} of {Key} (started {Started}, unknown to the journal)", u.UploadId, u.Key, u.Started);
             }
+        }
+        catch (Stores.PendingUploadsNotListedException)
+        {
+            // OSS: nothing to look for; with the key journaled before each upload starts, the
+            // runner's resume step aborts what a crash left. Said once per store, not every sweep.
+            if (NotListed.TryAdd(ctx.Store.Location, 0))
+                Log.Information("{Store} does not list unfinished uploads; uploads a crash left are aborted by the ids the journal recorded", ctx.Store.Location);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -26,7 +26,7 @@ public static class SweepRunner
             onOutcome?.Invoke(o);
         }
 
-        await JournalReconciler.ReconcileAsync(ctx, cancellationToken);
+        await JournalReconciler.ReconcileAsync(ctx, plan.ToArchive.Select(i => i.Candidate.Name).ToHashSet(StringComparer.Ordinal), cancellationToken);
         foreach (var skip in plan.Items.Where(i => i.Decision == Decision.Skip))
         {
             Log.Information("Skip {Directory} ({Pod}): {Reason}", skip.Candidate.Name, skip.Pod?.Display, skip.Reason);
@@ -183,15 +183,11 @@ public static class SweepRunner
         });
     }
 
-    /// <summary>After a crash mid-upload: abort the recorded upload; if the archive and its manifest
+    /// <summary>After a crash mid-upload: abort what it left open; if the archive and its manifest
     /// were in fact completed and the tree is unchanged, adopt them instead of uploading again.</summary>
     private static async Task<JournalRecord> ResumeOrArchiveAsync(SweepContext ctx, PlannedDirectory item, JournalRecord record, CancellationToken cancellationToken)
     {
-        if (record.UploadId is not null)
-        {
-            await ctx.Store.AbortUploadAsync(record.Key, record.UploadId, cancellationToken);
-            record = ctx.Journal.Save(record with { UploadId = null });
-        }
+        if (InterruptedUpload.Pending(record)) record = await InterruptedUpload.AbortAsync(ctx, record, cancellationToken);
         var stored = record.Rejected ? null : await ctx.Store.StatAsync(record.Key, cancellationToken);
         if (stored is not null && await ctx.Store.ReadManifestOrNullAsync(record.Key, cancellationToken) is { } manifest
             && manifest.Archive.Size == stored.Size

@@ -1,11 +1,11 @@
-using System.Globalization;
 using Quartz;
 
 namespace Archiver.Policies;
 
 /// <summary>
 /// Accepts what people paste: Unix 5-field cron (<c>*/15 * * * *</c>) and Quartz 6/7-field cron
-/// (seconds first). Everything is turned into a Quartz expression.
+/// (seconds first), and crontab's macros (<c>@daily</c>). Everything is turned into a Quartz
+/// expression; a Unix expression means what it means to crontab, or is refused.
 /// </summary>
 public static class CronSchedule
 {
@@ -13,7 +13,13 @@ public static class CronSchedule
     {
         quartz = "";
         error = null;
-        var fields = (text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        text = (text ?? "").Trim();
+        if (text.StartsWith('@'))
+        {
+            if (!TryMacro(text, out var unix, out error)) return false;
+            text = unix;
+        }
+        var fields = text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (fields.Length == 5)
         {
             if (!TryUnixToQuartz(fields, out quartz, out error)) return false;
@@ -39,58 +45,56 @@ public static class CronSchedule
         }
     }
 
+    /// <summary>The macros crontab (Vixie cron, cronie) accepts, as the 5 fields they stand for.</summary>
+    private static readonly Dictionary<string, string> Macros = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["@yearly"] = "0 0 1 1 *",
+        ["@annually"] = "0 0 1 1 *",
+        ["@monthly"] = "0 0 1 * *",
+        ["@weekly"] = "0 0 * * 0",
+        ["@daily"] = "0 0 * * *",
+        ["@midnight"] = "0 0 * * *",
+        ["@hourly"] = "0 * * * *",
+    };
+
+    private static bool TryMacro(string text, out string unix, out string? error)
+    {
+        error = null;
+        if (Macros.TryGetValue(text, out unix!)) return true;
+        error = text.Equals("@reboot", StringComparison.OrdinalIgnoreCase)
+            ? "'@reboot' has no schedule; to sweep when the daemon starts set runOnStart: true and give a schedule such as '@daily'"
+            : $"'{text}' is not a cron macro; use one of {string.Join(", ", Macros.Keys)} or 5 fields (e.g. '*/15 * * * *')";
+        return false;
+    }
+
+    /// <summary>Unix day fields: when both are restricted crontab runs on days matching either (or,
+    /// when one starts with <c>*</c> as in <c>*/2</c>, both). Quartz restricts only one of them, so
+    /// both set is refused with the two schedules Quartz can run.</summary>
     private static bool TryUnixToQuartz(string[] f, out string quartz, out string? error)
     {
         quartz = "";
         error = null;
         string dom = f[2], dow = f[4];
-        if (dow == "*" || dow == "?") dow = "?";
-        else if (dom == "*" || dom == "?") dom = "?";
+        if (dow is "*" or "?")
+        {
+            dow = "?";
+            if (dom == "?") dom = "*";
+        }
+        else if (dom is "*" or "?")
+        {
+            dom = "?";
+            if (!UnixWeekdays.TryToQuartz(dow, out dow, out error)) return false;
+        }
         else
         {
-            error = $"'{string.Join(' ', f)}' sets both day-of-month and day-of-week; Quartz cannot express Unix cron's 'either' rule, so set one of them to *";
+            var rule = dom.StartsWith('*') || dow.StartsWith('*')
+                ? "crontab runs it only on days matching both (a day field starting with * counts as unrestricted)"
+                : "crontab runs it on days matching either";
+            error = $"'{string.Join(' ', f)}' sets both day-of-month ({dom}) and day-of-week ({dow}); {rule}, which Quartz cannot express. " +
+                $"Set one of them to *: '{f[0]} {f[1]} {dom} {f[3]} *' or '{f[0]} {f[1]} * {f[3]} {dow}'";
             return false;
         }
-        if (dow != "?" && !TryShiftWeekdays(dow, out dow, out error)) return false;
         quartz = $"0 {f[0]} {f[1]} {dom} {f[3]} {dow}";
-        return true;
-    }
-
-    /// <summary>Unix weekdays are 0-7 with Sunday as 0 or 7; Quartz's are 1-7 with Sunday as 1.</summary>
-    private static bool TryShiftWeekdays(string field, out string shifted, out string? error)
-    {
-        error = null;
-        var sb = new System.Text.StringBuilder();
-        var i = 0;
-        while (i < field.Length)
-        {
-            if (char.IsAsciiDigit(field[i]) && (i == 0 || field[i - 1] != '/'))
-            {
-                var start = i;
-                while (i < field.Length && char.IsAsciiDigit(field[i])) i++;
-                var n = int.Parse(field.AsSpan(start, i - start), CultureInfo.InvariantCulture);
-                if (n > 7)
-                {
-                    shifted = "";
-                    error = $"day-of-week '{field}' has {n}; Unix weekdays run 0-7 (0 and 7 are Sunday)";
-                    return false;
-                }
-                sb.Append(n == 7 ? 1 : n + 1);
-            }
-            else
-            {
-                if (char.IsAsciiDigit(field[i]))
-                {
-                    var start = i;
-                    while (i < field.Length && char.IsAsciiDigit(field[i])) i++;
-                    sb.Append(field, start, i - start);
-                    continue;
-                }
-                sb.Append(field[i]);
-                i++;
-            }
-        }
-        shifted = sb.ToString();
         return true;
     }
 

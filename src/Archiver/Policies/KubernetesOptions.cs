@@ -34,12 +34,13 @@ public sealed partial record KubernetesOptions
 
     public bool UseLease => Lease ?? Scope == KubernetesScope.Cluster;
 
-    /// <summary>Namespace for leases and events; null means POD_NAMESPACE, else <c>archiver</c>.</summary>
+    /// <summary>Namespace for leases; null means POD_NAMESPACE, else <c>archiver</c>. (Events go to the
+    /// archiver pod's own namespace, see <see cref="KubernetesEventSink"/>.)</summary>
     public string? LeaseNamespace { get; init; }
 
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Record an <c>Archived</c> event on the node per archived directory.</summary>
+    /// <summary>Record an <c>Archived</c> event (about the archiver's pod) per archived directory.</summary>
     public bool Events { get; init; } = true;
 
     /// <summary>Checks one option; returns what is wrong, or null.</summary>

@@ -11,6 +11,8 @@ namespace Archiver.Primitives;
 public static partial class CrashPoints
 {
     public const string AfterPlan = "after-plan";
+    /// <summary>The store has created the upload; the journal does not have its id yet.</summary>
+    public const string AfterCreateUpload = "after-create-upload";
     public const string MidTar = "mid-tar";
     public const string BeforeComplete = "before-complete";
     public const string AfterUpload = "after-upload";
@@ -20,7 +22,7 @@ public static partial class CrashPoints
     public const string MidDelete = "mid-delete";
 
     public static readonly IReadOnlyList<string> All =
-        [AfterPlan, MidTar, BeforeComplete, AfterUpload, AfterManifest, AfterVerify, BeforeDelete, MidDelete];
+        [AfterPlan, AfterCreateUpload, MidTar, BeforeComplete, AfterUpload, AfterManifest, AfterVerify, BeforeDelete, MidDelete];
 
     private static readonly string? Target = Environment.GetEnvironmentVariable("ARCHIVER_CRASH_AT");
 

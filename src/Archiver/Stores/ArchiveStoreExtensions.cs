@@ -12,6 +12,18 @@ public static class ArchiveStoreExtensions
         await store.PutAsync(key, stream, cancellationToken);
     }
 
+    /// <summary>Aborts every unfinished upload of exactly <paramref name="key"/> (a listing by prefix
+    /// also returns longer keys; those are left alone) and returns them. Only for a caller that
+    /// owns the key: any other writer's upload of it is aborted too.</summary>
+    public static async Task<IReadOnlyList<PendingUpload>> AbortPendingUploadsAsync(this IArchiveStore store, string key, CancellationToken cancellationToken)
+    {
+        var pending = new List<PendingUpload>();
+        await foreach (var u in store.ListPendingUploadsAsync(key, cancellationToken))
+            if (u.Key == key) pending.Add(u);
+        foreach (var u in pending) await store.AbortUploadAsync(u.Key, u.UploadId, cancellationToken);
+        return pending;
+    }
+
     /// <summary>
     /// The manifest beside archive <paramref name="archiveKey"/>, parsed as it streams from the store
     /// (no copy of the whole file in memory); null when there is none. Throws

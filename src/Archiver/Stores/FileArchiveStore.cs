@@ -45,14 +45,16 @@ public sealed class FileArchiveStore(string directory) : IArchiveStore
     public async IAsyncEnumerable<PendingUpload> ListPendingUploadsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask;
-        foreach (var (key, file) in EnumerateFiles(prefix, partial: true))
+        // The prefix applies to the key being written, not to the temporary file's hidden name.
+        foreach (var (key, file) in EnumerateFiles(prefix[..(prefix.LastIndexOf('/') + 1)], partial: true))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var name = Path.GetFileName(file);
             var at = name.LastIndexOf(PartialMarker, StringComparison.Ordinal);
             var finalName = name[1..at];
             var finalKey = key[..(key.Length - name.Length)] + finalName;
-            yield return new PendingUpload(finalKey, name[(at + PartialMarker.Length)..], File.GetLastWriteTimeUtc(file));
+            if (finalKey.StartsWith(prefix, StringComparison.Ordinal))
+                yield return new PendingUpload(finalKey, name[(at + PartialMarker.Length)..], File.GetLastWriteTimeUtc(file));
         }
     }
 

@@ -26,7 +26,8 @@ public interface IArchiveStore : IAsyncDisposable
     /// <see cref="IObjectUpload.UploadId"/>). No error when it is already gone.</summary>
     Task AbortUploadAsync(string key, string uploadId, CancellationToken cancellationToken);
 
-    /// <summary>Uploads started under <paramref name="prefix"/> but never completed or aborted.</summary>
+    /// <summary>Uploads never completed or aborted whose keys (the keys they were started with)
+    /// start with <paramref name="prefix"/>.</summary>
     IAsyncEnumerable<PendingUpload> ListPendingUploadsAsync(string prefix, CancellationToken cancellationToken);
 
     /// <summary>Writes an object whole in one request (manifests), replacing any object at that key:

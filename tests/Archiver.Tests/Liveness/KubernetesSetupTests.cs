@@ -7,14 +7,14 @@ using Xunit;
 namespace Archiver.Tests.Liveness;
 
 /// <summary>What a sweep gets from the kubernetes source: a Lease lock named after the pod that
-/// runs it (from the downward API), in its own namespace, and an event sink.</summary>
+/// runs it (from the downward API), in its own namespace, and an event sink about that pod (none
+/// outside a pod).</summary>
 public sealed class KubernetesSetupTests
 {
     private static async Task<(SweepContext Ctx, KubernetesSweep K)> BuildAsync(string liveness)
     {
         var k = new KubernetesSweep();
-        var args = new ArgParser(["--policy", k.Policy(liveness), "--kubeconfig", k.Kubeconfig, "--node", "node-a"], SweepSetup.ValueOptions, []);
-        var ctx = SweepSetup.Build(SweepSetup.LoadPolicy(args), args, k.Clock);
+        var ctx = k.Context(k.Policy(liveness), new Dictionary<string, string>());
         await Task.CompletedTask;
         return (ctx, k);
     }
@@ -33,26 +33,56 @@ public sealed class KubernetesSetupTests
     }
 
     [Fact]
-    public async Task AddClusterServices_NodeScope_NoLeaseByDefaultButEvents()
+    public async Task AddClusterServices_NodeScopeInAPod_NoLeaseByDefaultButEventsAboutThatPod()
     {
         var (ctx, k) = await BuildAsync("  source: kubernetes");
         await using var _ = k;
 
-        var built = KubernetesSetup.AddClusterServices(ctx, _ => null);
+        var built = KubernetesSetup.AddClusterServices(ctx, KubernetesSweep.InPod.GetValueOrDefault);
 
         Assert.IsType<NoDirectoryLock>(built.DirectoryLock);
-        Assert.IsType<KubernetesEventSink>(built.Events);
+        var sink = Assert.IsType<KubernetesEventSink>(built.Events);
+        Assert.Equal(new ArchiverPod("archiver", "archiver-x7k2p", KubernetesSweep.InPod["POD_UID"]), sink.Self);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("archiver", null)]
+    [InlineData(null, "archiver-x7k2p")]
+    public async Task AddClusterServices_NoPodIdentity_NoEvents(string? podNamespace, string? podName)
+    {
+        var (ctx, k) = await BuildAsync("  source: kubernetes");
+        await using var _ = k;
+
+        var built = KubernetesSetup.AddClusterServices(ctx, n => n switch { "POD_NAMESPACE" => podNamespace, "POD_NAME" => podName, _ => null });
+
+        Assert.IsType<NoArchiveEventSink>(built.Events);
     }
 
     [Fact]
-    public async Task AddClusterServices_LeaseNamespaceOption_BeatsPodNamespace()
+    public async Task AddClusterServices_LeaseNamespaceOption_BeatsPodNamespaceForLeasesButNotEvents()
     {
         var (ctx, k) = await BuildAsync("  source: kubernetes\n  lease: \"true\"\n  leaseNamespace: storage");
         await using var _ = k;
 
+        var env = new Dictionary<string, string> { ["POD_NAMESPACE"] = "ops", ["POD_NAME"] = "archiver-x7k2p" };
+        var built = KubernetesSetup.AddClusterServices(ctx, env.GetValueOrDefault);
+
+        var lease = Assert.IsType<LeaseDirectoryLock>(built.DirectoryLock);
+        Assert.Equal("storage", lease.Namespace);
+        Assert.Equal("node-a/archiver-x7k2p", lease.Holder);
+        Assert.Equal(new ArchiverPod("ops", "archiver-x7k2p", null), Assert.IsType<KubernetesEventSink>(built.Events).Self);
+    }
+
+    [Fact]
+    public async Task AddClusterServices_NoPodName_LeaseHeldByTheNode()
+    {
+        var (ctx, k) = await BuildAsync("  source: kubernetes\n  lease: \"true\"");
+        await using var _ = k;
+
         var lease = Assert.IsType<LeaseDirectoryLock>(KubernetesSetup.AddClusterServices(ctx, n => n == "POD_NAMESPACE" ? "ops" : null).DirectoryLock);
 
-        Assert.Equal("storage", lease.Namespace);
+        Assert.Equal("ops", lease.Namespace);
         Assert.Equal("node-a", lease.Holder);
     }
 }

@@ -1,11 +1,15 @@
 using System.Text.Json;
+using Archiver.Cli;
+using Archiver.Liveness.Kubernetes;
+using Archiver.Pipeline;
 using Archiver.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Archiver.Tests.Liveness;
 
 /// <summary>A root of pod directories, a file:// store, a fake Kubernetes API and a policy file;
-/// runs <c>archiver sweep --liveness kubernetes</c> through the real CLI on a fake clock.</summary>
+/// runs <c>archiver sweep --liveness kubernetes</c> through the real CLI on a fake clock, or the same
+/// sweep in-process as the daemon runs it in its pod (with the downward API's environment).</summary>
 public sealed class KubernetesSweep : IAsyncDisposable
 {
     public static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
@@ -59,6 +63,27 @@ public sealed class KubernetesSweep : IAsyncDisposable
     public Task<Support.CliRunner.Result> SweepAsNodeAsync(string node, params string[] extra) =>
         Support.CliRunner.RunAsync(Clock, ["sweep", "--liveness", "kubernetes", "--kubeconfig", Kubeconfig, "--node", node, "--json",
             .. extra.Contains("--policy") ? Array.Empty<string>() : ["--root", Root, "--store", $"file://{Store}", "--idle-for", "1h"], .. extra]);
+
+    /// <summary>The environment the DaemonSet gives the archiver's pod (downward API).</summary>
+    public static readonly IReadOnlyDictionary<string, string> InPod = new Dictionary<string, string>
+    {
+        ["POD_NAMESPACE"] = "archiver",
+        ["POD_NAME"] = "archiver-x7k2p",
+        ["POD_UID"] = "6f0d2c1e-2b1a-4c8e-9d6a-1f2e3d4c5b6a",
+    };
+
+    /// <summary>The context <c>archiver sweep --policy POLICY --node node-a</c> builds, with the cluster
+    /// services (leases, events) of a process whose environment is <paramref name="environment"/>.</summary>
+    public SweepContext Context(string policy, IReadOnlyDictionary<string, string> environment)
+    {
+        var args = new ArgParser(["--policy", policy, "--kubeconfig", Kubeconfig, "--node", "node-a"], SweepSetup.ValueOptions, []);
+        return KubernetesSetup.AddClusterServices(SweepSetup.Build(SweepSetup.LoadPolicy(args), args, Clock), environment.GetValueOrDefault);
+    }
+
+    /// <summary>One sweep of <paramref name="policy"/> through the real pipeline, as the daemon runs it in a pod
+    /// whose environment is <paramref name="environment"/>.</summary>
+    public Task<IReadOnlyList<DirectoryOutcome>> SweepInPodAsync(string policy, IReadOnlyDictionary<string, string> environment) =>
+        PipelineHarness.SweepAsync(Context(policy, environment));
 
     /// <summary>The JSON outcome line of one directory (the last one printed for it).</summary>
     public static JsonElement Outcome(Support.CliRunner.Result result, string dir) =>

@@ -179,6 +179,22 @@ public sealed class KubernetesSweepTests
     }
 
     [Fact]
+    public async Task Sweep_RecheckAnswerHoldsOtherPods_CountsOnlyThePodOfThatName()
+    {
+        await using var k = new KubernetesSweep();
+        k.Api.AddPod("default", "live-pod-1");
+        k.Dir("gone-0");
+        k.Api.IgnoreFieldSelectors = true; // a proxy that drops fieldSelector: every list holds every pod
+
+        var result = await k.SweepAsync();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains(k.Api.Requests, r => r.Query.GetValueOrDefault("fieldSelector") == "metadata.name=gone-0");
+        Assert.False(k.Exists("gone-0"), KubernetesSweep.Reason(result, "gone-0"));
+        Assert.DoesNotContain("live-pod-1", KubernetesSweep.Reason(result, "gone-0"));
+    }
+
+    [Fact]
     public async Task Sweep_NameOnlyLayoutWithSameNameInTwoNamespaces_ProtectsAndSaysSo()
     {
         await using var k = new KubernetesSweep();

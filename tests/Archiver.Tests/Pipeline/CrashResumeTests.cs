@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Archiver.Archives;
+using Archiver.Journal;
 using Archiver.Pipeline;
+using Archiver.Stores;
 using Archiver.Tests.Support;
 
 namespace Archiver.Tests.Pipeline;
@@ -58,6 +60,33 @@ public class CrashResumeTests
         Assert.Empty(s.PartialUploads());
         var journal = Path.Combine(s.Root, ".archiver", "default", "journal");
         Assert.True(!Directory.Exists(journal) || !Directory.EnumerateFiles(journal).Any(), "journal records left behind");
+    }
+
+    [Fact]
+    public async Task Resume_StoreCannotListUploads_ArchivesOnceAndLeavesOnlyTheUnrecordedUpload()
+    {
+        using var s = new SweepScene();
+        var dir = s.Pod("web-1");
+        var before = TreeSnapshot.Of(dir);
+        var store = new HookStore(new FileArchiveStore(s.StoreDir)) { DenyUploadListing = true };
+        var ctx = PipelineHarness.Context(s, store);
+        // What a process killed between the store creating an upload and the journal recording its id leaves.
+        const string key = "node-a/web-1/web-1-crashed.tar.gz";
+        var status = Archiver.FileSystem.FileStatus.Get(dir);
+        ctx.Journal.Save(new JournalRecord { Dir = "web-1", Key = key, State = JournalState.Archiving, UploadRequested = true, Device = status.Device, Inode = status.Inode });
+        var unrecorded = await store.BeginUploadAsync(key, CancellationToken.None);
+
+        var outcome = Assert.Single(await PipelineHarness.SweepAsync(ctx));
+
+        Assert.True(outcome.Deleted, outcome.Error ?? outcome.Reason);
+        var archive = Assert.Single(s.Archives());
+        Assert.True(VerifiedArchiveExists(s, "web-1"));
+        var outDir = s.Tmp.Sub("out");
+        ExternalTool.Check("tar", "-xzf", archive, "-C", outDir);
+        Assert.Empty(TreeSnapshot.Of(Path.Combine(outDir, "web-1")).Diff(before));
+        // The residual docs/stores.md names: without a listing, only the bucket's lifecycle rule finds it.
+        Assert.Single(s.PartialUploads(), p => p.Contains(unrecorded.UploadId, StringComparison.Ordinal));
+        await unrecorded.DisposeAsync();
     }
 
     private static bool VerifiedArchiveExists(SweepScene s, string pod)

@@ -35,7 +35,7 @@ public class CronScheduleTests
     [Theory]
     [InlineData("* * *", "fields")]
     [InlineData("61 * * * *", "not a valid cron")]
-    [InlineData("0 0 1 * 1", "both day-of-month and day-of-week")]
+    [InlineData("0 0 1 * 1", "sets both day-of-month (1) and day-of-week (1)")]
     public void Invalid_ExplainsTheProblem(string cron, string expected)
     {
         Assert.False(CronSchedule.TryToQuartz(cron, out _, out var error));

@@ -5,7 +5,7 @@ namespace Archiver.Tests.Support;
 
 /// <summary>The fake API's routes: pods (list with field selectors and continue tokens, GET),
 /// leases (GET, POST with 409 AlreadyExists, PUT with 409 Conflict on a stale resourceVersion),
-/// events (POST), and Status bodies as the real API server writes them.</summary>
+/// events (POST, validated as the server does), and Status bodies as the real API server writes them.</summary>
 public sealed partial class FakeKubernetesApi
 {
     private (int, JsonObject) Route(RecordedRequest r)
@@ -13,7 +13,7 @@ public sealed partial class FakeKubernetesApi
         var parts = r.Path.Trim('/').Split('/');
         lock (_gate)
         {
-            if (r.Method == "GET" && r.Path == "/api/v1/pods") return (200, ListPods(r));
+            if (r.Method == "GET" && r.Path == "/api/v1/pods") return ListPods(r);
             if (r.Method == "GET" && parts is ["api", "v1", "namespaces", var ns, "pods", var name])
             {
                 var pod = _pods.FirstOrDefault(p => Meta(p, "namespace") == ns && Meta(p, "name") == name);
@@ -24,32 +24,17 @@ public sealed partial class FakeKubernetesApi
                 return (200, copy);
             }
             if (parts is ["apis", "coordination.k8s.io", "v1", "namespaces", var lns, "leases", ..]) return Leases(r, lns, parts.Length > 6 ? parts[6] : null);
-            if (r.Method == "POST" && parts is ["api", "v1", "namespaces", var ens, "events"])
-            {
-                var ev = JsonNode.Parse(r.Body!)!.AsObject();
-                ev["metadata"]!["namespace"] = ens;
-                _events.Add(ev);
-                return (201, ev);
-            }
+            if (r.Method == "POST" && parts is ["api", "v1", "namespaces", var ens, "events"]) return CreateEvent(ens, r.Body ?? "{}");
         }
         return (404, Status(404, $"the server could not find the requested resource ({r.Method} {r.Path})"));
     }
 
-    private JsonObject ListPods(RecordedRequest r)
+    private (int, JsonObject) ListPods(RecordedRequest r)
     {
-        IEnumerable<JsonObject> pods = _pods.OrderBy(p => Meta(p, "namespace"), StringComparer.Ordinal).ThenBy(p => Meta(p, "name"), StringComparer.Ordinal);
-        foreach (var term in r.Query.GetValueOrDefault("fieldSelector", "").Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var (field, value) = (term[..term.IndexOf('=')], term[(term.IndexOf('=') + 1)..]);
-            pods = field switch
-            {
-                "spec.nodeName" => pods.Where(p => (p["spec"]!["nodeName"]?.GetValue<string>() ?? "") == value),
-                "metadata.name" => pods.Where(p => Meta(p, "name") == value),
-                "metadata.namespace" => pods.Where(p => Meta(p, "namespace") == value),
-                _ => throw new InvalidOperationException($"field selector {field} not supported by the fake"),
-            };
-        }
-        var all = pods.ToList();
+        var (terms, error) = ParsePodFieldSelector(r.Query.GetValueOrDefault("fieldSelector", ""));
+        if (error is not null) return (400, Status(400, error, "BadRequest"));
+        var all = _pods.OrderBy(p => Meta(p, "namespace"), StringComparer.Ordinal).ThenBy(p => Meta(p, "name"), StringComparer.Ordinal)
+            .Where(p => IgnoreFieldSelectors || Matches(p, terms)).ToList();
         var offset = r.Query.TryGetValue("continue", out var token) && token.Length > 0 ? int.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(token))[1..]) : 0;
         var limit = r.Query.TryGetValue("limit", out var l) && int.TryParse(l, out var n) && n > 0 ? n : int.MaxValue;
         var page = all.Skip(offset).Take(limit).Select(p => p.DeepClone()).ToArray();
@@ -60,35 +45,7 @@ public sealed partial class FakeKubernetesApi
             metadata["continue"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"o{(LoopingContinueToken ? limit : next)}"));
             metadata["remainingItemCount"] = all.Count - next;
         }
-        return new JsonObject { ["kind"] = "PodList", ["apiVersion"] = "v1", ["metadata"] = metadata, ["items"] = new JsonArray(page) };
-    }
-
-    private (int, JsonObject) Leases(RecordedRequest r, string ns, string? name)
-    {
-        if (r.Method == "GET" && name is not null)
-            return _leases.TryGetValue((ns, name), out var l) ? (200, (JsonObject)l.DeepClone()) : (404, Status(404, $"leases.coordination.k8s.io \"{name}\" not found"));
-        var lease = JsonNode.Parse(r.Body ?? "{}")!.AsObject();
-        var leaseName = name ?? Meta(lease, "name") ?? "";
-        if (r.Method == "POST" && name is null)
-        {
-            if (_leases.ContainsKey((ns, leaseName))) return (409, Status(409, $"leases.coordination.k8s.io \"{leaseName}\" already exists", "AlreadyExists"));
-        }
-        else if (r.Method == "PUT" && name is not null)
-        {
-            if (!_leases.TryGetValue((ns, name), out var current)) return (404, Status(404, $"leases.coordination.k8s.io \"{name}\" not found"));
-            if (Meta(lease, "resourceVersion") != Meta(current, "resourceVersion"))
-                return (409, Status(409, $"Operation cannot be fulfilled on leases.coordination.k8s.io \"{name}\": the object has been modified; please apply your changes to the latest version and try again", "Conflict"));
-        }
-        else
-        {
-            return (405, Status(405, $"{r.Method} not allowed on leases", "MethodNotAllowed"));
-        }
-        lease["kind"] = "Lease";
-        lease["apiVersion"] = "coordination.k8s.io/v1";
-        lease["metadata"]!["namespace"] = ns;
-        lease["metadata"]!["resourceVersion"] = NextVersion();
-        _leases[(ns, leaseName)] = lease;
-        return (r.Method == "POST" ? 201 : 200, (JsonObject)lease.DeepClone());
+        return (200, new JsonObject { ["kind"] = "PodList", ["apiVersion"] = "v1", ["metadata"] = metadata, ["items"] = new JsonArray(page) });
     }
 
     private static string FaultMessage(int status, RecordedRequest r) => status switch

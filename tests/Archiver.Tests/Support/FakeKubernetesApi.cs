@@ -7,9 +7,10 @@ namespace Archiver.Tests.Support;
 
 /// <summary>
 /// A Kubernetes API server on 127.0.0.1 for the real KubernetesClient: pods (paginated lists with
-/// <c>continue</c> tokens, field selectors, single GET), coordination.k8s.io/v1 leases (create, get,
-/// update with 409 on a stale resourceVersion) and events, in the API's own JSON. Faults (any
-/// status, or a hang) are injected per request; every request is recorded.
+/// <c>continue</c> tokens, field selectors read by the server's rules, single GET),
+/// coordination.k8s.io/v1 leases (create, get, update with 409 on a stale resourceVersion) and
+/// core/v1 events (validated by the server's rules), in the API's own JSON and Status answers.
+/// Faults (any status, or a hang) are injected per request; every request is recorded.
 /// </summary>
 public sealed partial class FakeKubernetesApi : IAsyncDisposable
 {
@@ -45,6 +46,7 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests { get { lock (_gate) return _requests.ToList(); } }
 
+    /// <summary>The events the server accepted (a rejected one is answered 4xx and not kept).</summary>
     public IReadOnlyList<JsonObject> Events { get { lock (_gate) return _events.ToList(); } }
 
     /// <summary>A broken server: every pod list page hands out the same continue token, forever.</summary>
@@ -120,8 +122,17 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
                 {
                     ["nodeName"] = node.Length == 0 ? null : node, // unscheduled: no nodeName
                     ["containers"] = new JsonArray(new JsonObject { ["name"] = "app", ["image"] = "busybox:1.36" }),
+                    ["restartPolicy"] = "Always",
+                    ["schedulerName"] = "default-scheduler",
+                    ["serviceAccountName"] = "default",
                 },
-                ["status"] = new JsonObject { ["phase"] = phase, ["podIP"] = "10.244.1.7", ["hostIP"] = "192.168.1.10" },
+                ["status"] = new JsonObject
+                {
+                    ["phase"] = phase,
+                    ["podIP"] = "10.244.1.7",
+                    ["podIPs"] = new JsonArray(new JsonObject { ["ip"] = "10.244.1.7" }),
+                    ["hostIP"] = "192.168.1.10",
+                },
             });
         }
     }
@@ -136,35 +147,6 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
     {
         lock (_gate) _faults.Add(new Fault(when, status, times));
     }
-
-    public JsonObject? Lease(string ns, string name)
-    {
-        lock (_gate) return _leases.TryGetValue((ns, name), out var l) ? (JsonObject)l.DeepClone() : null;
-    }
-
-    /// <summary>Puts a lease as another archiver would have left it.</summary>
-    public void PutLease(string ns, string name, string? holder, DateTimeOffset renewTime, int durationSeconds)
-    {
-        lock (_gate)
-        {
-            _leases[(ns, name)] = new JsonObject
-            {
-                ["kind"] = "Lease",
-                ["apiVersion"] = "coordination.k8s.io/v1",
-                ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns, ["resourceVersion"] = NextVersion() },
-                ["spec"] = new JsonObject
-                {
-                    ["holderIdentity"] = holder,
-                    ["leaseDurationSeconds"] = durationSeconds,
-                    ["acquireTime"] = MicroTime(renewTime),
-                    ["renewTime"] = MicroTime(renewTime),
-                    ["leaseTransitions"] = 0,
-                },
-            };
-        }
-    }
-
-    public static string MicroTime(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     public async ValueTask DisposeAsync()
     {

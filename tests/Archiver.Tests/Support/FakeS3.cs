@@ -30,10 +30,28 @@ public static class FakeS3
         new(200, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + body, new Dictionary<string, string> { ["Content-Type"] = "application/xml" });
 }
 
-/// <summary>Gives the SDK an HttpClient whose connections all go to a <see cref="RecordingHttpServer"/>.</summary>
-public sealed class LoopbackHttpClientFactory(RecordingHttpServer server) : Amazon.Runtime.HttpClientFactory
+/// <summary>Gives the SDK an HttpClient whose connections all go to one loopback port (a
+/// <see cref="RecordingHttpServer"/> or the <see cref="OssDialectProxy"/>), whatever the URL's host name.</summary>
+public sealed class LoopbackHttpClientFactory(Func<HttpMessageHandler> handler) : Amazon.Runtime.HttpClientFactory
 {
-    public override HttpClient CreateHttpClient(Amazon.Runtime.IClientConfig clientConfig) => new(server.LoopbackHandler());
+    public LoopbackHttpClientFactory(RecordingHttpServer server)
+        : this(server.LoopbackHandler)
+    {
+    }
+
+    public override HttpClient CreateHttpClient(Amazon.Runtime.IClientConfig clientConfig) => new(handler());
 
     public override bool UseSDKHttpClientCaching(Amazon.Runtime.IClientConfig clientConfig) => false;
+
+    /// <summary>Connects to 127.0.0.1:<paramref name="port"/> (so virtual-hosted <c>bucket.localhost</c>
+    /// URLs reach it; nothing ever leaves loopback).</summary>
+    public static HttpMessageHandler HandlerTo(int port) => new System.Net.Http.SocketsHttpHandler
+    {
+        ConnectCallback = async (_, ct) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            await socket.ConnectAsync(System.Net.IPAddress.Loopback, port, ct);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        },
+    };
 }

@@ -11,6 +11,10 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
     /// <summary>Deletes fail as they do without s3:DeleteObject.</summary>
     public bool DenyDeletes { get; set; }
 
+    /// <summary>Listing unfinished uploads fails, as on an S3-compatible endpoint that answers
+    /// NotImplemented to ListMultipartUploads.</summary>
+    public bool DenyUploadListing { get; set; }
+
     /// <summary>Runs once, when the first archive bytes reach the store: the tar is mid-way.</summary>
     public Action<string>? DuringUpload { get; set; }
 
@@ -21,7 +25,8 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
         new Upload(await inner.BeginUploadAsync(key, cancellationToken), key, this);
 
     public Task AbortUploadAsync(string key, string uploadId, CancellationToken cancellationToken) => inner.AbortUploadAsync(key, uploadId, cancellationToken);
-    public IAsyncEnumerable<PendingUpload> ListPendingUploadsAsync(string prefix, CancellationToken cancellationToken) => inner.ListPendingUploadsAsync(prefix, cancellationToken);
+    public IAsyncEnumerable<PendingUpload> ListPendingUploadsAsync(string prefix, CancellationToken cancellationToken) =>
+        DenyUploadListing ? throw new StoreException($"listing uploads under {prefix}: 501 NotImplemented") : inner.ListPendingUploadsAsync(prefix, cancellationToken);
     public Task PutAsync(string key, Stream content, CancellationToken cancellationToken) => inner.PutAsync(key, content, cancellationToken);
     public Task<StoredObject?> StatAsync(string key, CancellationToken cancellationToken) => inner.StatAsync(key, cancellationToken);
     public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) => inner.OpenReadAsync(key, cancellationToken);

@@ -31,15 +31,7 @@ public sealed class RecordingHttpServer : IAsyncDisposable
 
     /// <summary>A handler whose connections all go to this server, whatever host name a URL has
     /// (so virtual-hosted <c>bucket.localhost</c> URLs reach it; nothing ever leaves loopback).</summary>
-    public HttpMessageHandler LoopbackHandler() => new SocketsHttpHandler
-    {
-        ConnectCallback = async (_, ct) =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await socket.ConnectAsync(IPAddress.Loopback, Port, ct);
-            return new NetworkStream(socket, ownsSocket: true);
-        },
-    };
+    public HttpMessageHandler LoopbackHandler() => LoopbackHttpClientFactory.HandlerTo(Port);
 
     private async Task AcceptAsync()
     {

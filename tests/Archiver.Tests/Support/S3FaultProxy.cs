@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -31,7 +30,7 @@ public sealed class S3FaultProxy : IDisposable
     {
         _upstream = new Uri(upstreamEndpoint);
         _listener.Start();
-        _ = AcceptLoopAsync();
+        _ = HttpWire.AcceptAsync(_listener, HandleAsync, _stop.Token);
     }
 
     public string Endpoint => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
@@ -39,6 +38,11 @@ public sealed class S3FaultProxy : IDisposable
     public IReadOnlyList<ProxiedRequest> Requests => [.. _requests];
 
     public string Log => string.Join('\n', _requests);
+
+    /// <summary>Checks each request before it is forwarded (e.g. the session token of temporary
+    /// credentials, which radosgw does not check, or what an OSS endpoint refuses); a non-null answer
+    /// is sent back as an S3 error.</summary>
+    public Func<ProxiedRequest, S3Rejection?>? Gate { get; set; }
 
     public S3FaultProxy Add(FaultRule rule)
     {
@@ -49,24 +53,6 @@ public sealed class S3FaultProxy : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _listener.Stop();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                break;
-            }
-            _ = HandleAsync(client);
-        }
         _listener.Stop();
     }
 
@@ -101,28 +87,33 @@ public sealed class S3FaultProxy : IDisposable
             using (client)
             {
                 var down = client.GetStream();
-                var head = await ReadHeadAsync(down, token);
+                var head = await HttpWire.ReadHeadAsync(down, token);
                 if (head is null) return;
                 var lines = head.Split("\r\n");
                 var parts = lines[0].Split(' ');
                 var target = parts[1];
                 var q = target.IndexOf('?');
-                var seen = new ProxiedRequest(parts[0], q < 0 ? target : target[..q], q < 0 ? "" : target[(q + 1)..], _clock.Elapsed, null);
+                var headers = lines.Skip(1).Where(l => l.Length > 0).ToList();
+                var seen = new ProxiedRequest(parts[0], q < 0 ? target : target[..q], q < 0 ? "" : target[(q + 1)..], _clock.Elapsed, null, HeaderMap(headers));
                 var fault = Decide(seen);
                 _requests.Enqueue(seen with { Fault = fault });
 
-                var headers = lines.Skip(1).Where(l => l.Length > 0).ToList();
-                var length = ContentLength(headers);
+                var length = HttpWire.ContentLength(headers);
                 if (headers.Any(h => h.StartsWith("Expect:", StringComparison.OrdinalIgnoreCase)))
                     await down.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), token);
                 if (fault == S3Fault.ResetMidBody)
                 {
-                    await ReadBodyAsync(down, length / 2, token);
+                    await HttpWire.ReadBodyAsync(down, length / 2, token);
                     client.Client.LingerState = new LingerOption(true, 0);
                     client.Client.Close();
                     return;
                 }
-                var body = await ReadBodyAsync(down, length, token);
+                var body = await HttpWire.ReadBodyAsync(down, length, token);
+                if (fault is null && Gate?.Invoke(seen) is { } refused)
+                {
+                    await AnswerAsync(down, refused.Status, ((HttpStatusCode)refused.Status).ToString(), refused.Code, refused.Message, token);
+                    return;
+                }
                 switch (fault)
                 {
                     case S3Fault.Status500:
@@ -160,13 +151,9 @@ public sealed class S3FaultProxy : IDisposable
         await up.WriteAsync(Encoding.ASCII.GetBytes(outHead.ToString()), token);
         await up.WriteAsync(body, token);
 
-        string responseHead;
-        do
-            responseHead = await ReadHeadAsync(up, token) ?? throw new IOException("the S3 server closed the connection without answering");
-        while (responseHead.StartsWith("HTTP/1.1 100", StringComparison.Ordinal));
-        var responseLines = responseHead.Split("\r\n").Where(l => l.Length > 0 && !l.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase)).ToList();
-        await down.WriteAsync(Encoding.ASCII.GetBytes(string.Join("\r\n", responseLines) + "\r\nConnection: close\r\n\r\n"), token);
-        var limit = truncate ? ContentLength(responseLines.Skip(1).ToList()) / 2 : long.MaxValue;
+        var responseLines = await HttpWire.ReadResponseHeadAsync(up, token);
+        await HttpWire.WriteHeadAsync(down, responseLines, token);
+        var limit = truncate ? HttpWire.ContentLength(responseLines.Skip(1).ToList()) / 2 : long.MaxValue;
         var buffer = new byte[81920];
         long sent = 0;
         int n;
@@ -200,30 +187,8 @@ public sealed class S3FaultProxy : IDisposable
         await down.WriteAsync(Encoding.UTF8.GetBytes(text), token);
     }
 
-    private static long ContentLength(List<string> headers) =>
-        headers.FirstOrDefault(h => h.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) is { } h
-            ? long.Parse(h[15..].Trim(), CultureInfo.InvariantCulture)
-            : 0;
-
-    /// <summary>Reads up to and including the blank line; null when the peer closed first. At most 64 KiB.</summary>
-    private static async Task<string?> ReadHeadAsync(NetworkStream stream, CancellationToken token)
-    {
-        var bytes = new List<byte>(1024);
-        var one = new byte[1];
-        while (bytes.Count < 64 * 1024)
-        {
-            if (await stream.ReadAsync(one, token) == 0) return null;
-            bytes.Add(one[0]);
-            if (bytes.Count >= 4 && bytes[^1] == '\n' && bytes[^2] == '\r' && bytes[^3] == '\n' && bytes[^4] == '\r')
-                return Encoding.ASCII.GetString(bytes.ToArray());
-        }
-        throw new IOException("request head longer than 64 KiB");
-    }
-
-    private static async Task<byte[]> ReadBodyAsync(NetworkStream stream, long length, CancellationToken token)
-    {
-        var body = new byte[length];
-        await stream.ReadExactlyAsync(body, token);
-        return body;
-    }
+    private static Dictionary<string, string> HeaderMap(List<string> headers) =>
+        headers.Select(h => h.Split(':', 2)).Where(p => p.Length == 2)
+            .GroupBy(p => p[0].Trim(), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First()[1].Trim(), StringComparer.OrdinalIgnoreCase);
 }

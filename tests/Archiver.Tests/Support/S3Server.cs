@@ -30,6 +30,7 @@ public sealed class S3Server : IAsyncLifetime
     private string? _ownedDir;
     private string? _pidFile;
     private string? _restart;
+    private string? _conf;
 
     public string Endpoint { get; private set; } = "";
     public string AccessKey { get; private set; } = "";
@@ -56,6 +57,7 @@ public sealed class S3Server : IAsyncLifetime
         Region = env("ARCHIVER_TEST_S3_REGION") is { Length: > 0 } r ? r : "us-east-1";
         _pidFile = env("ARCHIVER_TEST_RGW_PIDFILE");
         _restart = env("ARCHIVER_TEST_RGW_RESTART");
+        _conf = env("ARCHIVER_TEST_RGW_CONF");
         CredentialsFile = Path.Combine(Path.GetTempPath(), $"archiver-s3-credentials-{Guid.NewGuid():N}");
         await File.WriteAllTextAsync(CredentialsFile, $"[archiver-test]\naws_access_key_id = {AccessKey}\naws_secret_access_key = {SecretKey}\n");
     }
@@ -100,6 +102,11 @@ public sealed class S3Server : IAsyncLifetime
     public string StoreUrl(string bucket, string prefix = "", string? extra = null) =>
         $"s3://{bucket}/{prefix}?endpoint={Uri.EscapeDataString(Endpoint)}&pathStyle=true&region={Region}" +
         $"&credentialsFile={Uri.EscapeDataString(CredentialsFile)}&profile=archiver-test" + (extra is null ? "" : "&" + extra);
+
+    /// <summary>The cluster's ceph.conf, for <c>radosgw-admin -c</c> (users and keys of a test's own).</summary>
+    public string CephConf => _conf is { Length: > 0 } && File.Exists(_conf)
+        ? _conf
+        : throw new InvalidOperationException("this test needs radosgw-admin: ARCHIVER_TEST_RGW_CONF must name the test cluster's ceph.conf (tests/s3/radosgw.sh writes it to DIR/env)");
 
     /// <summary>kill -9 the gateway (the S3 front end; the cluster behind it keeps its data).</summary>
     public void KillGateway()

@@ -81,10 +81,12 @@ public sealed class KubernetesLivenessSource(KubernetesApi api, KubernetesOption
                 }
                 return state;
             }
-            // No namespace in the layout: look the name up in every namespace. In node scope a pod bound
-            // to another node does not count; one not yet scheduled might come here, so it does.
+            // No namespace in the layout: look the name up in every namespace. Only pods of exactly that
+            // name count, whatever else the answer holds. In node scope a pod bound to another node does
+            // not count; one not yet scheduled might come here, so it does.
             var pods = await ListAsync($"find pod {pod.Name}", $"metadata.name={pod.Name}", cancellationToken,
-                p => Options.Scope == KubernetesScope.Cluster || string.IsNullOrEmpty(p.Spec?.NodeName) || p.Spec.NodeName == NodeName);
+                p => p.Metadata?.Name == pod.Name &&
+                    (Options.Scope == KubernetesScope.Cluster || string.IsNullOrEmpty(p.Spec?.NodeName) || p.Spec.NodeName == NodeName));
             return pods.FirstOrDefault(p => !p.IsTerminal) ?? pods.FirstOrDefault();
         }
         catch (KubernetesApiException e)

@@ -32,8 +32,9 @@ public static class KubernetesSetup
         return new KubernetesLivenessSource(new KubernetesApi(client, config.Host, options.RequestTimeout), options, context.NodeName, origin);
     }
 
-    /// <summary>Adds the Lease lock (when <c>lease</c> is on) and the event sink (when <c>events</c> is on)
-    /// to a sweep whose liveness comes from Kubernetes; other sweeps are returned unchanged.</summary>
+    /// <summary>Adds the Lease lock (when <c>lease</c> is on) and the event sink (when <c>events</c> is on
+    /// and the archiver runs in a pod) to a sweep whose liveness comes from Kubernetes; other sweeps
+    /// are returned unchanged.</summary>
     public static SweepContext AddClusterServices(SweepContext ctx) => AddClusterServices(ctx, Environment.GetEnvironmentVariable);
 
     public static SweepContext AddClusterServices(SweepContext ctx, Func<string, string?> environment)
@@ -47,7 +48,14 @@ public static class KubernetesSetup
             Log.Information("Directories are locked with Leases in namespace {Namespace} as {Holder}", ns, holder);
         }
         if (k.Options.Events)
-            ctx = ctx with { Events = new KubernetesEventSink(k.Api, ns, k.NodeName, holder, ctx.Clock) };
+        {
+            // Events are about the archiver's own pod (see KubernetesEventSink); outside a pod there is none.
+            var self = ArchiverPod.FromEnvironment(environment);
+            ctx = ctx with { Events = self is null ? NoArchiveEventSink.Instance : new KubernetesEventSink(k.Api, self, k.NodeName, holder, ctx.Clock) };
+            if (self is null)
+                Log.Information("No Archived events: they are recorded about the archiver's own pod, and POD_NAMESPACE and POD_NAME are not set " +
+                    "(the DaemonSet sets them from the downward API)");
+        }
         return ctx;
     }
 }

@@ -1,17 +1,25 @@
 using Amazon.Runtime;
+using Archiver.Stores.Oss;
 
 namespace Archiver.Stores.S3;
 
 /// <summary>
-/// Alibaba Cloud OSS credentials: <c>OSS_ACCESS_KEY_ID</c> / <c>OSS_ACCESS_KEY_SECRET</c> (and
-/// optional <c>OSS_SESSION_TOKEN</c>), or a credentials file in ossutil's format
-/// (<c>accessKeyID=</c>, <c>accessKeySecret=</c>, optional <c>stsToken=</c>). Error messages name
-/// the variables and the file, never a value.
+/// Alibaba Cloud OSS credentials, the first that is configured of: a credentials file in ossutil's
+/// format (the store's <c>credentialsFile</c>: <c>accessKeyID=</c>, <c>accessKeySecret=</c>, optional
+/// <c>stsToken=</c>); <c>OSS_ACCESS_KEY_ID</c> / <c>OSS_ACCESS_KEY_SECRET</c> (and optional
+/// <c>OSS_SESSION_TOKEN</c>), which win over RRSA when both are there; RRSA
+/// (<see cref="RrsaSettings"/>: the pod's OIDC token exchanged at STS, <see cref="RrsaCredentials"/>).
+/// Error messages name the variables and the file, never a value.
 /// </summary>
 public static class OssCredentials
 {
-    public static AWSCredentials Resolve(string? file, Func<string, string?> environment)
+    public static AWSCredentials Resolve(S3StoreOptions o, Func<string, string?> environment, TimeProvider clock)
     {
+        var file = o.CredentialsFile;
+        if (file is null && string.IsNullOrEmpty(environment("OSS_ACCESS_KEY_ID")) && string.IsNullOrEmpty(environment("OSS_ACCESS_KEY_SECRET"))
+            && RrsaSettings.FromEnvironment(environment, o.Internal, o.Region) is { } rrsa)
+            return new RrsaCredentials(rrsa, clock);
+
         string? id, secret, token;
         if (file is not null)
         {
@@ -35,7 +43,7 @@ public static class OssCredentials
             secret = environment("OSS_ACCESS_KEY_SECRET");
             token = environment("OSS_SESSION_TOKEN");
             if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(secret))
-                throw new StoreException("no OSS credentials: set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS), or the store's credentialsFile option");
+                throw new StoreException("no OSS credentials: set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS), the store's credentialsFile option, or RRSA (ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE)");
         }
         return string.IsNullOrEmpty(token) ? new BasicAWSCredentials(id, secret) : new SessionAWSCredentials(id, secret, token);
     }

@@ -24,11 +24,23 @@ public sealed partial class S3ArchiveStore
             "listing", request.Prefix, cancellationToken);
     }
 
+    /// <summary>Throws <see cref="PendingUploadsNotListedException"/> where the server answers
+    /// 501 NotImplemented (OSS: ListMultipartUploads is not in its S3 compatibility list).</summary>
     public IAsyncEnumerable<PendingUpload> ListPendingUploadsAsync(string prefix, CancellationToken cancellationToken)
     {
         var request = new ListMultipartUploadsRequest { BucketName = Options.Bucket, Prefix = Options.Prefix + prefix, MaxUploads = ListPageSize };
         return PagesAsync(
-            ct => Client.ListMultipartUploadsAsync(request, ct),
+            async ct =>
+            {
+                try
+                {
+                    return await Client.ListMultipartUploadsAsync(request, ct);
+                }
+                catch (Amazon.S3.AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotImplemented)
+                {
+                    throw new PendingUploadsNotListedException(Location, e);
+                }
+            },
             page => (page.MultipartUploads ?? []).Select(u => new PendingUpload(u.Key[Options.Prefix.Length..], u.UploadId, ToOffset(u.Initiated))),
             page =>
             {
@@ -56,7 +68,7 @@ public sealed partial class S3ArchiveStore
             {
                 page = await send(cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is not PendingUploadsNotListedException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
             {
                 throw S3Errors.Wrap(e, what, prefix, Options);
             }

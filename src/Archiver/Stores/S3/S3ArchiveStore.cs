@@ -48,9 +48,13 @@ public sealed partial class S3ArchiveStore : IArchiveStore
             Key = objectKey,
             ContentType = "application/octet-stream",
         };
-        if (Options.StorageClass is { } sc) request.StorageClass = new S3StorageClass(sc);
-        if (Options.Sse is { } sse) request.ServerSideEncryptionMethod = new ServerSideEncryptionMethod(sse);
-        if (Options.KmsKeyId is { } kms) request.ServerSideEncryptionKeyManagementServiceKeyId = kms;
+        if (Options.Flavor == S3Flavor.Oss) OssRequestHeaders.ForArchive(Options, request.Headers);
+        else
+        {
+            if (Options.StorageClass is { } sc) request.StorageClass = new S3StorageClass(sc);
+            if (Options.Sse is { } sse) request.ServerSideEncryptionMethod = new ServerSideEncryptionMethod(sse);
+            if (Options.KmsKeyId is { } kms) request.ServerSideEncryptionKeyManagementServiceKeyId = kms;
+        }
         try
         {
             var response = await Client.InitiateMultipartUploadAsync(request, cancellationToken);
@@ -96,10 +100,14 @@ public sealed partial class S3ArchiveStore : IArchiveStore
             DisablePayloadSigning = Options.UnsignedPayload,
             ContentType = key.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/octet-stream",
         };
-        if (Options.StorageClass is { } sc) request.StorageClass = new S3StorageClass(sc);
-        if (Options.Sse is { } sse) request.ServerSideEncryptionMethod = new ServerSideEncryptionMethod(sse);
-        if (Options.KmsKeyId is { } kms) request.ServerSideEncryptionKeyManagementServiceKeyId = kms;
-        if (Options.Tags.Count > 0) request.TagSet = Options.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
+        if (Options.Flavor == S3Flavor.Oss) OssRequestHeaders.ForManifest(Options, request.Headers);
+        else
+        {
+            if (Options.StorageClass is { } sc) request.StorageClass = new S3StorageClass(sc);
+            if (Options.Sse is { } sse) request.ServerSideEncryptionMethod = new ServerSideEncryptionMethod(sse);
+            if (Options.KmsKeyId is { } kms) request.ServerSideEncryptionKeyManagementServiceKeyId = kms;
+            if (Options.Tags.Count > 0) request.TagSet = Options.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
+        }
         if (Bandwidth is not null) await Bandwidth.WaitAsync(length, cancellationToken);
         try
         {

@@ -15,9 +15,10 @@ namespace Archiver.Stores.S3;
 public static class S3ClientFactory
 {
     /// <param name="httpClientFactory">Only for tests that record requests on loopback; null in production.</param>
-    public static IAmazonS3 Create(S3StoreOptions o, Func<string, string?> environment, HttpClientFactory? httpClientFactory = null)
+    /// <param name="clock">When RRSA credentials for <c>oss://</c> are renewed.</param>
+    public static IAmazonS3 Create(S3StoreOptions o, Func<string, string?> environment, HttpClientFactory? httpClientFactory = null, TimeProvider? clock = null)
     {
-        var credentials = Credentials(o, environment);
+        var credentials = Credentials(o, environment, clock ?? TimeProvider.System);
         var config = new AmazonS3Config
         {
             ForcePathStyle = o.PathStyle,
@@ -43,12 +44,12 @@ public static class S3ClientFactory
         return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
     }
 
-    /// <summary>Explicit credentials, or null for the SDK's default chain (environment, shared
-    /// files, web identity/IRSA, container and instance profile).</summary>
-    private static AWSCredentials? Credentials(S3StoreOptions o, Func<string, string?> environment)
+    /// <summary>Explicit credentials, RRSA for OSS, IRSA or EKS Pod Identity (<see cref="AwsWorkloadIdentity"/>),
+    /// or null for the rest of the SDK's default chain (environment keys, shared files, instance profile).</summary>
+    private static AWSCredentials? Credentials(S3StoreOptions o, Func<string, string?> environment, TimeProvider clock)
     {
-        if (o.Flavor == S3Flavor.Oss) return OssCredentials.Resolve(o.CredentialsFile, environment);
-        if (o.CredentialsFile is null && o.Profile is null) return null;
+        if (o.Flavor == S3Flavor.Oss) return OssCredentials.Resolve(o, environment, clock);
+        if (o.CredentialsFile is null && o.Profile is null) return AwsWorkloadIdentity.Resolve(environment);
         var profileName = o.Profile ?? "default";
         var source = o.CredentialsFile is null ? (ICredentialProfileSource)new CredentialProfileStoreChain() : new SharedCredentialsFile(o.CredentialsFile);
         var found = source switch

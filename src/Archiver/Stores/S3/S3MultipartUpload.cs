@@ -50,10 +50,11 @@ internal sealed class S3MultipartUpload : IObjectUpload
             var response = await _store.Client.CompleteMultipartUploadAsync(request, cancellationToken);
             _done = true;
             CheckETag(response.ETag, parts.Count);
-            if (_store.Options.Tags.Count > 0)
+            if (_store.Options.Tags.Count > 0 && _store.Options.Flavor != S3Flavor.Oss)
             {
                 // Servers differ on tags sent with CreateMultipartUpload (Ceph RGW drops them);
-                // tagging the completed object works everywhere.
+                // tagging the completed object works everywhere but on OSS, which has no
+                // PutObjectTagging on its S3 endpoint and takes x-oss-tagging at the start instead.
                 await _store.Client.PutObjectTaggingAsync(new PutObjectTaggingRequest
                 {
                     BucketName = _store.Options.Bucket,
@@ -121,11 +122,13 @@ internal sealed class S3MultipartUpload : IObjectUpload
     }
 
     /// <summary>S3, RGW and MinIO give a multipart object the ETag md5(md5(part 1) ‖ … ‖ md5(part n))-n.
-    /// Where the server answers in that form, it must match what was sent.</summary>
+    /// Where the server answers in that form, it must match what was sent. OSS makes a multipart
+    /// object's ETag by rules of its own (its CompleteMultipartUpload page), so it is not checked there;
+    /// each part's Content-MD5 and the manifest's SHA-256 still are.</summary>
     private void CheckETag(string? etag, int partCount)
     {
         var e = etag?.Trim('"');
-        if (e is null || _store.Options.Sse == "aws:kms" || !e.EndsWith($"-{partCount}", StringComparison.Ordinal)) return;
+        if (e is null || _store.Options.Sse == "aws:kms" || _store.Options.Flavor == S3Flavor.Oss || !e.EndsWith($"-{partCount}", StringComparison.Ordinal)) return;
         byte[] all;
         lock (_md5s) all = [.. _md5s.OrderBy(p => p.Key).SelectMany(p => p.Value)];
         var expected = $"{Convert.ToHexStringLower(MD5.HashData(all))}-{partCount}";

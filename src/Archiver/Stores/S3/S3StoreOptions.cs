@@ -105,9 +105,22 @@ public sealed record S3StoreOptions
         if (flavor == S3Flavor.Oss && pathStyle) problems.Add("oss stores use virtual-hosted addressing; remove pathStyle");
 
         var sse = Get("sse");
-        if (sse is not null and not ("AES256" or "aws:kms")) problems.Add($"sse '{sse}' must be AES256 or aws:kms");
         var kms = Get("kmsKeyId");
-        if (kms is not null && sse != "aws:kms") problems.Add("kmsKeyId needs sse: aws:kms");
+        var storageClass = Get("storageClass");
+        if (flavor == S3Flavor.Oss)
+        {
+            // OSS's own names: these travel as x-oss-* headers (see OssRequestHeaders).
+            if (storageClass is not null && !OssRequestHeaders.StorageClasses.Contains(storageClass))
+                problems.Add($"oss storageClass '{storageClass}' must be one of Standard, IA, Archive, ColdArchive, DeepColdArchive (OSS's names, not S3's)");
+            if (sse is not null && !OssRequestHeaders.Encryptions.Contains(sse))
+                problems.Add($"oss sse '{sse}' must be one of AES256, KMS, SM4 (OSS's names, not S3's)");
+            if (kms is not null && sse != "KMS") problems.Add("kmsKeyId needs sse: KMS on oss:// stores");
+        }
+        else
+        {
+            if (sse is not null and not ("AES256" or "aws:kms")) problems.Add($"sse '{sse}' must be AES256 or aws:kms");
+            if (kms is not null && sse != "aws:kms") problems.Add("kmsKeyId needs sse: aws:kms");
+        }
 
         var tags = new List<KeyValuePair<string, string>>();
         if (Get("tags") is { } tagText)
@@ -148,7 +161,7 @@ public sealed record S3StoreOptions
             Endpoint = endpoint,
             Region = region,
             PathStyle = pathStyle,
-            StorageClass = Get("storageClass"),
+            StorageClass = storageClass,
             Sse = sse,
             KmsKeyId = kms,
             Tags = tags,

@@ -77,6 +77,28 @@ public sealed class OssRequestShapeTests
     }
 
     [Fact]
+    public void Parse_OssWithS3NamesForClassAndEncryption_EveryProblemNamesOssValues()
+    {
+        var problems = new List<string>();
+        S3StoreOptions.Parse(S3Flavor.Oss, new Uri("oss://b/p"), new Dictionary<string, string>
+        {
+            ["region"] = "cn-hangzhou", ["storageClass"] = "STANDARD_IA", ["sse"] = "aws:kms", ["kmsKeyId"] = "k",
+        }, _ => null, problems);
+        var ok = new List<string>();
+        var o = S3StoreOptions.Parse(S3Flavor.Oss, new Uri("oss://b/p"), new Dictionary<string, string>
+        {
+            ["region"] = "cn-hangzhou", ["storageClass"] = "IA", ["sse"] = "KMS", ["kmsKeyId"] = "k",
+        }, _ => null, ok);
+
+        Assert.Equal(3, problems.Count);
+        Assert.Contains(problems, p => p.Contains("'STANDARD_IA'", StringComparison.Ordinal) && p.Contains("Standard, IA, Archive, ColdArchive, DeepColdArchive", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("'aws:kms'", StringComparison.Ordinal) && p.Contains("AES256, KMS, SM4", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("kmsKeyId needs sse: KMS", StringComparison.Ordinal));
+        Assert.Empty(ok);
+        Assert.Equal(("IA", "KMS"), (o.StorageClass, o.Sse));
+    }
+
+    [Fact]
     public void Create_OssWithoutCredentials_ConfigurationErrorNamesTheVariables()
     {
         var provider = new S3StoreProvider(S3Flavor.Oss, _ => null);

@@ -1,0 +1,95 @@
+using Archiver.Tests.Support;
+using Archiver.Tests.Support.Identity;
+
+namespace Archiver.Tests.Stores.Identity;
+
+/// <summary>
+/// IRSA (web identity through STS) and EKS Pod Identity (the node agent's credentials endpoint),
+/// end to end: the real binary with only the variables EKS injects, against stand-ins as strict as
+/// STS and the agent (see <see cref="FakeSts"/>, <see cref="FakePodIdentityAgent"/>), and the real
+/// radosgw accepting the temporary keys, with <see cref="SessionTokenGate"/> checking the session
+/// token as S3 does.
+/// </summary>
+[Collection("s3")]
+public sealed class AwsWorkloadIdentityTests(S3Server server) : IDisposable
+{
+    private const string Role = "arn:aws:iam::123456789012:role/archiver-node";
+    private static readonly TimeProvider Clock = TimeProvider.System;
+
+    private readonly IdentityScene _scene = new();
+
+    public static TheoryData<string> Mechanisms => new("web identity", "pod identity");
+
+    /// <summary>The first credentials live 15 minutes, STS's shortest (DurationSeconds 900), which is
+    /// inside the SDK's 15-minute refresh window (PreemptExpiryTime in AssumeRoleWithWebIdentityCredentials
+    /// and GenericContainerCredentials): the next use refreshes them. The second live an hour.</summary>
+    [Theory]
+    [MemberData(nameof(Mechanisms))]
+    public async Task Sweep_WithOnlyTheInjectedIdentity_ArchivesWithTemporaryKeysAndRefreshesThem(string mechanism)
+    {
+        using var keys = await RgwTemporaryKeys.CreateAsync(server, 4);
+        using var owner = keys.OwnerClient(server);
+        var bucket = $"irsa-{Guid.NewGuid():N}"[..30];
+        await owner.PutBucketAsync(bucket);
+        using var proxy = new S3FaultProxy(server.Endpoint);
+        proxy.Gate = new SessionTokenGate(keys, Clock).Check;
+        TemporaryCredentials Issue(int n) => keys.Issue(Clock.GetUtcNow(), n == 1 ? TimeSpan.FromMinutes(15) : TimeSpan.FromHours(1));
+
+        var webToken = ServiceAccountToken.Create(FakeSts.Audience, Clock.GetUtcNow(), TimeSpan.FromHours(1));
+        var podToken = ServiceAccountToken.Create(FakePodIdentityAgent.Audience, Clock.GetUtcNow(), TimeSpan.FromHours(1));
+        await using var sts = new FakeSts(webToken, Role, Issue, Clock);
+        await using var agent = new FakePodIdentityAgent(podToken, Issue, Clock);
+        var identity = mechanism == "web identity"
+            ? new Dictionary<string, string>
+            {
+                ["AWS_ROLE_ARN"] = Role,
+                ["AWS_WEB_IDENTITY_TOKEN_FILE"] = _scene.WriteFile("eks.amazonaws.com-token", webToken),
+                ["AWS_ROLE_SESSION_NAME"] = "archiver-node-a",
+                ["AWS_ENDPOINT_URL_STS"] = sts.Endpoint,
+                ["AWS_STS_REGIONAL_ENDPOINTS"] = "regional",
+            }
+            : new Dictionary<string, string>
+            {
+                ["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = agent.FullUri,
+                ["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = _scene.WriteFile("eks-pod-identity-token", podToken),
+            };
+
+        var sweep = await _scene.SweepAsync(StoreUrl(bucket, proxy.Endpoint), identity);
+
+        Assert.True(sweep.ExitCode == 0, $"{sweep}\n{proxy.Log}");
+        Assert.Empty(_scene.Remaining);
+        var objects = (await owner.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket })).S3Objects ?? [];
+        Assert.Equal(IdentityScene.Pods.Length * 2, objects.Count);
+        Assert.DoesNotContain(mechanism == "web identity" ? webToken : podToken, sweep.Out + sweep.Error, StringComparison.Ordinal);
+
+        // Two exchanges: the first credentials, then their refresh; every S3 request signed with an
+        // issued key and carrying that key's token (the gate refused anything else), the last ones
+        // with the refreshed key.
+        Assert.Equal(2, mechanism == "web identity" ? sts.Exchanges : agent.Exchanges);
+        var (first, second) = (keys.Issued[0], keys.Issued[1]);
+        var used = proxy.Requests.Select(SessionTokenGate.KeyIdOf).ToList();
+        Assert.All(proxy.Requests, r => Assert.Null(r.Fault));
+        Assert.Equal(first.AccessKeyId, used[0]);
+        Assert.Contains(second.AccessKeyId, used);
+        Assert.Equal(second.AccessKeyId, used[^1]);
+        Assert.All(proxy.Requests, r => Assert.Equal(keys.ByAccessKey(SessionTokenGate.KeyIdOf(r)!)!.SessionToken, r.Headers!["X-Amz-Security-Token"]));
+
+        if (mechanism == "web identity")
+            Assert.All(sts.Requests, r =>
+            {
+                Assert.Equal("POST", r.Method);
+                Assert.False(r.Headers.ContainsKey("Authorization"), "AssumeRoleWithWebIdentity is called unsigned");
+                var form = System.Text.Encoding.UTF8.GetString(r.Body);
+                Assert.Contains("Action=AssumeRoleWithWebIdentity", form);
+                Assert.Contains("RoleSessionName=archiver-node-a", form);
+                Assert.Contains("RoleArn=" + Uri.EscapeDataString(Role), form);
+            });
+        else
+            Assert.All(agent.Requests, r => Assert.Equal(podToken, r.Headers["Authorization"]));
+    }
+
+    private string StoreUrl(string bucket, string endpoint) =>
+        $"s3://{bucket}/p?endpoint={Uri.EscapeDataString(endpoint)}&pathStyle=true&region={server.Region}";
+
+    public void Dispose() => _scene.Dispose();
+}

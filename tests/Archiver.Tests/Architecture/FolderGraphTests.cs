@@ -1,10 +1,11 @@
 using Archiver.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Archiver.Tests.Architecture;
 
 /// <summary>The source folders form layers: no folder reaches back to one that uses it
 /// (docs/architecture.md draws the graph).</summary>
-public sealed class FolderGraphTests
+public sealed class FolderGraphTests(ITestOutputHelper output)
 {
     [Fact]
     public void SourceFolders_FormAGraphWithoutCycles()
@@ -12,6 +13,8 @@ public sealed class FolderGraphTests
         var graph = FolderGraph.Build(RepoRoot.Combine("src", "Archiver"));
 
         var cycles = graph.Cycles();
+
+        output.WriteLine(graph.Describe());
 
         Assert.True(cycles.Count == 0, string.Join("\n", cycles.Select(c =>
             $"these folders reach each other: {string.Join(", ", c)}; arrows among them:\n{graph.Describe(c)}")));

@@ -22,7 +22,7 @@ public class ImageContentsTests(PublishedApp app)
           mount --bind /dev/null "$lib"
         done
         if [ -e /usr/share/zoneinfo/Etc/UTC ]; then echo "zoneinfo still visible" >&2; exit 90; fi
-        if zstd -q --version >/dev/null 2>&1; then echo "the system libzstd still loads" >&2; exit 91; fi
+        if python3 -c 'import ctypes; ctypes.CDLL("libzstd.so.1")' 2>/dev/null; then echo "the system libzstd still loads" >&2; exit 91; fi
         exec "$@"
         """;
 
@@ -63,7 +63,7 @@ public class ImageContentsTests(PublishedApp app)
         Assert.Equal(2, archives.Count);
         foreach (var archive in archives)
         {
-            // GNU tar runs the system's zstd, so outside the namespace.
+            // Extracted outside the namespace, with the system's tools, as anyone restoring would.
             var pod = Path.GetFileName(Path.GetDirectoryName(archive)!);
             var restored = tmp.Sub($"restored/{pod}");
             ExternalTool.Check("tar", "--zstd", "-xf", archive, "-C", restored);

@@ -51,7 +51,7 @@ internal static unsafe class NativeZstd
                 refused.Add($"{path} did not load");
                 continue;
             }
-            if (TryBind(lib) is { } api) return (api, $"native libzstd {api.Version} ({where})");
+            if (TryBind(lib) is { } api) return (api, $"native libzstd {api.Version} ({string.Join("; ", refused.Prepend(where))})");
             refused.Add($"{path} is older than 1.4.0");
         }
         return (null, $"managed fallback (ZstdSharp): {(refused.Count > 0 ? string.Join("; ", refused) : $"no {LibraryName} in {appDirectory} or on the system")}");

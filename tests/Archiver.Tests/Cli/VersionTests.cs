@@ -41,7 +41,7 @@ public class VersionTests
         var (api, description) = NativeZstd.Load(app.Path);
 
         Assert.NotNull(api);
-        Assert.Matches(@"^native libzstd 1\.\d+\.\d+ \(system\)$", description);
+        Assert.Matches($@"^native libzstd 1\.\d+\.\d+ \(system; {app[NativeZstd.LibraryName]} did not load\)$", description);
     }
 
     private static string SystemLibzstd()

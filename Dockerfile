@@ -1,11 +1,23 @@
-# Multi-stage build. No Docker engine runs on our build machines, so tests run the same
-# publish command this wraps (deploy/publish.sh) and start its output.
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
-WORKDIR /src
-COPY . .
-RUN ./deploy/publish.sh /out
+# Multi-stage, multi-architecture build (docker buildx build --platform linux/amd64,linux/arm64).
+# No Docker engine runs on our build machines, so tests run the same publish command this wraps
+# (deploy/publish.sh) and start its output with the system's libzstd and time zones hidden.
 
-# Small runtime image with the shared framework only; no shell, no package manager.
+# The target architecture's own libzstd (Ubuntu 24.04, the runtime image's release). Nothing runs
+# in this stage, so no emulator is needed to build for another architecture.
+FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble AS target-libs
+
+# The SDK runs on the build machine's architecture and cross-publishes for the target's:
+# deploy/publish.sh maps TARGETARCH (amd64, arm64) to the RID (linux-x64, linux-arm64) and
+# refuses a libzstd of another architecture.
+FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ARG TARGETARCH
+WORKDIR /src
+COPY --from=target-libs /usr/lib/*-linux-gnu/libzstd.so.1* /target-libs/
+COPY . .
+RUN TARGETARCH="$TARGETARCH" LIBZSTD=/target-libs/libzstd.so.1 ./deploy/publish.sh /out
+
+# Small runtime image with the shared framework only; no shell, no package manager, no libzstd
+# and no tzdata: /app carries both (archiver --version says which are used).
 FROM mcr.microsoft.com/dotnet/runtime:10.0-noble-chiseled
 COPY --from=build /out /app
 # Runs as root with all capabilities dropped but DAC_READ_SEARCH, DAC_OVERRIDE and FOWNER

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine with the .NET SDK and git:
-#   1. installs what the tests need from Debian's packages (GNU tar, zstd, ...),
+#   1. installs what the tests need from Debian's packages (GNU tar, zstd, file, node, ...) and
+#      npm (the Kubernetes schema validator, tests/k8s-schema),
 #   2. starts a throwaway Ceph radosgw S3 server on 127.0.0.1 (tests/s3/radosgw.sh),
 #   3. runs every test, then stops the server.
 # To run the S3 tests against another endpoint (MinIO, AWS), export ARCHIVER_TEST_S3_ENDPOINT,
@@ -9,13 +10,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-# unshare and mount: the OSS sweep test runs the binary in a private mount namespace (as root).
-for tool in tar zstd gzip python3 mkfifo mknod unshare mount; do
+# unshare and mount: tests run the binary in a private mount namespace (as root); file: the
+# publish tests read ELF architectures; node/npm: the Kubernetes schema validator.
+for tool in tar zstd gzip python3 mkfifo mknod file unshare mount node npm; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends zstd tar gzip python3 coreutils util-linux mount >/dev/null
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends zstd tar gzip python3 coreutils file util-linux mount \
+    $(command -v node >/dev/null || echo nodejs) $(command -v npm >/dev/null || echo npm) >/dev/null
+fi
+# The Kubernetes schema validator the manifest tests run (tests/k8s-schema/validate.mjs).
+if [ ! -d tests/k8s-schema/node_modules/kubernetes-models ]; then
+  npm ci --prefix tests/k8s-schema --no-audit --no-fund --loglevel=error
 fi
 
 if [ -z "${ARCHIVER_TEST_S3_ENDPOINT:-}" ]; then

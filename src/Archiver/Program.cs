@@ -25,6 +25,7 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         FileSystem.Native.ReturnLargeFreedBlocks();
+        TimeZoneData.UseBundledWhenSystemHasNone();
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -36,6 +37,11 @@ public static class Program
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TimeProvider clock, CancellationToken cancellationToken)
     {
+        if (args is ["--version"])
+        {
+            foreach (var line in VersionText.Lines()) Terminal.Out.WriteLine(line);
+            return ExitCodes.Ok;
+        }
         var commands = Commands(clock);
         var command = commands
             .Where(c => c.Name.Split(' ') is var words && args.Take(words.Length).SequenceEqual(words))
@@ -93,7 +99,7 @@ public static class Program
         lines.Add("archiver: archive dead pods' host directories to object storage, then delete them safely.\n");
         lines.Add("commands:");
         lines.AddRange(commands.Select(c => $"  {c.Name,-20} {c.Summary}"));
-        lines.Add("\nRun 'archiver COMMAND --help' for a command's flags.");
+        lines.Add("\nRun 'archiver COMMAND --help' for a command's flags, 'archiver --version' for the version and native libraries.");
         return string.Join('\n', lines);
     }
 }

@@ -3,10 +3,12 @@ using System.Runtime.InteropServices;
 namespace Archiver.Archives;
 
 /// <summary>
-/// The system's libzstd (Debian/Ubuntu <c>libzstd1</c>: <c>libzstd.so.1</c>), bound at run time.
-/// It compresses about 1.6 × faster than the managed ZstdSharp port and can use worker threads
-/// (<c>ZSTD_c_nbWorkers</c>). When the library is missing or too old (no <c>ZSTD_compressStream2</c>,
-/// before 1.4.0), <see cref="IsAvailable"/> is false and Archiver falls back to ZstdSharp.
+/// libzstd (<c>libzstd.so.1</c>), bound at run time: first the copy shipped in the app's own folder
+/// (<c>deploy/publish.sh</c> bundles Debian's libzstd1 for the target architecture, since the
+/// chiseled base image has none), then the system's. It compresses about 1.6 × faster than the
+/// managed ZstdSharp port and can use worker threads (<c>ZSTD_c_nbWorkers</c>). When neither loads
+/// or both are too old (no <c>ZSTD_compressStream2</c>, before 1.4.0), <see cref="IsAvailable"/> is
+/// false and Archiver falls back to ZstdSharp; <see cref="Description"/> says which one is used.
 /// </summary>
 internal static unsafe class NativeZstd
 {
@@ -17,20 +19,46 @@ internal static unsafe class NativeZstd
     public const int EndContinue = 0;
     public const int EndFrame = 2;
 
-    private static readonly Lazy<Api?> Loaded = new(Load);
+    /// <summary>The file name the app's folder and the dynamic loader know the library by.</summary>
+    public const string LibraryName = "libzstd.so.1";
 
-    public static bool IsAvailable => Loaded.Value is not null;
+    private static readonly Lazy<(Api? Api, string Description)> Loaded = new(() => Load(AppContext.BaseDirectory));
+
+    public static bool IsAvailable => Loaded.Value.Api is not null;
+
+    /// <summary>Which zstd compressor runs, for <c>archiver --version</c>: <c>native libzstd 1.5.4
+    /// (bundled: /app/libzstd.so.1)</c>, <c>... (system)</c> or <c>managed fallback (ZstdSharp): why</c>.</summary>
+    public static string Description => Loaded.Value.Description;
 
     /// <summary>Whether the library was built with multi-threading (it refuses nbWorkers otherwise).</summary>
-    public static bool SupportsWorkers => Loaded.Value?.SupportsWorkers ?? false;
+    public static bool SupportsWorkers => Loaded.Value.Api?.SupportsWorkers ?? false;
 
-    internal static Api Functions => Loaded.Value ?? throw new InvalidOperationException("libzstd.so.1 is not loaded");
+    internal static Api Functions => Loaded.Value.Api ?? throw new InvalidOperationException("libzstd.so.1 is not loaded");
 
-    /// <summary>Set <c>ARCHIVER_ZSTD=managed</c> to use ZstdSharp even when libzstd is present.</summary>
-    private static Api? Load()
+    /// <summary>Loads the bundled copy in <paramref name="appDirectory"/>, else the system's. Set
+    /// <c>ARCHIVER_ZSTD=managed</c> to use ZstdSharp even when libzstd is present.</summary>
+    internal static (Api? Api, string Description) Load(string appDirectory)
     {
-        if (string.Equals(Environment.GetEnvironmentVariable("ARCHIVER_ZSTD"), "managed", StringComparison.OrdinalIgnoreCase)) return null;
-        if (!NativeLibrary.TryLoad("libzstd.so.1", out var lib)) return null;
+        if (string.Equals(Environment.GetEnvironmentVariable("ARCHIVER_ZSTD"), "managed", StringComparison.OrdinalIgnoreCase))
+            return (null, "managed fallback (ZstdSharp): ARCHIVER_ZSTD=managed");
+        var bundled = Path.Combine(appDirectory, LibraryName);
+        var refused = new List<string>();
+        foreach (var (path, where) in new[] { (bundled, $"bundled: {bundled}"), (LibraryName, "system") })
+        {
+            if (path == bundled && !File.Exists(bundled)) continue;
+            if (!NativeLibrary.TryLoad(path, out var lib))
+            {
+                refused.Add($"{path} did not load");
+                continue;
+            }
+            if (TryBind(lib) is { } api) return (api, $"native libzstd {api.Version} ({string.Join("; ", refused.Prepend(where))})");
+            refused.Add($"{path} is older than 1.4.0");
+        }
+        return (null, $"managed fallback (ZstdSharp): {(refused.Count > 0 ? string.Join("; ", refused) : $"no {LibraryName} in {appDirectory} or on the system")}");
+    }
+
+    private static Api? TryBind(IntPtr lib)
+    {
         try
         {
             var api = new Api(lib);
@@ -69,6 +97,7 @@ internal static unsafe class NativeZstd
         private readonly delegate* unmanaged<nuint, uint> _isError = (delegate* unmanaged<nuint, uint>)NativeLibrary.GetExport(lib, "ZSTD_isError");
         private readonly delegate* unmanaged<nuint, byte*> _errorName = (delegate* unmanaged<nuint, byte*>)NativeLibrary.GetExport(lib, "ZSTD_getErrorName");
         private readonly delegate* unmanaged<nuint> _outSize = (delegate* unmanaged<nuint>)NativeLibrary.GetExport(lib, "ZSTD_CStreamOutSize");
+        private readonly delegate* unmanaged<byte*> _version = (delegate* unmanaged<byte*>)NativeLibrary.GetExport(lib, "ZSTD_versionString");
 
         public bool SupportsWorkers { get; set; }
 
@@ -85,5 +114,7 @@ internal static unsafe class NativeZstd
         public string ErrorName(nuint code) => Marshal.PtrToStringUTF8((IntPtr)_errorName(code)) ?? "unknown error";
 
         public int OutSize => (int)_outSize();
+
+        public string Version => Marshal.PtrToStringUTF8((IntPtr)_version()) ?? "unknown version";
     }
 }

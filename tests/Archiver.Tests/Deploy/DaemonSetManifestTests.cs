@@ -8,12 +8,15 @@ namespace Archiver.Tests.Deploy;
 /// and read with KubernetesClient's strict loader, holds the promises made in the docs.</summary>
 public class DaemonSetManifestTests
 {
-    private static async Task<List<object>> RenderAsync()
+    /// <summary>What <c>kubectl kustomize deploy/daemonset</c> prints.</summary>
+    internal static async Task<string> RenderYamlAsync()
     {
         var r = await ProcessRunner.RunAsync("kubectl", ["kustomize", "deploy/daemonset"]);
         Assert.True(r.ExitCode == 0, r.ToString());
-        return KubernetesYaml.LoadAllFromString(r.Out, strict: true);
+        return r.Out;
     }
+
+    private static async Task<List<object>> RenderAsync() => KubernetesYaml.LoadAllFromString(await RenderYamlAsync(), strict: true);
 
     [Fact]
     public async Task DaemonSet_MountsTheDataRootAndKnowsItsNode()

@@ -10,9 +10,11 @@ namespace Archiver.Tests.Restore;
 public sealed class ArchiveLocatorTests : IDisposable
 {
     private readonly RestoreFixture _f = new("locator");
-    private readonly FakeTimeProvider _clock = SceneClock.Start();
+    /// <summary>Starts five days before the real current time and moves on to it: every archive is
+    /// made before a restore without <c>--at</c>, which asks for the newest one as of now.</summary>
+    private readonly FakeTimeProvider _clock = new(SceneClock.Now().AddDays(-5));
 
-    /// <summary>When web-0 was first archived: the scene clock's start, after its files were written.</summary>
+    /// <summary>When web-0 was first archived.</summary>
     private DateTimeOffset First { get; }
 
     /// <summary>When web-0 was archived again, four days later.</summary>

@@ -10,6 +10,7 @@ namespace Archiver.Tests.Restore;
 public sealed class ArchiveLocatorTests : IDisposable
 {
     private readonly RestoreFixture _f = new("locator");
+
     /// <summary>Starts five days before the real current time and moves on to it: every archive is
     /// made before a restore without <c>--at</c>, which asks for the newest one as of now.</summary>
     private readonly FakeTimeProvider _clock = new(SceneClock.Now().AddDays(-5));

@@ -57,7 +57,7 @@ public sealed class PolicyScheduler(IPolicyRunner runner, TimeProvider clock) : 
             if (!isNew && old!.ContentHash == p.ContentHash) continue;
             lock (_scheduled) _scheduled[p.Name] = p;
             var job = JobBuilder.Create<PolicyJob>().WithIdentity(p.Name).Build();
-            var trigger = TriggerBuilder.Create()
+            var trigger = TriggerBuilder.Create(_clock) // its start time, else the real clock's
                 .WithIdentity(p.Name)
                 .ForJob(job)
                 .WithCronSchedule(p.QuartzCron, x => x.InTimeZone(p.Zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))

@@ -14,11 +14,11 @@ public class GnuTarCompatibilityTests
     {
         using var s = new SweepScene();
         var dir = s.Pod("web-1", fill: Fill);
-        Times.SetModified(Path.Combine(dir, "private"), new DateTimeOffset(1965, 3, 1, 0, 0, 0, TimeSpan.Zero));
-        Times.SetModified(Path.Combine(dir, "empty"), new DateTimeOffset(2040, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(1234567));
+        Times.SetModified(Path.Combine(dir, "private"), AdversarialTree.Before1970);
+        Times.SetModified(Path.Combine(dir, "empty"), AdversarialTree.After2038.AddTicks(1234567));
         var before = TreeSnapshot.Of(dir);
 
-        // --force: the 2040 mtime means the tree is never idle by the clock.
+        // --force: the far-future mtime means the tree is never idle by the clock.
         var r = await CliRunner.RunAsync(s.Clock, "archive", dir, "--store", s.StoreUrl, "--liveness", "none", "--force", "--format", format, "--json");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.False(s.Exists("web-1"));

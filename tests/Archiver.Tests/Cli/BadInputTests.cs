@@ -69,9 +69,11 @@ public class BadInputTests
     {
         using var tmp = new TempDir();
         File.WriteAllText(tmp["ok.yaml"], $"name: ok\nroot: {tmp.Path}\nstore: file:///x\nschedule: \"*/15 * * * *\"\n");
-        var r = await CliRunner.RunAsync(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 1, 0, TimeSpan.Zero)), "policies", "validate", tmp["ok.yaml"]);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(SceneClock.TodayAt(TimeSpan.FromMinutes(1)));
+        var r = await CliRunner.RunAsync(clock, "policies", "validate", tmp["ok.yaml"]);
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("2026-01-01 00:15:00 +00:00, 2026-01-01 00:30:00 +00:00", r.Out);
+        var day = clock.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"{day} 00:15:00 +00:00, {day} 00:30:00 +00:00", r.Out);
     }
 
     [Fact]

@@ -61,13 +61,15 @@ public class DaemonPolicyFieldsTests
         using var tmp = new TempDir("validate");
         File.WriteAllText(tmp["unix.yaml"], $"name: unix\nroot: {tmp.Sub("u")}\nstore: file://{tmp.Path}/s\nschedule: \"*/15 * * * *\"\n");
         File.WriteAllText(tmp["quartz.yaml"], $"name: quartz\nroot: {tmp.Sub("q")}\nstore: file://{tmp.Path}/s\nschedule: \"0 30 3 * * ?\"\ntimeZone: Asia/Shanghai\n");
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 10, 7, 0, TimeSpan.Zero));
+        // 10:07 UTC today is 18:07 in Shanghai: its next 03:30 is tomorrow's.
+        var clock = new FakeTimeProvider(SceneClock.TodayAt(new TimeSpan(10, 7, 0)));
+        string Day(int days) => clock.GetUtcNow().AddDays(days).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
         var result = await Support.CliRunner.RunAsync(clock, "policies", "validate", tmp.Path);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("next runs (UTC): 2026-03-01 10:15:00 +00:00, 2026-03-01 10:30:00 +00:00, 2026-03-01 10:45:00 +00:00", result.Out);
-        Assert.Contains("next runs (Asia/Shanghai): 2026-03-02 03:30:00 +08:00, 2026-03-03 03:30:00 +08:00", result.Out);
+        Assert.Contains($"next runs (UTC): {Day(0)} 10:15:00 +00:00, {Day(0)} 10:30:00 +00:00, {Day(0)} 10:45:00 +00:00", result.Out);
+        Assert.Contains($"next runs (Asia/Shanghai): {Day(1)} 03:30:00 +08:00, {Day(2)} 03:30:00 +08:00", result.Out);
     }
 
     [Theory]

@@ -48,7 +48,7 @@ public class KeptCleanupTests
     /// <summary>A pod directory idle for two days under a policy that keeps what it archived.</summary>
     private static (FakeTimeProvider Clock, string Dir, LoadedPolicy Loaded) Scene(TempDir tmp, TimeSpan keepLocalFor, TimeSpan? idleFor = null)
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var clock = SceneClock.Start();
         var root = tmp.Sub("data");
         var dir = new PodTree(root).Pod("web-0", clock.GetUtcNow().AddDays(-2));
         var policy = new Policy

@@ -8,6 +8,11 @@ namespace Archiver.Tests.Hosting;
 
 public class PolicySchedulerTests
 {
+    /// <summary>The scheduler's clock: today, half past noon UTC, running at real speed. Quartz waits
+    /// on real timers, so the hourly and daily schedules below are half an hour or more away
+    /// whenever the suite runs, and only the every-second ones fire during a test.</summary>
+    private readonly RunningClock _clock = new(SceneClock.TodayAt(new TimeSpan(12, 30, 0)));
+
     private static LoadedPolicy Loaded(string name, string schedule, string state, bool runOnStart = false, string zone = "UTC")
     {
         Assert.True(CronSchedule.TryToQuartz(schedule, out var quartz, out var error), error);
@@ -20,7 +25,7 @@ public class PolicySchedulerTests
     {
         using var tmp = new TempDir("sched");
         var runner = new CountingRunner(TimeSpan.Zero);
-        await using var scheduler = new PolicyScheduler(runner, TimeProvider.System);
+        await using var scheduler = new PolicyScheduler(runner, _clock);
         await scheduler.StartAsync(CancellationToken.None);
         await scheduler.SyncAsync([Loaded("fast", "* * * * * ?", tmp.Path)], CancellationToken.None);
 
@@ -33,7 +38,7 @@ public class PolicySchedulerTests
     {
         using var tmp = new TempDir("sched");
         var runner = new CountingRunner(TimeSpan.FromMilliseconds(2500));
-        await using var scheduler = new PolicyScheduler(runner, TimeProvider.System);
+        await using var scheduler = new PolicyScheduler(runner, _clock);
         await scheduler.StartAsync(CancellationToken.None);
         await scheduler.SyncAsync([Loaded("slow", "* * * * * ?", tmp.Path)], CancellationToken.None);
 
@@ -46,7 +51,7 @@ public class PolicySchedulerTests
     {
         using var tmp = new TempDir("sched");
         var runner = new CountingRunner(TimeSpan.Zero);
-        await using var scheduler = new PolicyScheduler(runner, TimeProvider.System);
+        await using var scheduler = new PolicyScheduler(runner, _clock);
         await scheduler.StartAsync(CancellationToken.None);
         await scheduler.SyncAsync([Loaded("daily", "0 3 * * *", tmp.Path, runOnStart: true)], CancellationToken.None);
 
@@ -60,9 +65,9 @@ public class PolicySchedulerTests
     {
         using var tmp = new TempDir("sched");
         // Last ran 5 hours ago on an hourly schedule: five runs were missed.
-        RunMarker.Write(tmp.Path, DateTimeOffset.UtcNow.AddHours(-5));
+        RunMarker.Write(tmp.Path, _clock.GetUtcNow().AddHours(-5));
         var runner = new CountingRunner(TimeSpan.Zero);
-        await using var scheduler = new PolicyScheduler(runner, TimeProvider.System);
+        await using var scheduler = new PolicyScheduler(runner, _clock);
         await scheduler.StartAsync(CancellationToken.None);
         await scheduler.SyncAsync([Loaded("hourly", "0 * * * *", tmp.Path)], CancellationToken.None);
 
@@ -76,7 +81,7 @@ public class PolicySchedulerTests
     {
         using var tmp = new TempDir("sched");
         var runner = new CountingRunner(TimeSpan.Zero);
-        await using var scheduler = new PolicyScheduler(runner, TimeProvider.System);
+        await using var scheduler = new PolicyScheduler(runner, _clock);
         await scheduler.StartAsync(CancellationToken.None);
         await scheduler.SyncAsync([Loaded("gone", "* * * * * ?", tmp.Path)], CancellationToken.None);
         await HostingKit.WaitUntilAsync(() => runner.Runs.Count >= 1, 5, "a first run");

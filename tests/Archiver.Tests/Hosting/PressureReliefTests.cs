@@ -8,7 +8,9 @@ namespace Archiver.Tests.Hosting;
 
 public class PressureReliefTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _clock = SceneClock.Start();
+
+    private DateTimeOffset Now => _clock.GetUtcNow();
 
     private static (PressureRelief Relief, ArchiverMetrics Metrics) Build(IDiskUsageProbe disk, TimeProvider clock, PolicyGates? gates = null)
     {
@@ -47,7 +49,7 @@ public class PressureReliefTests
         tree.Pod("old-0", Now.AddHours(-1));
         // 50% + 10% per directory: 4 directories = 90%, above high (85%); two must go to get below 75%.
         tree.Pod("live-0", Now.AddDays(-5));
-        var (relief, metrics) = Build(new DirectoryCountDisk(root, 50, 10), new FakeTimeProvider(Now));
+        var (relief, metrics) = Build(new DirectoryCountDisk(root, 50, 10), _clock);
 
         var archived = await relief.CheckAsync(Policy(tmp, root, new PressureSpec(85, 75, TimeSpan.FromMinutes(10))), CancellationToken.None);
 
@@ -68,7 +70,7 @@ public class PressureReliefTests
         var tree = new PodTree(root);
         tree.Pod("old-0", Now.AddHours(-2));
         tree.Pod("fresh-0", Now.AddMinutes(-5));
-        var (relief, _) = Build(new DirectoryCountDisk(root, 80, 5), new FakeTimeProvider(Now));
+        var (relief, _) = Build(new DirectoryCountDisk(root, 80, 5), _clock);
 
         var archived = await relief.CheckAsync(Policy(tmp, root, new PressureSpec(85, 75, TimeSpan.FromMinutes(10))), CancellationToken.None);
 
@@ -83,7 +85,7 @@ public class PressureReliefTests
         using var tmp = new TempDir("pressure");
         var root = tmp.Sub("data");
         new PodTree(root).Pod("old-0", Now.AddDays(-30));
-        var (relief, metrics) = Build(new DirectoryCountDisk(root, 70, 10), new FakeTimeProvider(Now));
+        var (relief, metrics) = Build(new DirectoryCountDisk(root, 70, 10), _clock);
 
         var archived = await relief.CheckAsync(Policy(tmp, root, new PressureSpec(85, 75, TimeSpan.FromMinutes(10))), CancellationToken.None);
 
@@ -100,7 +102,7 @@ public class PressureReliefTests
         var root = tmp.Sub("data");
         new PodTree(root).Pod("old-0", Now.AddDays(-3));
         var gates = new PolicyGates();
-        var (relief, _) = Build(new DirectoryCountDisk(root, 90, 5), new FakeTimeProvider(Now), gates);
+        var (relief, _) = Build(new DirectoryCountDisk(root, 90, 5), _clock, gates);
         await gates.For("logs").WaitAsync();
 
         var archived = await relief.CheckAsync(Policy(tmp, root, new PressureSpec(85, 75, TimeSpan.FromMinutes(10))), CancellationToken.None);

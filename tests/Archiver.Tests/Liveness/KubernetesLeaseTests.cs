@@ -40,7 +40,7 @@ public sealed class KubernetesLeaseTests
     public async Task Sweep_LeaseHeldByAnotherArchiver_SkipsTheDirectory()
     {
         await using var k = await SetupAsync();
-        k.Api.PutLease("archiver", Lease, "node-b", KubernetesSweep.Now.AddSeconds(-10), 60);
+        k.Api.PutLease("archiver", Lease, "node-b", k.Now.AddSeconds(-10), 60);
 
         var result = await k.SweepAsync("--policy", k.Policy(Shared));
 
@@ -56,7 +56,7 @@ public sealed class KubernetesLeaseTests
     public async Task Sweep_CrashedHoldersLeaseExpired_TakesOverAndArchives()
     {
         await using var k = await SetupAsync();
-        k.Api.PutLease("archiver", Lease, "node-b", KubernetesSweep.Now.AddSeconds(-61), 60);
+        k.Api.PutLease("archiver", Lease, "node-b", k.Now.AddSeconds(-61), 60);
 
         var result = await k.SweepAsync("--policy", k.Policy(Shared));
 
@@ -74,7 +74,7 @@ public sealed class KubernetesLeaseTests
         k.Api.OnRequest = r =>
         {
             if (r.Method == "POST" && r.Path.Contains("/leases", StringComparison.Ordinal))
-                k.Api.PutLease("archiver", Lease, "node-b", KubernetesSweep.Now, 60);
+                k.Api.PutLease("archiver", Lease, "node-b", k.Now, 60);
         };
 
         var result = await k.SweepAsync("--policy", k.Policy(Shared));
@@ -108,7 +108,7 @@ public sealed class KubernetesLeaseTests
         {
             if (!recheck(r)) return;
             // Another archiver takes the lease over; our next renewal (due after 20s) finds out.
-            k.Api.PutLease("archiver", Lease, "node-b", KubernetesSweep.Now, 60);
+            k.Api.PutLease("archiver", Lease, "node-b", k.Now, 60);
             k.Clock.Advance(TimeSpan.FromSeconds(20));
         };
 

@@ -12,8 +12,6 @@ namespace Archiver.Tests.Liveness;
 /// sweep in-process as the daemon runs it in its pod (with the downward API's environment).</summary>
 public sealed class KubernetesSweep : IAsyncDisposable
 {
-    public static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
-
     private readonly TempDir _temp = new("k8s");
 
     public KubernetesSweep()
@@ -35,7 +33,11 @@ public sealed class KubernetesSweep : IAsyncDisposable
 
     public PodTree Tree { get; }
 
-    public FakeTimeProvider Clock { get; } = new(Now);
+    /// <summary>The scene's clock: it starts at the real current time; the test moves it on.</summary>
+    public FakeTimeProvider Clock { get; } = SceneClock.Start();
+
+    /// <summary>The scene clock's time now.</summary>
+    public DateTimeOffset Now => Clock.GetUtcNow();
 
     /// <summary>A pod directory last written two days ago (idle under the 1h rule).</summary>
     public string Dir(string name) => Tree.Pod(name, Now.AddDays(-2));

@@ -13,7 +13,7 @@ public sealed class LeaseRenewalTests : IAsyncLifetime
 {
     private readonly TempDir _temp = new("lease");
     private readonly FakeKubernetesApi _api = FakeKubernetesApi.Start();
-    private readonly FakeTimeProvider _clock = new(KubernetesSweep.Now);
+    private readonly FakeTimeProvider _clock = SceneClock.Start();
     private LeaseDirectoryLock _lock = null!;
 
     public Task InitializeAsync()
@@ -57,7 +57,7 @@ public sealed class LeaseRenewalTests : IAsyncLifetime
     {
         var held = await _lock.TryAcquireAsync("big-1", CancellationToken.None);
         var name = LeaseDirectoryLock.LeaseName("k8s", "big-1");
-        _api.PutLease("archiver", name, "node-b", KubernetesSweep.Now, 60);
+        _api.PutLease("archiver", name, "node-b", _clock.GetUtcNow(), 60);
 
         _clock.Advance(TimeSpan.FromSeconds(20));
         await WaitUntilAsync(() => held.Handle!.Lost.IsCancellationRequested);
@@ -70,7 +70,7 @@ public sealed class LeaseRenewalTests : IAsyncLifetime
     public async Task Acquire_OwnLeaseFromBeforeARestart_IsTakenAgain()
     {
         var name = LeaseDirectoryLock.LeaseName("k8s", "mine-0");
-        _api.PutLease("archiver", name, "node-a", KubernetesSweep.Now.AddSeconds(-5), 60);
+        _api.PutLease("archiver", name, "node-a", _clock.GetUtcNow().AddSeconds(-5), 60);
 
         var held = await _lock.TryAcquireAsync("mine-0", CancellationToken.None);
 

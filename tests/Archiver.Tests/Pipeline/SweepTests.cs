@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Archiver.Archives;
+using Archiver.Layouts;
 using Archiver.Tests.Support;
 
 namespace Archiver.Tests.Pipeline;
@@ -25,7 +26,7 @@ public class SweepTests
 
         var archive = Assert.Single(s.Archives());
         Assert.EndsWith(line.GetProperty("key").GetString()!, archive);
-        Assert.StartsWith("default/node-a/_/web-7d9f-x2x9z/web-7d9f-x2x9z-20261123T120000Z", line.GetProperty("key").GetString());
+        Assert.StartsWith($"default/node-a/_/web-7d9f-x2x9z/web-7d9f-x2x9z-{KeyTemplate.FormatTimestamp(s.Clock.GetUtcNow())}", line.GetProperty("key").GetString());
         var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(archive)));
         Assert.Equal(sha, line.GetProperty("sha256").GetString());
         Assert.Equal(new FileInfo(archive).Length, line.GetProperty("bytesOut").GetInt64());
@@ -80,10 +81,15 @@ public class SweepTests
     public async Task Sweep_FileWrittenRecentlyDeepInTheTree_KeepsTheDirectoryUntilIdle()
     {
         using var s = new SweepScene();
-        var dir = s.Pod("worker-1");
-        var deep = Directory.CreateDirectory(Path.Combine(dir, "a", "b", "c")).FullName;
-        File.WriteAllText(Path.Combine(deep, "fresh.log"), "still writing");
-        FileSystem.Times.SetModified(Path.Combine(deep, "fresh.log"), s.Clock.GetUtcNow().AddMinutes(-10));
+        // Every time in the tree comes from the scene clock: the directories are three days old
+        // (appending to a file does not touch them), only the deep file was written 10 minutes ago.
+        var fresh = "";
+        s.Pod("worker-1", fill: dir =>
+        {
+            fresh = Path.Combine(Directory.CreateDirectory(Path.Combine(dir, "a", "b", "c")).FullName, "fresh.log");
+            File.WriteAllText(fresh, "still writing");
+        });
+        FileSystem.Times.SetModified(fresh, s.Clock.GetUtcNow().AddMinutes(-10));
 
         var first = await s.SweepAsync();
         Assert.Equal("modified 10m ago (idleFor 1h)", first.LineFor("worker-1").GetProperty("reason").GetString());

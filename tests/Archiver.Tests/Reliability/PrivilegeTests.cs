@@ -38,7 +38,7 @@ public class PrivilegeTests
     /// <summary>A dead pod's directory with a file only root may read.</summary>
     private static string Private(SweepScene s)
     {
-        var dir = s.Pods.Pod("web-1", DateTimeOffset.UtcNow.AddDays(-3), d =>
+        var dir = s.Pod("web-1", fill: d =>
         {
             File.WriteAllText(Path.Combine(d, "private.log"), "root only");
             File.SetUnixFileMode(Path.Combine(d, "private.log"), UnixFileMode.UserRead | UnixFileMode.UserWrite);

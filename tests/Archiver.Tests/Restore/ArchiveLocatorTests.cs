@@ -1,3 +1,4 @@
+using Archiver.Layouts;
 using Archiver.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
@@ -8,22 +9,36 @@ namespace Archiver.Tests.Restore;
 /// <c>--at</c>, found from the manifests through the store's listing.</summary>
 public sealed class ArchiveLocatorTests : IDisposable
 {
-    private static readonly DateTimeOffset First = new(2026, 11, 1, 10, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Second = new(2026, 11, 5, 10, 0, 0, TimeSpan.Zero);
     private readonly RestoreFixture _f = new("locator");
+
+    /// <summary>Starts five days before the real current time and moves on to it: every archive is
+    /// made before a restore without <c>--at</c>, which asks for the newest one as of now.</summary>
+    private readonly FakeTimeProvider _clock = new(SceneClock.Now().AddDays(-5));
+
+    /// <summary>When web-0 was first archived.</summary>
+    private DateTimeOffset First { get; }
+
+    /// <summary>When web-0 was archived again, four days later.</summary>
+    private DateTimeOffset Second => First.AddDays(4);
+
+    public ArchiveLocatorTests() => First = _clock.GetUtcNow();
 
     private async Task ArchiveTwiceAsync()
     {
         var dir = Directory.CreateDirectory(Path.Combine(_f.Root, "web-0")).FullName;
         File.WriteAllText(Path.Combine(dir, "version.txt"), "first\n");
-        await _f.ArchiveAsync("web-0", new FakeTimeProvider(First));
+        await _f.ArchiveAsync("web-0", _clock);
         _f.ForgetJournal();
         File.WriteAllText(Path.Combine(dir, "version.txt"), "second\n");
-        await _f.ArchiveAsync("web-0", new FakeTimeProvider(Second));
+        _clock.Advance(Second - First);
+        await _f.ArchiveAsync("web-0", _clock);
         Directory.CreateDirectory(Path.Combine(_f.Root, "web-00"));
         File.WriteAllText(Path.Combine(_f.Root, "web-00", "version.txt"), "other pod\n");
-        await _f.ArchiveAsync("web-00", new FakeTimeProvider(Second.AddDays(1)));
+        _clock.Advance(TimeSpan.FromDays(1));
+        await _f.ArchiveAsync("web-00", _clock);
     }
+
+    private static string At(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private string Restored(string to) => File.ReadAllText(Path.Combine(to, "web-0", "version.txt"));
 
@@ -36,7 +51,7 @@ public sealed class ArchiveLocatorTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("second\n", Restored(_f.Temp["out"]));
-        Assert.Contains("web-0-20261105T100000Z", result.Error);
+        Assert.Contains($"web-0-{KeyTemplate.FormatTimestamp(Second)}", result.Error);
     }
 
     [Fact]
@@ -44,7 +59,7 @@ public sealed class ArchiveLocatorTests : IDisposable
     {
         await ArchiveTwiceAsync();
 
-        var result = await _f.RestoreAsync("--pod", "web-0", "--namespace", "_", "--at", "2026-11-03T00:00:00Z", "--to", _f.Temp["out"]);
+        var result = await _f.RestoreAsync("--pod", "web-0", "--namespace", "_", "--at", At(First.AddDays(2)), "--to", _f.Temp["out"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("first\n", Restored(_f.Temp["out"]));
@@ -55,10 +70,11 @@ public sealed class ArchiveLocatorTests : IDisposable
     {
         await ArchiveTwiceAsync();
 
-        var result = await _f.RestoreAsync("--pod", "web-0", "--at", "2026-10-01T00:00:00Z", "--to", _f.Temp["out"]);
+        var before = First.AddDays(-30);
+        var result = await _f.RestoreAsync("--pod", "web-0", "--at", At(before), "--to", _f.Temp["out"]);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("no archive made at or before 2026-10-01T00:00:00Z; the oldest is from 2026-11-01T10:00:00Z", result.Error);
+        Assert.Contains($"no archive made at or before {At(before)}; the oldest is from {At(First)}", result.Error);
         Assert.False(Directory.Exists(_f.Temp["out"]));
     }
 

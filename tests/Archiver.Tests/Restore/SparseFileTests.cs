@@ -7,8 +7,9 @@ using Xunit.Abstractions;
 namespace Archiver.Tests.Restore;
 
 /// <summary>The corpus with its 9 GiB sparse file: archived as a PAX GNU.sparse 1.0 entry (only the
-/// data runs are read and stored), restored sparsely by Archiver and by GNU tar. Bounds are loose on
-/// purpose (this 2-core machine is shared); the measurements are printed.</summary>
+/// data runs are read and stored), restored sparsely by Archiver and by GNU tar. What proves it is
+/// counted in bytes (archive size, blocks on disk); the times are printed as measurements and bounded
+/// only against a hang (this 2-core machine is shared).</summary>
 public sealed class SparseFileTests(ITestOutputHelper output)
 {
     [Fact]
@@ -50,10 +51,12 @@ public sealed class SparseFileTests(ITestOutputHelper output)
 
         Assert.Equal(AdversarialTree.SparseSize, ours.Size);
         Assert.Equal(AdversarialTree.SparseSize, theirs.Size);
-        Assert.True(archiveSize < 16 << 20, $"archive is {archiveSize} bytes; the sparse file's data is about 1 MiB");
+        // The data is about 1 MiB of random bytes (plus 3 MiB of written zeros that compress to
+        // nothing); 9 GiB of holes stored as zeros would gzip to about 9 MiB.
+        Assert.True(archiveSize < 4 << 20, $"archive is {archiveSize} bytes; the sparse file's data is about 1 MiB");
         Assert.True(ours.AllocatedBytes < 64 << 20, $"restored sparse file uses {ours.AllocatedBytes} bytes of disk");
         Assert.True(theirs.AllocatedBytes < 64 << 20, $"GNU tar's copy uses {theirs.AllocatedBytes} bytes of disk");
-        Assert.True(archiveTime < TimeSpan.FromMinutes(3) && restoreTime < TimeSpan.FromMinutes(3), $"archive {archiveTime}, restore {restoreTime}");
+        Assert.True(archiveTime < TimeSpan.FromMinutes(10) && restoreTime < TimeSpan.FromMinutes(10), $"archive {archiveTime}, restore {restoreTime}");
         Assert.Empty(TreeComparison.Differences(source, Path.Combine(to, "web-0")));
         Assert.Empty(TreeComparison.Differences(source, Path.Combine(gnu, "web-0")));
     }

@@ -15,9 +15,12 @@ public static class AdversarialTree
 {
     public const long SparseSize = 9L << 30;
     public const string SparseName = "sparse-9GiB.img";
+    // Edge mtimes for fidelity only: archives of this tree are forced, and no clock is compared with them.
     public static readonly DateTimeOffset Before1970 = new(1960, 3, 1, 12, 30, 15, TimeSpan.Zero);
     public static readonly DateTimeOffset After2038 = new(2100, 6, 1, 8, 0, 0, TimeSpan.Zero);
-    public static readonly DateTimeOffset Usual = new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero).AddTicks(1234567);
+
+    /// <summary>Most entries' mtime: three days before the run, with a sub-second part to keep.</summary>
+    public static readonly DateTimeOffset Usual = SceneClock.Now().AddDays(-3).AddTicks(1234567);
 
     /// <summary>Creates the corpus under <paramref name="dir"/> (which must exist and be empty).</summary>
     public static void Build(string dir, bool withSparse)

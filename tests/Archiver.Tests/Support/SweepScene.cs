@@ -3,12 +3,10 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Archiver.Tests.Support;
 
-/// <summary>A data root with pod directories, a local store, a live-pods file and a fake clock:
-/// the usual setting for a sweep test driven through the real CLI.</summary>
+/// <summary>A data root with pod directories, a local store, a live-pods file and a fake clock that
+/// starts at the real current time: the usual setting for a sweep test driven through the real CLI.</summary>
 public sealed class SweepScene : IDisposable
 {
-    public static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-
     public SweepScene()
     {
         Root = Tmp.Sub("data");
@@ -24,7 +22,7 @@ public sealed class SweepScene : IDisposable
     public string StoreUrl => new Uri(StoreDir).AbsoluteUri;
     public string LivePods { get; }
     public PodTree Pods { get; }
-    public FakeTimeProvider Clock { get; } = new(Now);
+    public FakeTimeProvider Clock { get; } = SceneClock.Start();
 
     /// <summary>A dead pod's directory, last written <paramref name="age"/> ago (default 3 days).</summary>
     public string Pod(string name, TimeSpan? age = null, Action<string>? fill = null) =>

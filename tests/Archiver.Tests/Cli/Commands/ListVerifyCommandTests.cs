@@ -7,19 +7,22 @@ namespace Archiver.Tests.Cli.Commands;
 /// <summary><c>archiver list</c> and <c>archiver verify</c> over archives a real sweep wrote.</summary>
 public sealed class ListVerifyCommandTests : IDisposable
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
     private readonly TempDir _temp = new("listverify");
-    private readonly FakeTimeProvider _clock = new(Now);
+    private readonly FakeTimeProvider _clock = SceneClock.Start();
     private readonly string _root;
     private readonly string _store;
+
+    /// <summary>When the scene clock started (and the first sweep ran).</summary>
+    private DateTimeOffset Start { get; }
 
     public ListVerifyCommandTests()
     {
         _root = _temp.Sub("data");
         _store = new Uri(_temp.Sub("store")).AbsoluteUri;
         var pods = new PodTree(_root);
-        pods.Pod("web-0", Now.AddDays(-3));
-        pods.Pod("db-1", Now.AddDays(-3));
+        Start = _clock.GetUtcNow();
+        pods.Pod("web-0", Start.AddDays(-3));
+        pods.Pod("db-1", Start.AddDays(-3));
     }
 
     private async Task<List<string>> SweepAsync(string node)
@@ -45,7 +48,7 @@ public sealed class ListVerifyCommandTests : IDisposable
             Assert.Equal("node-a", j.GetProperty("node").GetString());
             Assert.True(j.GetProperty("size").GetInt64() > 0);
             Assert.Equal(4, j.GetProperty("entries").GetInt64());
-            Assert.Equal(Now, j.GetProperty("created").GetDateTimeOffset());
+            Assert.Equal(Start, j.GetProperty("created").GetDateTimeOffset());
             Assert.EndsWith(".tar.gz", j.GetProperty("key").GetString());
         });
         var table = await Support.CliRunner.RunAsync(_clock, "list", "--store", _store);

@@ -1,5 +1,6 @@
 using System.Reflection.PortableExecutable;
 using Archiver.Tests.Support;
+using Archiver.Tests.Support.Identity;
 
 namespace Archiver.Tests.Deploy;
 
@@ -15,6 +16,32 @@ public class PublishTests(PublishedApp app)
         var demo = await ProcessRunner.RunAsync("dotnet", [app.Dll, "demo", "--dir", tmp["demo"], "--json"], workingDirectory: tmp.Path);
         Assert.True(demo.ExitCode == 0, demo.ToString());
         Assert.Equal(3, Directory.EnumerateFiles(tmp["demo/store"], "*.tar.gz", SearchOption.AllDirectories).Count());
+    }
+
+    /// <summary>IRSA loads AWSSDK.SecurityToken by reflection: without it in the output every directory
+    /// failed with "Assembly AWSSDK.SecurityToken could not be found or loaded". With STS unreachable the
+    /// published app must get as far as calling STS, and delete nothing.</summary>
+    [Fact]
+    public async Task PublishScript_Output_ReachesStsForIrsa()
+    {
+        using var scene = new IdentityScene();
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closed = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var irsa = new Dictionary<string, string>
+        {
+            ["AWS_ROLE_ARN"] = "arn:aws:iam::123456789012:role/archiver",
+            ["AWS_WEB_IDENTITY_TOKEN_FILE"] = scene.WriteFile("token", "header.payload.signature"),
+            ["AWS_ENDPOINT_URL_STS"] = $"http://127.0.0.1:{closed}",
+        };
+
+        var sweep = await scene.SweepAsync("s3://bucket/p?endpoint=http%3A%2F%2F127.0.0.1%3A9&pathStyle=true&region=us-east-1", irsa, app.Dll);
+
+        Assert.True(sweep.ExitCode == 1, sweep.ToString());
+        Assert.DoesNotContain("could not be found or loaded", sweep.Out + sweep.Error, StringComparison.Ordinal);
+        Assert.Contains($"AssumeRoleWithWebIdentity at http://127.0.0.1:{closed}", sweep.Out + sweep.Error, StringComparison.Ordinal);
+        Assert.Equal(IdentityScene.Pods, scene.Remaining);
     }
 
     [Fact]

@@ -31,7 +31,8 @@ public sealed class IdentityScene : IDisposable
 
     public IEnumerable<string> Remaining => Pods.Where(p => Directory.Exists(Path.Combine(Root, p)));
 
-    public Task<ProcessRunner.Result> SweepAsync(string storeUrl, IReadOnlyDictionary<string, string> identity)
+    /// <param name="app">The archiver.dll to run: the test build by default, or a published one.</param>
+    public Task<ProcessRunner.Result> SweepAsync(string storeUrl, IReadOnlyDictionary<string, string> identity, string? app = null)
     {
         var env = new Dictionary<string, string>
         {
@@ -43,7 +44,7 @@ public sealed class IdentityScene : IDisposable
         if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } dotnetRoot) env["DOTNET_ROOT"] = dotnetRoot;
         foreach (var (k, v) in identity) env[k] = v;
         return ProcessRunner.RunAsync("dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "archiver.dll"), "sweep", "--root", Root, "--store", storeUrl, "--state", Temp.Sub("state"),
+            [app ?? Path.Combine(AppContext.BaseDirectory, "archiver.dll"), "sweep", "--root", Root, "--store", storeUrl, "--state", Temp.Sub("state"),
              "--liveness", "none", "--idle-for", "1h", "--node", "node-a", "--json"],
             timeout: TimeSpan.FromMinutes(3), env: env, inheritEnvironment: false);
     }

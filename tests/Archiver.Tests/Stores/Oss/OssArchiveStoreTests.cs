@@ -24,6 +24,13 @@ public sealed class OssArchiveStoreTests(S3Server server) : ArchiveStoreConforma
         return _oss.CreateStore(_bucket, Prefix, new() { ["partSize"] = "5MiB", ["uploadConcurrency"] = "2" });
     }
 
+    protected override bool ListsUploads => false;
+
+    protected override void UploadListingWasRefused()
+    {
+        foreach (var r in _oss.Refused.Where(r => r.Operation == "ListMultipartUploads")) _oss.Acknowledge(r);
+    }
+
     protected override async Task<List<PendingUpload>> PendingAsync(IArchiveStore store, string prefix)
     {
         using var client = server.CreateClient();

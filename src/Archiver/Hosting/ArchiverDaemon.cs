@@ -8,7 +8,7 @@ namespace Archiver.Hosting;
 /// the policies and schedules them, reloads them when the directory changes, watches disk pressure
 /// between runs, and on stop cancels in-flight work within the grace period.
 /// </summary>
-public sealed class ArchiverDaemon(DaemonOptions options, TimeProvider clock, IDiskUsageProbe disk, IPolicyRunner? runnerOverride = null)
+public sealed class ArchiverDaemon(DaemonOptions options, TimeProvider clock, IDiskUsageProbe disk, IPolicyRunner? runnerOverride = null, ArchiverMetrics? metrics = null)
     : IHostedService, IAsyncDisposable
 {
     private static readonly ILogger Log = Serilog.Log.ForContext<ArchiverDaemon>();
@@ -20,7 +20,7 @@ public sealed class ArchiverDaemon(DaemonOptions options, TimeProvider clock, ID
     private PressureRelief? _pressure;
     private int _ticks;
 
-    public ArchiverMetrics Metrics { get; } = new();
+    public ArchiverMetrics Metrics { get; } = metrics ?? new();
 
     public Readiness Readiness { get; } = new();
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 
@@ -57,12 +56,6 @@ public abstract class MetricFamily
 
     private protected static string Format(double v) =>
         double.IsPositiveInfinity(v) ? "+Inf" : v.ToString("R", CultureInfo.InvariantCulture);
-
-    private protected static void RenderValues(StringBuilder sb, string name, ConcurrentDictionary<string, double> values)
-    {
-        foreach (var (labels, value) in values.ToArray().OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            sb.Append(name).Append(labels).Append(' ').Append(Format(value)).Append('\n');
-    }
 
     private static string Escape(string v) => v.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n");
 }

@@ -8,7 +8,7 @@ namespace Archiver.Hosting;
 /// the policies and schedules them, reloads them when the directory changes, watches disk pressure
 /// between runs, and on stop cancels in-flight work within the grace period.
 /// </summary>
-public sealed class ArchiverDaemon(DaemonOptions options, TimeProvider clock, IDiskUsageProbe disk, IPolicyRunner? runnerOverride = null)
+public sealed class ArchiverDaemon(DaemonOptions options, TimeProvider clock, IDiskUsageProbe disk, IPolicyRunner? runnerOverride = null, ArchiverMetrics? metrics = null)
     : IHostedService, IAsyncDisposable
 {
     private static readonly ILogger Log = Serilog.Log.ForContext<ArchiverDaemon>();
@@ -20,7 +20,7 @@ public sealed class ArchiverDaemon(DaemonOptions options, TimeProvider clock, ID
     private PressureRelief? _pressure;
     private int _ticks;
 
-    public ArchiverMetrics Metrics { get; } = new();
+    public ArchiverMetrics Metrics { get; } = metrics ?? new();
 
     public Readiness Readiness { get; } = new();
 
@@ -54,9 +54,9 @@ public sealed class ArchiverDaemon(DaemonOptions options, TimeProvider clock, ID
         bool changed;
         lock (Catalog) changed = Catalog.Reload();
         var policies = Catalog.Policies;
-        Metrics.Set("archiver_policies_loaded", policies.Count);
-        Metrics.Clear("archiver_policy_invalid");
-        foreach (var file in Catalog.InvalidFiles) Metrics.Set("archiver_policy_invalid", 1, ("file", file));
+        Metrics.PoliciesLoaded.Set(policies.Count);
+        Metrics.PolicyInvalid.Clear();
+        foreach (var file in Catalog.InvalidFiles) Metrics.PolicyInvalid.Set(1, file);
         Readiness.PoliciesLoaded(policies.Select(p => p.Name).ToList());
         if (!changed) return;
         await _scheduler!.SyncAsync(policies, cancellationToken);
@@ -117,10 +117,10 @@ public sealed class ArchiverDaemon(DaemonOptions options, TimeProvider clock, ID
                 return new HttpReply(200, "ok\n");
             case "/readyz":
                 var why = Readiness.WhyNotReady();
-                Metrics.Set("archiver_ready", why is null ? 1 : 0);
+                Metrics.Ready.Set(why is null ? 1 : 0);
                 return why is null ? new HttpReply(200, "ready\n") : new HttpReply(503, $"not ready: {why}\n");
             case "/metrics":
-                Metrics.Set("archiver_ready", Readiness.WhyNotReady() is null ? 1 : 0);
+                Metrics.Ready.Set(Readiness.WhyNotReady() is null ? 1 : 0);
                 return new HttpReply(200, Metrics.Render(), "text/plain; version=0.0.4; charset=utf-8");
             default:
                 return new HttpReply(404, "try /healthz, /readyz or /metrics\n");

@@ -46,7 +46,7 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
             // may be a local problem, so the periodic readiness check decides then.
             if (outcomes.Any(o => o.Decision == Decision.Archive) && !outcomes.Any(o => o.Failed)) readiness.Store(policy.Name, null);
             result = outcomes.Any(o => o.Failed) || plan.LivenessError is not null ? "failed" : "ok";
-            if (result == "ok") metrics.Set("archiver_last_successful_sweep_timestamp_seconds", clock.GetUtcNow().ToUnixTimeSeconds(), ("policy", policy.Name));
+            if (result == "ok") metrics.LastSuccessfulSweep.Set(clock.GetUtcNow().ToUnixTimeSeconds(), policy.Name);
             Log.Information("Sweep of {Policy} finished: {Result}, {Archived} archived, {Deleted} deleted, {Failed} failed, {Skipped} skipped",
                 policy.Name, result, outcomes.Count(o => o.Decision == Decision.Archive && !o.Failed), outcomes.Count(o => o.Deleted), outcomes.Count(o => o.Failed), outcomes.Count(o => o.Decision == Decision.Skip));
         }
@@ -68,7 +68,7 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
         finally
         {
             gate.Release();
-            metrics.Add("archiver_sweeps_total", 1, ("policy", policy.Name), ("result", result));
+            metrics.SweepsTotal.Add(1, policy.Name, result);
             if (result != "no-root") MeasureDisk(policy);
             // The daemon idles between runs: hand the sweep's buffers back to the node.
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -108,8 +108,8 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
 
         private void Publish()
         {
-            metrics.Set("archiver_pending_directories", _pending.Count, ("policy", Name));
-            metrics.Set("archiver_pending_bytes", _pending.Values.Sum(), ("policy", Name));
+            metrics.PendingDirectories.Set(_pending.Count, Name);
+            metrics.PendingBytes.Set(_pending.Values.Sum(), Name);
         }
     }
 
@@ -141,7 +141,7 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
         }
         var journalKeys = ctx.Journal.All().Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
         var pruned = await RetentionPruner.PruneAsync(ctx.Store, prefix, now - remoteFor, journalKeys, dryRun: false, cancellationToken);
-        metrics.Add("archiver_pruned_objects_total", pruned.Count, ("policy", policy.Name));
+        metrics.PrunedObjectsTotal.Add(pruned.Count, policy.Name);
     }
 
     internal SweepContext BuildContext(Policy policy)
@@ -154,12 +154,12 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
         try
         {
             var usage = disk.Measure(policy.Root);
-            metrics.Set("archiver_filesystem_used_bytes", usage.UsedBytes, ("policy", policy.Name), ("root", policy.Root));
-            metrics.Set("archiver_filesystem_size_bytes", usage.TotalBytes, ("policy", policy.Name), ("root", policy.Root));
+            metrics.FilesystemUsedBytes.Set(usage.UsedBytes, policy.Name, policy.Root);
+            metrics.FilesystemSizeBytes.Set(usage.TotalBytes, policy.Name, policy.Root);
             if (policy.Pressure is { } p)
             {
-                metrics.Set("archiver_pressure_high_ratio", p.High / 100, ("policy", policy.Name), ("root", policy.Root));
-                metrics.Set("archiver_pressure_low_ratio", p.Low / 100, ("policy", policy.Name), ("root", policy.Root));
+                metrics.PressureHighRatio.Set(p.High / 100, policy.Name, policy.Root);
+                metrics.PressureLowRatio.Set(p.Low / 100, policy.Name, policy.Root);
             }
             return usage;
         }

@@ -35,7 +35,7 @@ public sealed class PressureRelief(PolicyRunner runner, ArchiverMetrics metrics,
         {
             Log.Warning("Disk pressure on {Root}: {Used:F1}% used, above {High}%; archiving eligible directories idle at least {MinIdle}, oldest first, until below {Low}%",
                 policy.Root, usage.UsedPercent, pressure.High, Duration.Format(pressure.MinIdle), pressure.Low);
-            metrics.Add("archiver_pressure_runs_total", 1, ("policy", policy.Name));
+            metrics.PressureRunsTotal.Add(1, policy.Name);
             var ctx = runner.BuildContext(policy with { IdleFor = pressure.MinIdle });
             await using var store = ctx.Store;
             var request = new SweepRequest(Discovery.Discover(policy.Root, policy.StateDirectory),

@@ -69,17 +69,35 @@ public sealed class DirectoryJournal
         }
     }
 
-    /// <summary>Records <paramref name="record"/> durably; returns it with its update time set.</summary>
-    public JournalRecord Save(JournalRecord record)
+    /// <summary>Records a directory's first state (<see cref="JournalState.Archiving"/>) durably;
+    /// returns it with its update time set. Refused when the directory already has a record.</summary>
+    public JournalRecord Begin(JournalRecord record)
     {
-        record = record with { UpdatedAt = _clock.GetUtcNow() };
-        Durable.WriteAllBytes(PathOf(record.Dir), JsonSerializer.SerializeToUtf8Bytes(record, Json));
-        return record;
+        if (Get(record.Dir) is { } existing)
+            throw new InvalidOperationException($"journal of {record.Dir}: refused to begin a record over one in state {existing.State}; this is a bug in Archiver, nothing was recorded (report it with the journal record)");
+        JournalTransitions.CheckMove(record.Dir, null, record.State);
+        return Save(record);
     }
 
-    /// <summary>Closes a directory's record: appends it to history, then removes it.</summary>
-    public void Complete(JournalRecord record, string outcome)
+    /// <summary>Records <paramref name="record"/> (its fields as they are now, its state as it was)
+    /// durably in state <paramref name="to"/>, if <see cref="JournalTransitions"/> allows the move;
+    /// returns it with its state and update time set.</summary>
+    public JournalRecord Advance(JournalRecord record, JournalState to)
     {
+        JournalTransitions.CheckMove(record.Dir, record.State, to);
+        return Save(record with { State = to });
+    }
+
+    /// <summary>The stored copy failed verification: back to <see cref="JournalState.Archiving"/>
+    /// with no upload, marked never to be adopted.</summary>
+    public JournalRecord Reject(JournalRecord record) =>
+        Advance(record with { UploadId = null, Rejected = true }, JournalState.Archiving);
+
+    /// <summary>Closes a directory's record: appends it to history, then removes it.</summary>
+    public void Close(JournalRecord record, JournalClosing closing)
+    {
+        JournalTransitions.CheckClosing(record.Dir, record.State, closing);
+        var outcome = HistoryText(closing);
         Directory.CreateDirectory(StateDirectory);
         var history = Path.Combine(StateDirectory, "history.jsonl");
         var line = JsonSerializer.SerializeToUtf8Bytes(new HistoryLine(record.Dir, record.Key, record.ArchiveSize, record.ArchiveSha256, outcome, _clock.GetUtcNow()), Json);
@@ -95,6 +113,22 @@ public sealed class DirectoryJournal
             File.Delete(path);
             Durable.FsyncDirectory(_records);
         }
+    }
+
+    /// <summary>The outcome as <c>history.jsonl</c> and the logs spell it.</summary>
+    public static string HistoryText(JournalClosing closing) => closing switch
+    {
+        JournalClosing.Deleted => "deleted",
+        JournalClosing.Vanished => "vanished",
+        JournalClosing.Superseded => "superseded: modified after it was archived",
+        _ => throw new ArgumentOutOfRangeException(nameof(closing), closing, null),
+    };
+
+    private JournalRecord Save(JournalRecord record)
+    {
+        record = record with { UpdatedAt = _clock.GetUtcNow() };
+        Durable.WriteAllBytes(PathOf(record.Dir), JsonSerializer.SerializeToUtf8Bytes(record, Json));
+        return record;
     }
 
     /// <summary>Removes what a killed process left half-written: temporary journal files and manifest

@@ -23,10 +23,10 @@ public static class ArchiveStage
         var manifestKey = ArchiveManifest.KeyFor(record.Key);
         // On record before the store creates the upload: a crash before its id is recorded leaves
         // an upload that only a listing of this key finds (InterruptedUpload).
-        record = ctx.Journal.Save(record with { UploadRequested = true });
+        record = ctx.Journal.Advance(record with { UploadRequested = true }, JournalState.Archiving);
         await using var upload = await ctx.Store.BeginUploadAsync(record.Key, cancellationToken);
         CrashPoints.Hit(CrashPoints.AfterCreateUpload);
-        record = ctx.Journal.Save(record with { UploadId = upload.UploadId });
+        record = ctx.Journal.Advance(record with { UploadId = upload.UploadId }, JournalState.Archiving);
 
         Directory.CreateDirectory(ctx.Journal.SpoolDirectory);
         var spoolPath = Path.Combine(ctx.Journal.SpoolDirectory, $"{Guid.NewGuid():N}.manifest.json");
@@ -50,16 +50,15 @@ public static class ArchiveStage
                 await ctx.Store.PutAsync(manifestKey, spooled, cancellationToken);
             CrashPoints.Hit(CrashPoints.AfterManifest);
             Log.Information("Uploaded {Directory} to {Key}: {BytesIn} bytes in, {BytesOut} bytes out", c.Name, record.Key, bytesIn, size);
-            return ctx.Journal.Save(record with
+            return ctx.Journal.Advance(record with
             {
-                State = JournalState.Uploaded,
                 UploadId = null,
                 UploadRequested = false,
                 ArchiveSize = size,
                 ArchiveSha256 = sha,
                 BytesIn = bytesIn,
                 Fingerprint = fingerprint,
-            });
+            }, JournalState.Uploaded);
         }
         catch
         {

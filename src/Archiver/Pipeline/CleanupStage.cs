@@ -26,12 +26,12 @@ public static class CleanupStage
             }
             catch (DirectoryNotFoundException)
             {
-                ctx.Journal.Complete(record, "vanished");
+                ctx.Journal.Close(record, JournalClosing.Vanished);
                 return (false, "directory vanished after it was archived; archive kept", false);
             }
             if (now != record.Fingerprint)
             {
-                ctx.Journal.Complete(record, "superseded: modified after it was archived");
+                ctx.Journal.Close(record, JournalClosing.Superseded);
                 Log.Warning("Not deleting {Directory}: modified, added or removed since it was archived to {Key}; a later sweep archives it again", c.Name, record.Key);
                 return (false, $"modified since it was archived to {record.Key}; not deleted (a later sweep archives it again)", false);
             }
@@ -55,18 +55,18 @@ public static class CleanupStage
                 return (false, $"pod {pod.Display} is {pod.Phase} again; not deleted", false);
         }
         cancellationToken.ThrowIfCancellationRequested(); // e.g. the directory's lease was lost
-        record = ctx.Journal.Save(record with { State = JournalState.Deleting });
+        record = ctx.Journal.Advance(record, JournalState.Deleting);
         var expected = FileStatus.TryGet(c.FullPath);
         if (expected is null)
         {
-            ctx.Journal.Complete(record, "deleted");
+            ctx.Journal.Close(record, JournalClosing.Deleted);
             return (true, null, false);
         }
         if (expected.Device != record.Device || expected.Inode != record.Inode)
             throw new IOException($"{c.FullPath} is not the directory that was archived (device/inode changed); nothing deleted");
         CrashPoints.Hit(CrashPoints.BeforeDelete);
         SafeDelete.DeleteDirectory(ctx.Policy.Root, c.Name, expected);
-        ctx.Journal.Complete(record, "deleted");
+        ctx.Journal.Close(record, JournalClosing.Deleted);
         Log.Information("Deleted {Directory} after verified archive {Key}", c.Name, record.Key);
         return (true, null, false);
     }

@@ -4,24 +4,8 @@ namespace Archiver.Pipeline;
 
 public enum Decision { Archive, Skip }
 
-/// <summary>Why a directory was skipped, in a few stable words (for metrics and filters).</summary>
-public static class ReasonClass
-{
-    public const string Eligible = "eligible";
-    public const string Forced = "forced";
-    public const string Resume = "resume";
-    public const string NotDirectory = "not-directory";
-    public const string OtherFileSystem = "other-filesystem";
-    public const string Layout = "layout-mismatch";
-    public const string Live = "pod-live";
-    public const string Recent = "recently-modified";
-    public const string LivenessUnknown = "liveness-unknown";
-    public const string ScanFailed = "scan-failed";
-    public const string Locked = "locked";
-}
-
 /// <summary>One line of a plan: a directory, its pod, what will happen and why.</summary>
-public sealed record PlannedDirectory(Candidate Candidate, PodRef? Pod, Decision Decision, string Reason, string Class)
+public sealed record PlannedDirectory(Candidate Candidate, PodRef? Pod, Decision Decision, string Reason, ReasonClass Class)
 {
     /// <summary>Newest mtime in the tree (null when it was not scanned).</summary>
     public DateTimeOffset? NewestChange { get; init; }

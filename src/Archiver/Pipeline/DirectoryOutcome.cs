@@ -8,7 +8,7 @@ public sealed record DirectoryOutcome
     public string? Pod { get; init; }
     public required Decision Decision { get; init; }
     public required string Reason { get; init; }
-    public string ReasonClass { get; init; } = "";
+    public required ReasonClass ReasonClass { get; init; }
     public string? Key { get; init; }
     public long BytesIn { get; init; }
     public long BytesOut { get; init; }

@@ -47,6 +47,6 @@ public static class InterruptedUpload
                 Log.Warning("Could not look for uploads of {Key} left by an interrupted run ({Message}); one left there stays until the bucket's lifecycle rule aborts it (docs/stores.md)", record.Key, e.Message);
             }
         }
-        return ctx.Journal.Save(record with { UploadId = null, UploadRequested = !listed });
+        return ctx.Journal.Advance(record with { UploadId = null, UploadRequested = !listed }, record.State);
     }
 }

@@ -33,9 +33,9 @@ public static class JournalReconciler
                     continue;
                 }
                 var closed = InterruptedUpload.Pending(record) ? await InterruptedUpload.AbortAsync(ctx, record, cancellationToken) : record;
-                var outcome = closed.State == JournalState.Deleting ? "deleted" : "vanished";
-                ctx.Journal.Complete(closed, outcome);
-                Log.Information("Closed journal record of {Directory} ({State}): directory is gone, recorded as {Outcome}", record.Dir, record.State, outcome);
+                var outcome = closed.State == JournalState.Deleting ? JournalClosing.Deleted : JournalClosing.Vanished;
+                ctx.Journal.Close(closed, outcome);
+                Log.Information("Closed journal record of {Directory} ({State}): directory is gone, recorded as {Outcome}", record.Dir, record.State, DirectoryJournal.HistoryText(outcome));
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

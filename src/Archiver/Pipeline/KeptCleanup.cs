@@ -25,13 +25,13 @@ public static class KeptCleanup
             var status = FileStatus.TryGet(full);
             if (status is null)
             {
-                ctx.Journal.Complete(record, "vanished");
+                ctx.Journal.Close(record, JournalClosing.Vanished);
                 continue;
             }
             var pod = status.IsDirectory ? ctx.Layout.Identify(record.Dir) : null;
             var reason = $"kept {Duration.Format(now - record.UpdatedAt)} (keepLocalFor {Duration.Format(keepLocalFor)}), archived to {record.Key}";
-            var item = new PlannedDirectory(new Candidate(record.Dir, full, status), pod, Decision.Archive, reason, "kept-expired");
-            var outcome = new DirectoryOutcome { Dir = record.Dir, Pod = pod?.Display, Decision = Decision.Archive, Reason = reason, ReasonClass = "kept-expired", Key = record.Key };
+            var item = new PlannedDirectory(new Candidate(record.Dir, full, status), pod, Decision.Archive, reason, ReasonClass.KeptExpired);
+            var outcome = new DirectoryOutcome { Dir = record.Dir, Pod = pod?.Display, Decision = Decision.Archive, Reason = reason, ReasonClass = ReasonClass.KeptExpired, Key = record.Key };
             try
             {
                 var (deleted, notDeleted, failure) = await CleanupStage.RunAsync(ctx, item, record, cancellationToken);

@@ -63,7 +63,7 @@ public static class Planner
             var record = ctx.Journal.Get(c.Name);
             if (record is { State: JournalState.Kept })
             {
-                items.Add(new PlannedDirectory(c, pod, Decision.Skip, $"archived to {record.Key}; kept on disk (afterUpload: keep)", "kept"));
+                items.Add(new PlannedDirectory(c, pod, Decision.Skip, $"archived to {record.Key}; kept on disk (afterUpload: keep)", ReasonClass.Kept));
                 continue;
             }
 
@@ -110,7 +110,8 @@ public static class Planner
                 continue;
             }
 
-            string reason, reasonClass;
+            string reason;
+            ReasonClass reasonClass;
             if (record is not null)
                 (reason, reasonClass) = ($"resume: {record.State.ToString().ToLowerInvariant()} {record.Key}", ReasonClass.Resume);
             else if (force && (protectedBy is not null || idle < ctx.Policy.IdleFor || pod is null))

@@ -126,18 +126,18 @@ public static class SweepRunner
             {
                 // The directory is still on disk: the next run uploads it afresh over the bad copy,
                 // never adopting it; the copy is removed now where the store allows it.
-                ctx.Journal.Save(record with { State = JournalState.Archiving, UploadId = null, Rejected = true });
+                ctx.Journal.Reject(record);
                 await RemoveBadCopyAsync(ctx, record.Key, cancellationToken);
                 Log.Error("Verify failed for {Directory} at {Key}: {Problem}; nothing deleted, the next sweep uploads it again", c.Name, record.Key, problem);
                 return outcome with { Error = $"verify failed: {problem}; nothing deleted", FailedStage = stage, Elapsed = watch.Elapsed };
             }
             CrashPoints.Hit(CrashPoints.AfterVerify);
-            record = ctx.Journal.Save(record with { State = JournalState.Verified });
+            record = ctx.Journal.Advance(record, JournalState.Verified);
         }
 
         if (ctx.Policy.AfterUpload == Policies.AfterUpload.Keep && record.State == JournalState.Verified)
         {
-            ctx.Journal.Save(record with { State = JournalState.Kept });
+            ctx.Journal.Advance(record, JournalState.Kept);
             return outcome with { Reason = item.Reason + "; kept on disk (afterUpload: keep)", Elapsed = watch.Elapsed };
         }
 
@@ -172,7 +172,7 @@ public static class SweepRunner
         if (await ctx.Store.StatAsync(key, cancellationToken) is not null)
             throw new IOException($"an object already exists at {key}; refusing to overwrite an archive this node did not start: keep {{node}} and {{timestamp}} in the key template, and look at that object (another node or an older journal made it)");
         var now = ctx.Clock.GetUtcNow();
-        return ctx.Journal.Save(new JournalRecord
+        return ctx.Journal.Begin(new JournalRecord
         {
             Dir = item.Candidate.Name,
             Key = key,
@@ -194,14 +194,13 @@ public static class SweepRunner
             && manifest.Fingerprint == FileSystem.TreeFingerprint.Of(item.Candidate.FullPath))
         {
             Log.Information("Adopting {Key}: completed by an earlier run that stopped before recording it", record.Key);
-            return ctx.Journal.Save(record with
+            return ctx.Journal.Advance(record with
             {
-                State = JournalState.Uploaded,
                 ArchiveSize = manifest.Archive.Size,
                 ArchiveSha256 = manifest.Archive.Sha256,
                 BytesIn = manifest.Totals.BytesIn,
                 Fingerprint = manifest.Fingerprint,
-            });
+            }, JournalState.Uploaded);
         }
         return await ArchiveStage.RunAsync(ctx, item, record, cancellationToken);
     }

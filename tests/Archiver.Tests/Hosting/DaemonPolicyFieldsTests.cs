@@ -101,7 +101,7 @@ public class DaemonPolicyFieldsTests
     public void Metrics_LabelValuesWithQuotes_EscapedInExposition()
     {
         var metrics = new ArchiverMetrics();
-        metrics.Set("archiver_policy_invalid", 1, ("file", "/etc/a \"b\"\\c.yaml"));
+        metrics.PolicyInvalid.Set(1, "/etc/a \"b\"\\c.yaml");
         Assert.Contains("archiver_policy_invalid{file=\"/etc/a \\\"b\\\"\\\\c.yaml\"} 1\n", metrics.Render());
     }
 }

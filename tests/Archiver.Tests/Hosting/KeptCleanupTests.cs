@@ -28,6 +28,7 @@ public class KeptCleanupTests
         Assert.False(Directory.Exists(dir));
         Assert.Single(Directory.EnumerateFiles(tmp["store"], "*.tar.gz", SearchOption.AllDirectories));
         Assert.Equal(1, metrics.Get("archiver_directories_total", ("policy", "logs"), ("decision", "archive"), ("reason", "kept-expired")));
+        Assert.Equal(1, metrics.Get("archiver_kept_deleted_total", ("policy", "logs")));
     }
 
     [Fact]
@@ -35,7 +36,8 @@ public class KeptCleanupTests
     {
         using var tmp = new TempDir("kept");
         var (clock, dir, loaded) = Scene(tmp, keepLocalFor: TimeSpan.FromDays(1), idleFor: TimeSpan.FromDays(30));
-        var runner = HostingKit.Runner(clock);
+        var metrics = new ArchiverMetrics();
+        var runner = HostingKit.Runner(clock, metrics);
         await runner.SweepAsync(loaded with { Policy = loaded.Policy with { IdleFor = TimeSpan.FromDays(1) } }, "schedule", CancellationToken.None);
 
         File.WriteAllText(Path.Combine(dir, "logs", "late.log"), "written after the archive");
@@ -43,6 +45,8 @@ public class KeptCleanupTests
         await runner.SweepAsync(loaded, "schedule", CancellationToken.None);
 
         Assert.True(File.Exists(Path.Combine(dir, "logs", "late.log")), "content the archive does not hold is never deleted");
+        Assert.Equal(1, metrics.Get("archiver_directories_total", ("policy", "logs"), ("decision", "archive"), ("reason", "kept-expired")));
+        Assert.Equal(0, metrics.Get("archiver_kept_deleted_total", ("policy", "logs")));
     }
 
     /// <summary>A pod directory idle for two days under a policy that keeps what it archived.</summary>

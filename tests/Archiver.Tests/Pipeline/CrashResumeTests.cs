@@ -73,7 +73,7 @@ public class CrashResumeTests
         // What a process killed between the store creating an upload and the journal recording its id leaves.
         const string key = "node-a/web-1/web-1-crashed.tar.gz";
         var status = Archiver.FileSystem.FileStatus.Get(dir);
-        ctx.Journal.Save(new JournalRecord { Dir = "web-1", Key = key, State = JournalState.Archiving, UploadRequested = true, Device = status.Device, Inode = status.Inode });
+        ctx.Journal.Begin(new JournalRecord { Dir = "web-1", Key = key, State = JournalState.Archiving, UploadRequested = true, Device = status.Device, Inode = status.Inode });
         var unrecorded = await store.BeginUploadAsync(key, CancellationToken.None);
 
         var outcome = Assert.Single(await PipelineHarness.SweepAsync(ctx));

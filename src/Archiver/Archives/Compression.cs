@@ -17,7 +17,7 @@ public static class Compression
 
     public static Stream Compress(Stream output, ArchiveFormat format, int level, int workers = 1) => format switch
     {
-        ArchiveFormat.TarZst => new ParallelGzipStream(output, level, workers, ParallelGzipStream.ZstdBlockSize, format: ArchiveFormat.TarZst),
+        ArchiveFormat.TarZst => new ParallelGzipStream(output, level, Math.Max(1, workers), ParallelGzipStream.ZstdBlockSize, format: ArchiveFormat.TarZst),
         _ => new ParallelGzipStream(output, level, workers),
     };
 

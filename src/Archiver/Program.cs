@@ -18,6 +18,7 @@ public static class Program
         new RunCommand(clock),
         new PruneCommand(clock),
         new RestoreCommand(clock),
+        new CatCommand(clock),
         new ListCommand(clock),
         new VerifyCommand(),
     ];

@@ -22,6 +22,9 @@ public sealed record ArchiveManifest
     public ManifestArchive Archive { get; init; } = new();
     /// <summary>The tree's lstat fingerprint as it was archived (see TreeFingerprint).</summary>
     public string Fingerprint { get; init; } = "";
+    /// <summary>Where each block of the compressed stream starts, so one entry can be read with a
+    /// range read (see <see cref="ManifestIndex"/>); absent in archives made before it existed.</summary>
+    public ManifestIndex? Index { get; init; }
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -47,6 +50,8 @@ public sealed record ManifestSource
     public Dictionary<string, string>? Fields { get; init; }
 }
 
+/// <summary>One archived entry. <see cref="Offset"/> is where its tar header (its PAX header first)
+/// starts in the uncompressed tar stream; absent in archives made before the index existed.</summary>
 public sealed record ManifestEntry(
     string Path,
     string Type,
@@ -56,7 +61,8 @@ public sealed record ManifestEntry(
     int Gid,
     DateTimeOffset Mtime,
     string? LinkTarget = null,
-    string? Sha256 = null);
+    string? Sha256 = null,
+    long? Offset = null);
 
 public sealed record SkippedEntry(string Path, string Type, string Reason);
 

@@ -12,4 +12,5 @@ namespace Archiver.Archives;
 [JsonSerializable(typeof(List<SkippedEntry>))]
 [JsonSerializable(typeof(ManifestTotals))]
 [JsonSerializable(typeof(ManifestArchive))]
+[JsonSerializable(typeof(ManifestIndex))]
 internal sealed partial class ArchivesJson : JsonSerializerContext;

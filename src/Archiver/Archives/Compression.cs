@@ -5,8 +5,8 @@ namespace Archiver.Archives;
 /// <summary>
 /// The compressor for an archive format. gzip: in-box zlib-ng, 1 MiB blocks deflated on
 /// <c>workers</c> threads as consecutive gzip members (pigz-style, read by every gzip reader).
-/// zstd: the system's libzstd with its own worker threads when present, else ZstdSharp; one
-/// worker means compressing on the caller's thread.
+/// zstd: the same, in 2 MiB blocks compressed as independent frames (libzstd when present, else
+/// ZstdSharp) followed by a seekable-format seek table, so one entry can be read with a range read.
 /// </summary>
 public static class Compression
 {
@@ -17,18 +17,9 @@ public static class Compression
 
     public static Stream Compress(Stream output, ArchiveFormat format, int level, int workers = 1) => format switch
     {
-        ArchiveFormat.TarZst when NativeZstd.IsAvailable => new NativeZstdStream(output, level, workers),
-        ArchiveFormat.TarZst => ManagedZstd(output, level, workers),
+        ArchiveFormat.TarZst => new ParallelGzipStream(output, level, Math.Max(1, workers), ParallelGzipStream.ZstdBlockSize, format: ArchiveFormat.TarZst),
         _ => new ParallelGzipStream(output, level, workers),
     };
-
-    private static ZstdSharp.CompressionStream ManagedZstd(Stream output, int level, int workers)
-    {
-        var zstd = new ZstdSharp.CompressionStream(output, level, 1 << 17, leaveOpen: true);
-        zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
-        if (workers > 1) zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, workers);
-        return zstd;
-    }
 
     public static Stream Decompress(Stream input, ArchiveFormat format) => format switch
     {

@@ -56,6 +56,20 @@ internal sealed class GzipBlock
         return this;
     }
 
+    /// <summary>Compresses the input as one complete zstd frame, with its content checksum, into <see cref="Output"/>.</summary>
+    public GzipBlock CompressZstd(int level)
+    {
+        Output.Reset();
+        if (NativeZstd.IsAvailable) NativeZstd.CompressFrame(Input.AsSpan(0, InputLength), level, Output);
+        else
+        {
+            using var zstd = new ZstdSharp.Compressor(level);
+            zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+            Output.Write(zstd.Wrap(Input.AsSpan(0, InputLength)));
+        }
+        return this;
+    }
+
     // RFC 1952 header (deflate, no flags, mtime 0, OS Unix), an empty final stored block, CRC-32 0, size 0.
     private static ReadOnlySpan<byte> EmptyMember => [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 }

@@ -54,7 +54,7 @@ public sealed class ManifestWriter : IDisposable
 
     public void Skip(SkippedEntry entry) => _skipped.Add(entry);
 
-    public void Finish(ManifestArchive archive, string fingerprint)
+    public void Finish(ManifestArchive archive, string fingerprint, ManifestIndex? index = null)
     {
         _json.WriteEndArray();
         _json.WritePropertyName("skipped");
@@ -64,6 +64,11 @@ public sealed class ManifestWriter : IDisposable
         _json.WritePropertyName("archive");
         JsonSerializer.Serialize(_json, archive, ArchiveManifest.Json);
         _json.WriteString("fingerprint", fingerprint);
+        if (index is not null)
+        {
+            _json.WritePropertyName("index");
+            JsonSerializer.Serialize(_json, index, ArchiveManifest.Json);
+        }
         _json.WriteEndObject();
         WriteBuffered();
         _spool.Flush();

@@ -57,6 +57,44 @@ internal static unsafe class NativeZstd
         return (null, $"managed fallback (ZstdSharp): {(refused.Count > 0 ? string.Join("; ", refused) : $"no {LibraryName} in {appDirectory} or on the system")}");
     }
 
+    /// <summary>Compresses <paramref name="input"/> as one whole frame with a content checksum.</summary>
+    public static void CompressFrame(ReadOnlySpan<byte> input, int level, Stream output)
+    {
+        var api = Functions;
+        var cctx = api.CreateCCtx();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(api.OutSize);
+        try
+        {
+            Check(api, api.SetParameter(cctx, CompressionLevel, level));
+            Check(api, api.SetParameter(cctx, ChecksumFlag, 1));
+            fixed (byte* src = input)
+            fixed (byte* dst = chunk)
+            {
+                var inBuf = new Buffer { Data = src, Size = (nuint)input.Length, Pos = 0 };
+                nuint remaining;
+                do
+                {
+                    var outBuf = new Buffer { Data = dst, Size = (nuint)chunk.Length, Pos = 0 };
+                    remaining = api.CompressStream2(cctx, &outBuf, &inBuf, EndFrame);
+                    Check(api, remaining);
+                    output.Write(chunk, 0, (int)outBuf.Pos);
+                }
+                while (remaining != 0);
+            }
+        }
+        finally
+        {
+            api.FreeCCtx(cctx);
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private static void Check(Api api, nuint code)
+    {
+        if (api.IsError(code) != 0)
+            throw new IOException($"libzstd could not compress: {api.ErrorName(code)}; set ARCHIVER_ZSTD=managed to use the built-in compressor instead");
+    }
+
     private static Api? TryBind(IntPtr lib)
     {
         try

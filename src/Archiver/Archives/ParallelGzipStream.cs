@@ -10,24 +10,34 @@ namespace Archiver.Archives;
 /// window: with 1 MiB blocks that costs well under 1 % of size. Memory is bounded: at most
 /// <c>workers + 1</c> blocks are in flight, each holding one input and one output buffer.
 /// Compression errors surface on the next <see cref="Write(ReadOnlySpan{byte})"/> or on dispose.
+/// With <see cref="ArchiveFormat.TarZst"/> the blocks are independent zstd frames instead (each with
+/// its content checksum) and the stream ends with a seek table in the zstd seekable format
+/// (<see cref="ZstdSeekTable"/>). Either way <see cref="Index"/> says where each block starts.
 /// </summary>
-public sealed class ParallelGzipStream : Stream
+public sealed class ParallelGzipStream : Stream, IIndexedCompressor
 {
     public const int DefaultBlockSize = 1 << 20;
+
+    /// <summary>zstd frames of 2 MiB: independent frames cost ratio, more so when small.</summary>
+    public const int ZstdBlockSize = 2 << 20;
 
     private readonly Stream _inner;
     private readonly int _level;
     private readonly int _blockSize;
     private readonly int _maxInFlight;
     private readonly bool _leaveOpen;
+    private readonly ArchiveFormat _format;
     private readonly Queue<Task<GzipBlock>> _inFlight = new();
     private GzipBlock? _current;
+    private readonly List<long> _memberOffsets = [];
     private long _position;
+    private long _written;
     private bool _wroteMember;
     private bool _disposed;
 
-    public ParallelGzipStream(Stream inner, int level, int workers, int blockSize = DefaultBlockSize, bool leaveOpen = true)
+    public ParallelGzipStream(Stream inner, int level, int workers, int blockSize = DefaultBlockSize, bool leaveOpen = true, ArchiveFormat format = ArchiveFormat.TarGz)
     {
+        _format = format;
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         _inner = inner;
@@ -56,6 +66,16 @@ public sealed class ParallelGzipStream : Stream
 
     public override void WriteByte(byte value) => Write([value]);
 
+    /// <summary>Where each member starts in the output (block <c>i</c> holds input bytes
+    /// <c>[i × blockSize, (i+1) × blockSize)</c>); complete once the stream is disposed.</summary>
+    public ManifestIndex Index => new()
+    {
+        Kind = _format == ArchiveFormat.TarZst ? ManifestIndex.ZstdFrames : ManifestIndex.GzipMembers,
+        BlockSize = _blockSize,
+        TarSize = _position,
+        Offsets = [.. _memberOffsets, _written],
+    };
+
     /// <summary>Hands the current block to the thread pool; writes finished blocks, oldest
     /// first, while more than <c>workers</c> are in flight.</summary>
     private void Submit()
@@ -63,7 +83,7 @@ public sealed class ParallelGzipStream : Stream
         var slot = _current!;
         _current = null;
         var level = _level;
-        _inFlight.Enqueue(Task.Run(() => slot.Compress(level)));
+        _inFlight.Enqueue(_format == ArchiveFormat.TarZst ? Task.Run(() => slot.CompressZstd(level)) : Task.Run(() => slot.Compress(level)));
         while (_inFlight.Count > _maxInFlight) WriteOldest();
     }
 
@@ -72,7 +92,9 @@ public sealed class ParallelGzipStream : Stream
         var slot = _inFlight.Dequeue().GetAwaiter().GetResult();
         try
         {
+            _memberOffsets.Add(_written);
             _inner.Write(slot.Output.Buffer, 0, (int)slot.Output.Length);
+            _written += slot.Output.Length;
             _wroteMember = true;
         }
         finally
@@ -99,6 +121,7 @@ public sealed class ParallelGzipStream : Stream
             Submit();
         }
         while (_inFlight.Count > 0) WriteOldest();
+        if (_format == ArchiveFormat.TarZst) _inner.Write(ZstdSeekTable.Build([.. _memberOffsets, _written], _blockSize, _position));
         _inner.Flush();
     }
 

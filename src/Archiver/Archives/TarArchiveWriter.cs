@@ -11,6 +11,7 @@ namespace Archiver.Archives;
 /// Entries are named <c>&lt;dir&gt;/...</c>, so <c>tar -x -C /data</c> recreates the directory.
 /// Files are read once: the same pass hashes them for the manifest. Hard links become tar hard
 /// links to their first path. Fifos, sockets and devices are listed as skipped and never opened.
+/// Each manifest entry records the tar offset of its first header, for single-entry restores.
 /// </summary>
 public static class TarArchiveWriter
 {
@@ -20,13 +21,15 @@ public static class TarArchiveWriter
         var fingerprint = new TreeFingerprint();
         var files = 0;
         var firstPathOfInode = new Dictionary<(ulong, ulong), (string Name, string? Sha)>();
-        using var tar = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
+        var counted = new CountingWriteStream(output);
+        using var tar = new TarWriter(counted, TarEntryFormat.Pax, leaveOpen: true);
         foreach (var e in TreeWalker.Walk(directory, exclude))
         {
             cancellationToken.ThrowIfCancellationRequested();
             fingerprint.Add(e);
             var name = e.RelativePath.Length == 0 ? archiveRoot : archiveRoot + "/" + e.RelativePath;
             var st = e.Status;
+            var at = counted.Position;
             if (e.Excluded)
             {
                 manifest.Skip(new SkippedEntry(name, TypeName(st.Type), "excluded by policy"));
@@ -36,27 +39,27 @@ public static class TarArchiveWriter
             {
                 case EntryType.Directory:
                     tar.WriteEntry(Header(TarEntryType.Directory, name + "/", st));
-                    manifest.Add(Entry(name, "dir", 0, st));
+                    manifest.Add(Entry(name, "dir", 0, st, at));
                     break;
                 case EntryType.Symlink:
                     var target = new FileInfo(e.FullPath).LinkTarget ?? "";
                     var link = Header(TarEntryType.SymbolicLink, name, st);
                     link.LinkName = target;
                     tar.WriteEntry(link);
-                    manifest.Add(Entry(name, "symlink", 0, st) with { LinkTarget = target });
+                    manifest.Add(Entry(name, "symlink", 0, st, at) with { LinkTarget = target });
                     break;
                 case EntryType.File when st.LinkCount > 1 && firstPathOfInode.TryGetValue((st.Device, st.Inode), out var first):
                     var hard = Header(TarEntryType.HardLink, name, st);
                     hard.LinkName = first.Name;
                     tar.WriteEntry(hard);
-                    manifest.Add(Entry(name, "hardlink", st.Size, st) with { LinkTarget = first.Name, Sha256 = first.Sha });
+                    manifest.Add(Entry(name, "hardlink", st.Size, st, at) with { LinkTarget = first.Name, Sha256 = first.Sha });
                     break;
                 case EntryType.File when SparseContentStream.TryOpen(e.FullPath, st) is { } sparse:
                     using (sparse)
                     {
                         tar.WriteEntry(SparseHeader(name, st, sparse));
                         sparse.Complete();
-                        manifest.Add(Entry(name, "file", st.Size, st) with { Sha256 = sparse.Sha256 });
+                        manifest.Add(Entry(name, "file", st.Size, st, at) with { Sha256 = sparse.Sha256 });
                         if (st.LinkCount > 1) firstPathOfInode[(st.Device, st.Inode)] = (name, sparse.Sha256);
                     }
                     break;
@@ -68,7 +71,7 @@ public static class TarArchiveWriter
                         tar.WriteEntry(file);
                         if (content.Position != st.Size)
                             throw new FileChangedException($"{e.FullPath} changed size while it was being archived");
-                        manifest.Add(Entry(name, "file", st.Size, st) with { Sha256 = content.Sha256 });
+                        manifest.Add(Entry(name, "file", st.Size, st, at) with { Sha256 = content.Sha256 });
                         if (st.LinkCount > 1) firstPathOfInode[(st.Device, st.Inode)] = (name, content.Sha256);
                         if (++files == 2) CrashPoints.Hit(CrashPoints.MidTar);
                     }
@@ -114,8 +117,8 @@ public static class TarArchiveWriter
         };
     }
 
-    private static ManifestEntry Entry(string name, string type, long size, FileStatus st) =>
-        new(name, type, size, Convert.ToString((int)st.Mode, 8).PadLeft(4, '0'), st.Uid, st.Gid, st.ModifiedAt);
+    private static ManifestEntry Entry(string name, string type, long size, FileStatus st, long offset) =>
+        new(name, type, size, Convert.ToString((int)st.Mode, 8).PadLeft(4, '0'), st.Uid, st.Gid, st.ModifiedAt, Offset: offset);
 
     public static string TypeName(EntryType t) => t switch
     {

@@ -9,6 +9,7 @@ public sealed class ArgParser
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
+    private readonly List<(string Name, string Value)> _all = [];
 
     public ArgParser(IEnumerable<string> args, IEnumerable<string> valueOptions, IEnumerable<string> flagOptions)
     {
@@ -40,6 +41,7 @@ public sealed class ArgParser
                 if (eq > 0) _values[name] = a[(eq + 1)..];
                 else if (i + 1 < list.Count) _values[name] = list[++i];
                 else Errors.Add($"{name} needs a value");
+                if (_values.TryGetValue(name, out var given)) _all.Add((name, given));
             }
             else
             {
@@ -53,6 +55,9 @@ public sealed class ArgParser
     public List<string> Errors { get; } = [];
 
     public string? Get(string name) => _values.GetValueOrDefault(name);
+
+    /// <summary>Every value of an option that may be repeated (<c>--path A --path B</c>), in order.</summary>
+    public List<string> GetAll(string name) => _all.Where(v => v.Name == name).Select(v => v.Value).ToList();
 
     public bool Has(string name) => _flags.Contains(name);
 }

@@ -7,6 +7,7 @@ public static class Terminal
 {
     private static readonly AsyncLocal<TextWriter?> OutOverride = new();
     private static readonly AsyncLocal<TextWriter?> ErrorOverride = new();
+    private static readonly AsyncLocal<Stream?> RawOverride = new();
 
     public static TextWriter Out => OutOverride.Value ?? Console.Out;
 
@@ -18,6 +19,12 @@ public static class Terminal
         OutOverride.Value = output;
         ErrorOverride.Value = error;
     }
+
+    /// <summary>Stdout as bytes (<c>archiver cat</c>): file content is not text.</summary>
+    public static Stream OpenRawOut() => RawOverride.Value ?? Console.OpenStandardOutput();
+
+    /// <summary>Sends this async flow's raw stdout to <paramref name="output"/> (tests).</summary>
+    public static void RedirectRaw(Stream output) => RawOverride.Value = output;
 
     public static bool IsInteractive => OutOverride.Value is null && !Console.IsOutputRedirected && !Console.IsErrorRedirected;
 

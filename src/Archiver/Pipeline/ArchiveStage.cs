@@ -34,12 +34,13 @@ public static class ArchiveStage
         {
             string fingerprint, sha;
             long size, bytesIn;
+            ManifestIndex? index;
             await using (var spool = new FileStream(spoolPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
                 using var manifest = new ManifestWriter(spool, record.Key, ctx.Clock.GetUtcNow(), Source(ctx, item));
-                (fingerprint, sha, size) = await Task.Run(() => WriteArchive(ctx, c, upload.Content, manifest, cancellationToken), cancellationToken);
+                (fingerprint, sha, size, index) = await Task.Run(() => WriteArchive(ctx, c, upload.Content, manifest, cancellationToken), cancellationToken);
                 bytesIn = manifest.BytesIn;
-                manifest.Finish(new ManifestArchive { Format = Compression.Name(ctx.Policy.Format), Level = ctx.Policy.EffectiveLevel, Size = size, Sha256 = sha }, fingerprint);
+                manifest.Finish(new ManifestArchive { Format = Compression.Name(ctx.Policy.Format), Level = ctx.Policy.EffectiveLevel, Size = size, Sha256 = sha }, fingerprint, index);
             }
             CrashPoints.Hit(CrashPoints.BeforeComplete);
             var stored = await upload.CompleteAsync(cancellationToken);
@@ -71,16 +72,17 @@ public static class ArchiveStage
         }
     }
 
-    private static (string Fingerprint, string Sha, long Size) WriteArchive(SweepContext ctx, Candidate c, Stream destination, ManifestWriter manifest, CancellationToken cancellationToken)
+    private static (string Fingerprint, string Sha, long Size, ManifestIndex? Index) WriteArchive(SweepContext ctx, Candidate c, Stream destination, ManifestWriter manifest, CancellationToken cancellationToken)
     {
         var hashing = new HashingStream(destination);
         string fingerprint;
-        using (var compressed = Compression.Compress(hashing, ctx.Policy.Format, ctx.Policy.EffectiveLevel, Compression.WorkersFor(ctx.Policy.Concurrency)))
+        var compressed = Compression.Compress(hashing, ctx.Policy.Format, ctx.Policy.EffectiveLevel, Compression.WorkersFor(ctx.Policy.Concurrency));
+        using (compressed)
         using (var buffered = new BufferedStream(compressed, 1 << 16))
         {
             fingerprint = TarArchiveWriter.Write(c.FullPath, c.Name, new Glob(ctx.Policy.Exclude), buffered, manifest, cancellationToken);
         }
-        return (fingerprint, hashing.FinishHash(), hashing.BytesWritten);
+        return (fingerprint, hashing.FinishHash(), hashing.BytesWritten, (compressed as IIndexedCompressor)?.Index);
     }
 
     /// <summary>The key for a directory archived now: template fields from the policy, the node,

@@ -44,11 +44,16 @@ public sealed class ManifestCheck(ArchiveManifest manifest)
         if (mode != m.Mode) Add($"{Printable(path)}: mode {mode} in the archive, {m.Mode} in the manifest");
         if (item.Kind is ItemKind.Symlink or ItemKind.HardLink && item.LinkTarget != m.LinkTarget)
             Add($"{Printable(path)}: links to '{item.LinkTarget}' in the archive, '{m.LinkTarget}' in the manifest");
-        if (written is { } w)
-        {
-            if (w.Size != m.Size) Add($"{Printable(path)}: {w.Size} bytes restored, the manifest says {m.Size}");
-            else if (m.Sha256 is not null && w.Sha256 != m.Sha256) Add($"{Printable(path)}: content sha256 {w.Sha256}, the manifest says {m.Sha256}");
-        }
+        if (written is { } w) Content(path, m, w);
+    }
+
+    /// <summary>Checks what was written for <paramref name="path"/> (a file, or a hard link restored
+    /// as a copy of its target) against its manifest entry, and counts the entry as seen.</summary>
+    public void Content(string path, ManifestEntry m, (string Sha256, long Size) w)
+    {
+        _pending.Remove(path);
+        if (w.Size != m.Size) Add($"{Printable(path)}: {w.Size} bytes restored, the manifest says {m.Size}");
+        else if (m.Sha256 is not null && w.Sha256 != m.Sha256) Add($"{Printable(path)}: content sha256 {w.Sha256}, the manifest says {m.Sha256}");
     }
 
     /// <summary>Checks the archive as stored and lists manifest entries the archive did not contain.</summary>

@@ -16,6 +16,8 @@ public sealed class RestoreReport
     public long ArchiveSize { get; set; }
     public string? FailedEntry { get; set; }
     public Exception? Failure { get; set; }
+    /// <summary>For a restore of chosen paths: what was read from the store to get them.</summary>
+    public EntryReadStats? Partial { get; set; }
 
     public bool Verified => Check is not null && Failure is null && Check.MismatchCount == 0;
 

@@ -89,6 +89,27 @@ public sealed class FileArchiveStore(string directory) : IArchiveStore
         }
     }
 
+    public Task<Stream> OpenRangeAsync(string key, long offset, long length, CancellationToken cancellationToken)
+    {
+        FileStream file;
+        try
+        {
+            file = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ObjectNotFoundException(key, Location);
+        }
+        if (offset < 0 || length < 0 || offset + length > file.Length)
+        {
+            var size = file.Length;
+            file.Dispose();
+            throw new StoreException($"{key} is {size} bytes; it does not hold bytes {offset}..{offset + length} (the object is shorter than its manifest says)");
+        }
+        file.Position = offset;
+        return Task.FromResult<Stream>(new BoundedReadStream(file, length, key));
+    }
+
     public async IAsyncEnumerable<StoredObject> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask;

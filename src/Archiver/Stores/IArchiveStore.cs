@@ -42,6 +42,25 @@ public interface IArchiveStore : IAsyncDisposable
     /// when there is no object at <paramref name="key"/>.</summary>
     Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>Opens bytes <c>[offset, offset + length)</c> of the object: an HTTP Range GET on
+    /// S3/OSS, a seek on a file. Throws <see cref="ObjectNotFoundException"/> when there is no object
+    /// at <paramref name="key"/>, and <see cref="StoreException"/> when the object does not hold the
+    /// whole range. The default reads from the start and skips: correct, not cheap.</summary>
+    async Task<Stream> OpenRangeAsync(string key, long offset, long length, CancellationToken cancellationToken)
+    {
+        var whole = await OpenReadAsync(key, cancellationToken);
+        try
+        {
+            await BoundedReadStream.SkipAsync(whole, offset, key, cancellationToken);
+            return new BoundedReadStream(whole, length, key);
+        }
+        catch
+        {
+            await whole.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Completed objects whose keys start with <paramref name="prefix"/>, in key order.</summary>
     IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken);
 

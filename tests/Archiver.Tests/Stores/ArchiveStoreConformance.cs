@@ -210,6 +210,27 @@ public abstract class ArchiveStoreConformance
     }
 
     [Fact]
+    public async Task OpenRangeAsync_MiddleOfObject_ReturnsExactlyThoseBytes()
+    {
+        await using var store = await CreateStoreAsync();
+        var bytes = Data(300_000, 7);
+        await store.PutAsync("r/a.tar.gz", bytes, None);
+
+        await using (var range = await store.OpenRangeAsync("r/a.tar.gz", 123_457, 70_001, None))
+        {
+            using var ms = new MemoryStream();
+            await range.CopyToAsync(ms);
+            Assert.Equal(bytes[123_457..193_458], ms.ToArray());
+        }
+        await Assert.ThrowsAnyAsync<StoreException>(async () =>
+        {
+            await using var past = await store.OpenRangeAsync("r/a.tar.gz", 299_000, 2_000, None);
+            await past.CopyToAsync(Stream.Null);
+        });
+        await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.OpenRangeAsync("r/none.tar.gz", 0, 10, None));
+    }
+
+    [Fact]
     public async Task AnyOperation_UnsafeKey_ThrowsStoreException()
     {
         await using var store = await CreateStoreAsync();

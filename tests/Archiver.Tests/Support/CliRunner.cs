@@ -6,7 +6,7 @@ namespace Archiver.Tests.Support;
 /// user would see.</summary>
 public static class CliRunner
 {
-    public sealed record Result(int ExitCode, string Out, string Error)
+    public sealed record Result(int ExitCode, string Out, string Error, byte[]? RawOut = null)
     {
         public IEnumerable<System.Text.Json.JsonElement> JsonLines =>
             Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement);
@@ -22,12 +22,14 @@ public static class CliRunner
     {
         var output = new StringWriter();
         var error = new StringWriter();
+        var raw = new MemoryStream();
         var code = await Task.Run(async () =>
         {
             Terminal.Redirect(output, error);
+            Terminal.RedirectRaw(raw);
             return await Program.RunAsync(args, clock, CancellationToken.None);
         });
-        return new Result(code, output.ToString(), error.ToString());
+        return new Result(code, output.ToString(), error.ToString(), raw.ToArray());
     }
 
     public static Task<Result> RunAsync(params string[] args) => RunAsync(TimeProvider.System, args);

@@ -30,6 +30,7 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
     public Task PutAsync(string key, Stream content, CancellationToken cancellationToken) => inner.PutAsync(key, content, cancellationToken);
     public Task<StoredObject?> StatAsync(string key, CancellationToken cancellationToken) => inner.StatAsync(key, cancellationToken);
     public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) => inner.OpenReadAsync(key, cancellationToken);
+    public Task<Stream> OpenRangeAsync(string key, long offset, long length, CancellationToken cancellationToken) => inner.OpenRangeAsync(key, offset, length, cancellationToken);
     public IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         DenyDeletes ? throw new StoreException($"deleting {key}: access denied; grant s3:DeleteObject") : inner.DeleteAsync(key, cancellationToken);

@@ -37,6 +37,11 @@ public sealed class S3FaultProxy : IDisposable
 
     public IReadOnlyList<ProxiedRequest> Requests => [.. _requests];
 
+    private long _bytesDown;
+
+    /// <summary>Bytes the server sent back through the proxy (response heads and bodies), all requests.</summary>
+    public long BytesDown => Interlocked.Read(ref _bytesDown);
+
     public string Log => string.Join('\n', _requests);
 
     /// <summary>Checks each request before it is forwarded (e.g. the session token of temporary
@@ -161,6 +166,7 @@ public sealed class S3FaultProxy : IDisposable
         {
             await down.WriteAsync(buffer.AsMemory(0, n), token);
             sent += n;
+            Interlocked.Add(ref _bytesDown, n);
         }
     }
 

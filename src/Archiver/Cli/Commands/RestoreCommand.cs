@@ -1,4 +1,3 @@
-using System.Globalization;
 using Archiver.Archives;
 using Archiver.Composition;
 using Archiver.FileSystem;
@@ -19,8 +18,12 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
     public string Usage => """
         archiver restore KEY --store URL --to DIR [--force] [--no-manifest]
         archiver restore --pod NAME [--namespace NS] [--node N] [--at TIME] --store URL --to DIR [--force]
+        archiver restore KEY|--pod NAME ... --store URL --to DIR --path GLOB [--path GLOB ...]
           Entries keep their archived names, so DIR/<pod dir>/ is recreated (like tar -x -C DIR).
           --at TIME     the pod's newest archive made at or before TIME (ISO 8601, e.g. 2026-11-20T08:00:00Z)
+          --path GLOB   restore only entries matching GLOB, inside the pod directory (logs/*.log,
+                        m/target.log, ** crosses directories; a directory brings everything under it),
+                        reading only the parts of the archive that hold them
           --force       write into a non-empty DIR (entries of the same name are replaced)
           --no-manifest restore an archive that has no manifest (hand-made .tar.bz2/.zip), unchecked
         Exit 0: restored and verified; 1: restore failed or differs from the manifest; 2: usage.
@@ -28,46 +31,29 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = new ArgParser(args, ["--store", "--to", "--pod", "--namespace", "--node", "--at"], ["--force", "--no-manifest", "-v"]);
-        var pod = a.Get("--pod");
-        if (pod is null && a.Positionals.Count != 1) a.Errors.Add("restore takes one archive KEY, or --pod NAME");
-        if (pod is not null && a.Positionals.Count > 0) a.Errors.Add("give either a KEY or --pod, not both");
-        if (pod is null && (a.Get("--namespace") ?? a.Get("--node") ?? a.Get("--at")) is not null) a.Errors.Add("--namespace, --node and --at select by pod; they need --pod");
-        if (a.Get("--store") is null) a.Errors.Add("--store URL is required (e.g. --store s3://bucket/prefix)");
+        var a = new ArgParser(args, ["--store", "--to", "--path", .. ArchiveChoice.Options], ["--force", "--no-manifest", "-v"]);
+        if (a.Positionals.Count > 1) a.Errors.Add("restore takes one archive KEY, or --pod NAME");
+        var at = ArchiveChoice.Check(a, "restore", a.Positionals.FirstOrDefault());
         if (a.Get("--to") is null) a.Errors.Add("--to DIR is required: the directory to restore into");
-        DateTimeOffset? at = null;
-        if (a.Get("--at") is { } atText)
-        {
-            if (DateTimeOffset.TryParse(atText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-                || DateTimeOffset.TryParseExact(atText, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out parsed))
-                at = parsed;
-            else
-                a.Errors.Add($"--at '{atText}' is not a time; use ISO 8601 like 2026-11-20T08:00:00Z");
-        }
+        var paths = a.GetAll("--path");
+        if (paths.Count > 0 && a.Has("--no-manifest")) a.Errors.Add("--path needs the manifest (it says where each entry is); drop --no-manifest");
         if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
 
         var target = Path.GetFullPath(a.Get("--to")!);
         CheckTarget(target, a.Has("--force"));
         await using var store = StoreFactory.Create(new StoreSpec(a.Get("--store")!));
-        string key;
-        Archives.ArchiveManifest? manifest;
-        if (pod is not null)
+        var (key, manifest) = await ArchiveChoice.ResolveAsync(a, a.Positionals.FirstOrDefault(), at, store, clock, a.Has("--no-manifest"), cancellationToken);
+        if (paths.Count > 0)
         {
-            (key, manifest) = await ArchiveLocator.FindAsync(store, new PodQuery(pod, a.Get("--namespace"), a.Get("--node"), at ?? clock.GetUtcNow()), cancellationToken);
-            Terminal.Error.WriteLine($"restoring {key} (archived {manifest.CreatedAt:yyyy-MM-ddTHH:mm:ssZ} from node {manifest.Source.Node})");
+            var chosen = EntrySelection.Matching(manifest!, paths);
+            if (chosen.Count == 0)
+            {
+                Terminal.Error.WriteLine($"error: nothing in {key} matches {string.Join(", ", paths.Select(p => $"--path {p}"))}; paths are inside the pod directory. Nearest: {string.Join(", ", EntrySelection.Nearest(manifest!, paths))}");
+                return ExitCodes.SomeFailed;
+            }
+            Directory.CreateDirectory(target);
+            return Render(await SelectiveRestorer.RunAsync(store, key, manifest!, chosen, target, Native.GetEuid() == 0, cancellationToken));
         }
-        else
-        {
-            key = a.Positionals[0];
-            if (await store.StatAsync(key, cancellationToken) is null)
-                throw new ConfigurationException($"no archive {key} in {store.Location}; check the key (keys are relative to the store URL)");
-            manifest = a.Has("--no-manifest") ? null : await Restorer.ReadManifestAsync(store, key, cancellationToken);
-            if (manifest is null && !a.Has("--no-manifest"))
-                throw new ConfigurationException($"no manifest {Archives.ArchiveManifest.KeyFor(key)} beside {key}, so the restore could not be checked; pass --no-manifest to restore it unchecked (hand-made archives have none)");
-        }
-        if (!ArchiveFormats.IsArchiveKey(key))
-            throw new ConfigurationException($"cannot tell the format of {key} from its name; archives end in {string.Join(", ", ArchiveFormats.Known)}");
-
         Directory.CreateDirectory(target);
         var report = await Restorer.RunAsync(store, key, manifest, target, Native.GetEuid() == 0, cancellationToken);
         return Render(report);
@@ -105,6 +91,11 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
             if (check.MismatchCount > check.Mismatches.Count) e.WriteLine($"... and {check.MismatchCount - check.Mismatches.Count} more");
             e.WriteLine($"error: {r.Key} restored to {r.Target} ({written}) but {check.MismatchCount} thing(s) differ from its manifest; do not trust the entries listed above.");
             return ExitCodes.SomeFailed;
+        }
+        if (r.Partial is { } p)
+        {
+            o.WriteLine($"restored {written} of {r.Key} to {r.Target}; read {Terminal.Bytes(p.BytesFetched)} of the archive in {p.Reads} {(p.Indexed ? "range read(s)" : "stream (the archive has no index)")}; verified against the manifest");
+            return ExitCodes.Ok;
         }
         o.WriteLine(r.Check is null
             ? $"restored {r.Key} to {r.Target}: {written}; NOT verified (no manifest), archive sha256 {r.ArchiveSha256}"

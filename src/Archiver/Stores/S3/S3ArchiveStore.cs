@@ -159,6 +159,36 @@ public sealed partial class S3ArchiveStore : IArchiveStore
         }
     }
 
+    public async Task<Stream> OpenRangeAsync(string key, long offset, long length, CancellationToken cancellationToken)
+    {
+        var objectKey = ObjectKey(key);
+        if (length <= 0) return Stream.Null;
+        GetObjectResponse response;
+        try
+        {
+            response = await Client.GetObjectAsync(new GetObjectRequest { BucketName = Options.Bucket, Key = objectKey, ByteRange = new ByteRange(offset, offset + length - 1) }, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (S3Errors.IsNotFound(e))
+        {
+            throw new ObjectNotFoundException(key, Location);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            throw new StoreException($"{Options.Bucket}/{objectKey} does not hold bytes {offset}..{offset + length}; the object is shorter than its manifest says", e);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw S3Errors.Wrap(e, "reading", objectKey, Options);
+        }
+        // A server that ignores Range answers 200 with the whole object; a short object answers less.
+        if (response.HttpStatusCode != HttpStatusCode.PartialContent || response.ContentLength != length)
+        {
+            response.Dispose();
+            throw new StoreException($"{Options.Bucket}/{objectKey}: asked for {length} bytes at {offset}, the server answered {(int)response.HttpStatusCode} with {response.ContentLength} bytes; the endpoint must support Range GETs and the object must be as long as its manifest says");
+        }
+        return new BoundedReadStream(new ResponseStream(response, Options.Timeout, $"{Options.Bucket}/{objectKey}"), length, key);
+    }
+
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         var objectKey = ObjectKey(key);

@@ -1,0 +1,51 @@
+using System.Globalization;
+using Archiver.Archives;
+using Archiver.Restore;
+using Archiver.Stores;
+
+namespace Archiver.Cli.Commands;
+
+/// <summary>The archive a restore or cat reads: a KEY, or <c>--pod NAME [--namespace NS] [--node N]
+/// [--at TIME]</c> (that pod's newest archive at or before TIME), with its manifest.</summary>
+public static class ArchiveChoice
+{
+    public static readonly string[] Options = ["--pod", "--namespace", "--node", "--at"];
+
+    /// <summary>Collects usage problems with the choice; <paramref name="key"/> is the KEY positional, if any.</summary>
+    public static DateTimeOffset? Check(ArgParser a, string command, string? key)
+    {
+        var pod = a.Get("--pod");
+        if (pod is null && key is null) a.Errors.Add($"{command} takes one archive KEY, or --pod NAME");
+        if (pod is not null && key is not null) a.Errors.Add("give either a KEY or --pod, not both");
+        if (pod is null && (a.Get("--namespace") ?? a.Get("--node") ?? a.Get("--at")) is not null) a.Errors.Add("--namespace, --node and --at select by pod; they need --pod");
+        if (a.Get("--store") is null) a.Errors.Add("--store URL is required (e.g. --store s3://bucket/prefix)");
+        if (a.Get("--at") is not { } atText) return null;
+        if (DateTimeOffset.TryParse(atText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            || DateTimeOffset.TryParseExact(atText, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out parsed))
+            return parsed;
+        a.Errors.Add($"--at '{atText}' is not a time; use ISO 8601 like 2026-11-20T08:00:00Z");
+        return null;
+    }
+
+    /// <summary>The key and its manifest (null only when <paramref name="noManifest"/>).</summary>
+    public static async Task<(string Key, ArchiveManifest? Manifest)> ResolveAsync(ArgParser a, string? key, DateTimeOffset? at, IArchiveStore store, TimeProvider clock, bool noManifest, CancellationToken cancellationToken)
+    {
+        ArchiveManifest? manifest;
+        if (a.Get("--pod") is { } pod)
+        {
+            (key, manifest) = await ArchiveLocator.FindAsync(store, new PodQuery(pod, a.Get("--namespace"), a.Get("--node"), at ?? clock.GetUtcNow()), cancellationToken);
+            Terminal.Error.WriteLine($"reading {key} (archived {manifest.CreatedAt:yyyy-MM-ddTHH:mm:ssZ} from node {manifest.Source.Node})");
+        }
+        else
+        {
+            if (await store.StatAsync(key!, cancellationToken) is null)
+                throw new ConfigurationException($"no archive {key} in {store.Location}; check the key (keys are relative to the store URL)");
+            manifest = noManifest ? null : await Restorer.ReadManifestAsync(store, key!, cancellationToken);
+            if (manifest is null && !noManifest)
+                throw new ConfigurationException($"no manifest {ArchiveManifest.KeyFor(key!)} beside {key}, so the restore could not be checked; pass --no-manifest to restore it unchecked (hand-made archives have none)");
+        }
+        if (!ArchiveFormats.IsArchiveKey(key!))
+            throw new ConfigurationException($"cannot tell the format of {key} from its name; archives end in {string.Join(", ", ArchiveFormats.Known)}");
+        return (key!, manifest);
+    }
+}

@@ -1,0 +1,51 @@
+using Archiver.Composition;
+using Archiver.Policies;
+using Archiver.Restore;
+
+namespace Archiver.Cli.Commands;
+
+/// <summary><c>archiver cat KEY|--pod NAME PATH --store URL</c>: one file's content to stdout, read
+/// with range reads and checked against the manifest after it is written.</summary>
+public sealed class CatCommand(TimeProvider clock) : ICommand
+{
+    public string Name => "cat";
+
+    public string Summary => "print one archived file to stdout (for | grep), reading only the part of the archive that holds it";
+
+    public string Usage => """
+        archiver cat KEY PATH --store URL
+        archiver cat --pod NAME [--namespace NS] [--node N] [--at TIME] PATH --store URL
+          PATH is inside the pod directory (logs/app.log). Only the blocks that hold it are read.
+          The content's SHA-256 is checked against the manifest once it has been written.
+        Exit 0: written and verified; 1: no such file, a read error, or the content differs from the
+        manifest (reported on stderr after the bytes already written); 2: usage.
+        """;
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var a = new ArgParser(args, ["--store", .. ArchiveChoice.Options], ["-v"]);
+        var byPod = a.Get("--pod") is not null;
+        var wanted = byPod ? 1 : 2;
+        if (a.Positionals.Count != wanted) a.Errors.Add(byPod ? "cat --pod NAME takes one PATH" : "cat takes an archive KEY and a PATH (or --pod NAME and a PATH)");
+        var key = byPod || a.Positionals.Count < 2 ? null : a.Positionals[0];
+        var at = ArchiveChoice.Check(a, "cat", byPod ? null : key ?? "");
+        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+        var path = a.Positionals[^1];
+
+        await using var store = StoreFactory.Create(new StoreSpec(a.Get("--store")!));
+        var (resolved, manifest) = await ArchiveChoice.ResolveAsync(a, key, at, store, clock, noManifest: false, cancellationToken);
+        if (EntrySelection.Exactly(manifest!, path) is not { } entry)
+        {
+            Terminal.Error.WriteLine($"error: no {path} in {resolved}; paths are inside the pod directory. Nearest: {string.Join(", ", EntrySelection.Nearest(manifest!, [path]))}");
+            return ExitCodes.SomeFailed;
+        }
+        await using var stdout = Terminal.OpenRawOut();
+        var result = await EntryCat.RunAsync(store, resolved, manifest!, entry, stdout, cancellationToken);
+        if (!result.Matches)
+        {
+            Terminal.Error.WriteLine($"error: {entry.Path}: wrote {result.Bytes} bytes with sha256 {result.Sha256}, but the manifest says {entry.Size} bytes with sha256 {entry.Sha256}; do not trust the output above (the archive or its index is damaged)");
+            return ExitCodes.SomeFailed;
+        }
+        return ExitCodes.Ok;
+    }
+}

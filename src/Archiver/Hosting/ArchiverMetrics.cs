@@ -31,6 +31,7 @@ public sealed class ArchiverMetrics
         ("archiver_pressure_high_ratio", "gauge", "A policy's pressure.high watermark as a fraction of the file system (0-1)."),
         ("archiver_pressure_low_ratio", "gauge", "A policy's pressure.low watermark as a fraction of the file system (0-1)."),
         ("archiver_pruned_objects_total", "counter", "Archives and manifests deleted by retention."),
+        ("archiver_objects_kept_by_lock_total", "counter", "Deletes of store objects S3 Object Lock refused, by policy and path (prune, verify: a copy that failed verification); counted skips, tried again later."),
         ("archiver_kept_deleted_total", "counter", "Kept local copies deleted after keepLocalFor."),
         ("archiver_policies_loaded", "gauge", "Valid policies running."),
         ("archiver_policy_invalid", "gauge", "1 for each policy file whose newest content is invalid (an older version may still run)."),
@@ -60,6 +61,7 @@ public sealed class ArchiverMetrics
     {
         Add("archiver_directories_total", 1, ("policy", policy), ("decision", o.Decision.ToString().ToLowerInvariant()), ("reason", o.ReasonClass));
         if (o.Failed) Add("archiver_failures_total", 1, ("policy", policy), ("stage", o.FailedStage ?? "unknown"));
+        if (o.BadCopyKeptByLock) Add("archiver_objects_kept_by_lock_total", 1, ("policy", policy), ("path", "verify"));
         if (o.Decision != Decision.Archive) return;
         Add("archiver_bytes_read_total", o.BytesIn, ("policy", policy));
         Add("archiver_bytes_written_total", o.BytesOut, ("policy", policy));

@@ -140,8 +140,9 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
             return;
         }
         var journalKeys = ctx.Journal.All().Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
-        var pruned = await RetentionPruner.PruneAsync(ctx.Store, prefix, now - remoteFor, journalKeys, dryRun: false, cancellationToken);
+        var (pruned, locked) = await RetentionPruner.PruneAsync(ctx.Store, prefix, now - remoteFor, journalKeys, dryRun: false, cancellationToken);
         metrics.Add("archiver_pruned_objects_total", pruned.Count, ("policy", policy.Name));
+        metrics.Add("archiver_objects_kept_by_lock_total", locked.Count, ("policy", policy.Name), ("path", "prune"));
     }
 
     internal SweepContext BuildContext(Policy policy)

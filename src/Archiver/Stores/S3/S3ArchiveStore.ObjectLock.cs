@@ -24,6 +24,29 @@ public sealed partial class S3ArchiveStore
             ? (new ObjectLockMode(mode), (Clock.GetUtcNow() + lockFor).UtcDateTime)
             : (null, null);
 
+    /// <summary>After a multipart upload: S3 applies the lock headers of CreateMultipartUpload to the
+    /// completed object, but Ceph RGW before ceph/ceph#54767 (tracker 63724) drops them. Where the
+    /// completed version has no retention, it is set now with the same mode and date.</summary>
+    internal async Task EnsureRetentionAsync(string objectKey, string? versionId, DateTime retainUntil, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var current = await Client.GetObjectRetentionAsync(new GetObjectRetentionRequest { BucketName = Options.Bucket, Key = objectKey, VersionId = versionId }, cancellationToken);
+            if (current.Retention?.RetainUntilDate is not null) return;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            // No retention on the version: set it below.
+        }
+        await Client.PutObjectRetentionAsync(new PutObjectRetentionRequest
+        {
+            BucketName = Options.Bucket,
+            Key = objectKey,
+            VersionId = versionId,
+            Retention = new ObjectLockRetention { Mode = new ObjectLockRetentionMode(Options.ObjectLockMode), RetainUntilDate = retainUntil },
+        }, cancellationToken);
+    }
+
     /// <summary>With <c>objectLockMode</c> set, the bucket must have Object Lock enabled
     /// (GetObjectLockConfiguration); asked once per store.</summary>
     public Task CheckSetupAsync(CancellationToken cancellationToken)

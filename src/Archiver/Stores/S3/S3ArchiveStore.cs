@@ -59,7 +59,7 @@ public sealed partial class S3ArchiveStore : IArchiveStore
         try
         {
             var response = await Client.InitiateMultipartUploadAsync(request, cancellationToken);
-            return new S3MultipartUpload(this, key, objectKey, response.UploadId, cancellationToken);
+            return new S3MultipartUpload(this, key, objectKey, response.UploadId, request.ObjectLockRetainUntilDate, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

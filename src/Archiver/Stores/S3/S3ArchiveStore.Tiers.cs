@@ -47,7 +47,7 @@ public sealed partial class S3ArchiveStore
         }
         catch (AmazonS3Exception e) when (Options.Flavor == S3Flavor.Oss && (e.StatusCode == HttpStatusCode.NotImplemented || e.ErrorCode == "NotImplemented"))
         {
-            throw new StoreException($"thawing {Options.Bucket}/{objectKey}: OSS's S3-compatible endpoint does not offer RestoreObject; thaw it with `ossutil restore oss://{Options.Bucket}/{objectKey}` or in the OSS console, then retry", e);
+            throw new StoreException($"thawing {Options.Bucket}/{objectKey}: OSS's S3-compatible endpoint does not offer RestoreObject; thaw it with ossutil restore oss://{Options.Bucket}/{objectKey} (or in the OSS console), then retry", e);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -19,7 +19,6 @@ namespace Archiver.Tests.Stores.S3;
 public sealed class ColdTierTests
 {
     private const string Key = "prod/n1/ns/web-0/web-0-20260101T000000Z.tar.gz";
-    private static readonly string CredentialsFile = WriteCredentials();
 
     /// <summary>One archived object, as S3 answers for it; <see cref="Restore"/> is its x-amz-restore.</summary>
     private sealed class GlacierObject(string storageClass = "GLACIER")
@@ -113,7 +112,7 @@ public sealed class ColdTierTests
     {
         var glacier = new GlacierObject();
         await using var server = new RecordingHttpServer(glacier.Answer);
-        var url = $"s3://bucket/prefix?endpoint=http://127.0.0.1:{server.Port}&pathStyle=true&region=us-east-1&credentialsFile={Uri.EscapeDataString(CredentialsFile)}&profile=p";
+        var url = $"s3://bucket/prefix?endpoint=http://127.0.0.1:{server.Port}&pathStyle=true&region=us-east-1&credentialsFile={Uri.EscapeDataString(FakeS3.CredentialsFile)}&profile=p";
 
         var result = await CliRunner.RunAsync("restore", Key, "--store", url, "--thaw", "--days", "2");
 
@@ -122,20 +121,5 @@ public sealed class ColdTierTests
         Assert.Single(server.Requests, r => r.Method == "POST" && r.Query == "restore");
     }
 
-    private static IArchiveStore Store(RecordingHttpServer server) =>
-        new S3StoreProvider(S3Flavor.S3, _ => null, TimeProvider.System, new LoopbackHttpClientFactory(server))
-            .Create(new Uri("s3://bucket/prefix"), new Dictionary<string, string>
-            {
-                ["endpoint"] = $"http://127.0.0.1:{server.Port}",
-                ["pathStyle"] = "true",
-                ["credentialsFile"] = CredentialsFile,
-                ["profile"] = "p",
-            });
-
-    private static string WriteCredentials()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"archiver-cold-credentials-{Guid.NewGuid():N}");
-        File.WriteAllText(path, "[p]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = cold-test-secret\n");
-        return path;
-    }
+    private static IArchiveStore Store(RecordingHttpServer server) => FakeS3.Store(server);
 }

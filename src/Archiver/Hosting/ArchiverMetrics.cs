@@ -33,6 +33,7 @@ public sealed class ArchiverMetrics
         PressureHighRatio = Declare(new GaugeMetric("archiver_pressure_high_ratio", "A policy's pressure.high watermark as a fraction of the file system (0-1).", "policy", "root"));
         PressureLowRatio = Declare(new GaugeMetric("archiver_pressure_low_ratio", "A policy's pressure.low watermark as a fraction of the file system (0-1).", "policy", "root"));
         PrunedObjectsTotal = Declare(new CounterMetric("archiver_pruned_objects_total", "Archives and manifests deleted by retention.", "policy"));
+        ObjectsKeptByLockTotal = Declare(new CounterMetric("archiver_objects_kept_by_lock_total", "Deletes of store objects S3 Object Lock refused, by policy and path (prune, verify: a copy that failed verification); counted skips, tried again later.", "policy", "path"));
         KeptDeletedTotal = Declare(new CounterMetric("archiver_kept_deleted_total", "Kept local copies deleted after keepLocalFor.", "policy"));
         PoliciesLoaded = Declare(new GaugeMetric("archiver_policies_loaded", "Valid policies running."));
         PolicyInvalid = Declare(new GaugeMetric("archiver_policy_invalid", "1 for each policy file whose newest content is invalid (an older version may still run).", "file"));
@@ -61,6 +62,8 @@ public sealed class ArchiverMetrics
     /// <summary>Labels: policy, root.</summary>
     public GaugeMetric PressureLowRatio { get; }
     public CounterMetric PrunedObjectsTotal { get; }
+    /// <summary>Labels: policy, path (prune, verify).</summary>
+    public CounterMetric ObjectsKeptByLockTotal { get; }
     public CounterMetric KeptDeletedTotal { get; }
     /// <summary>No labels.</summary>
     public GaugeMetric PoliciesLoaded { get; }
@@ -94,6 +97,7 @@ public sealed class ArchiverMetrics
     {
         DirectoriesTotal.Add(1, policy, o.Decision.ToString().ToLowerInvariant(), o.ReasonClass.Label());
         if (o.Failed) FailuresTotal.Add(1, policy, o.FailedStage ?? "unknown");
+        if (o.BadCopyKeptByLock) ObjectsKeptByLockTotal.Add(1, policy, "verify");
         if (o.Decision != Decision.Archive) return;
         if (o.ReasonClass == ReasonClass.KeptExpired && o.Deleted) KeptDeletedTotal.Add(1, policy);
         BytesReadTotal.Add(o.BytesIn, policy);

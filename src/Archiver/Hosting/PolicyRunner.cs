@@ -140,8 +140,9 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
             return;
         }
         var journalKeys = ctx.Journal.All().Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
-        var pruned = await RetentionPruner.PruneAsync(ctx.Store, prefix, now - remoteFor, journalKeys, dryRun: false, cancellationToken);
+        var (pruned, locked) = await RetentionPruner.PruneAsync(ctx.Store, prefix, now - remoteFor, journalKeys, dryRun: false, cancellationToken);
         metrics.PrunedObjectsTotal.Add(pruned.Count, policy.Name);
+        metrics.ObjectsKeptByLockTotal.Add(locked.Count, policy.Name, "prune");
     }
 
     internal SweepContext BuildContext(Policy policy)

@@ -18,6 +18,8 @@ public sealed record DirectoryOutcome
     /// <summary>The stage that failed (archive, verify, recheck, cleanup, ...).</summary>
     public string? FailedStage { get; init; }
     public TimeSpan Elapsed { get; init; }
+    /// <summary>A copy that failed verification could not be removed: Object Lock keeps it.</summary>
+    public bool BadCopyKeptByLock { get; init; }
 
     public bool Failed => Error is not null;
 }

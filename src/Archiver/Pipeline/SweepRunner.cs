@@ -26,6 +26,7 @@ public static class SweepRunner
             onOutcome?.Invoke(o);
         }
 
+        await ctx.Store.CheckSetupAsync(cancellationToken);
         await JournalReconciler.ReconcileAsync(ctx, plan.ToArchive.Select(i => i.Candidate.Name).ToHashSet(StringComparer.Ordinal), cancellationToken);
         foreach (var skip in plan.Items.Where(i => i.Decision == Decision.Skip))
         {
@@ -127,9 +128,9 @@ public static class SweepRunner
                 // The directory is still on disk: the next run uploads it afresh over the bad copy,
                 // never adopting it; the copy is removed now where the store allows it.
                 ctx.Journal.Reject(record);
-                await RemoveBadCopyAsync(ctx, record.Key, cancellationToken);
+                var keptByLock = !await RemoveBadCopyAsync(ctx, record.Key, cancellationToken);
                 Log.Error("Verify failed for {Directory} at {Key}: {Problem}; nothing deleted, the next sweep uploads it again", c.Name, record.Key, problem);
-                return outcome with { Error = $"verify failed: {problem}; nothing deleted", FailedStage = stage, Elapsed = watch.Elapsed };
+                return outcome with { Error = $"verify failed: {problem}; nothing deleted", FailedStage = stage, Elapsed = watch.Elapsed, BadCopyKeptByLock = keptByLock };
             }
             CrashPoints.Hit(CrashPoints.AfterVerify);
             record = ctx.Journal.Advance(record, JournalState.Verified);
@@ -153,17 +154,26 @@ public static class SweepRunner
         };
     }
 
-    private static async Task RemoveBadCopyAsync(SweepContext ctx, string key, CancellationToken cancellationToken)
+    /// <summary>False when Object Lock keeps the copy (a counted skip); true otherwise.</summary>
+    private static async Task<bool> RemoveBadCopyAsync(SweepContext ctx, string key, CancellationToken cancellationToken)
     {
         try
         {
             await ctx.Store.DeleteAsync(ArchiveManifest.KeyFor(key), cancellationToken);
             await ctx.Store.DeleteAsync(key, cancellationToken);
         }
+        catch (ObjectLockedException e)
+        {
+            // Object Lock: the bad copy stays as an old version until its date; the next upload is a
+            // newer version on top, and retention deletes both once they are due.
+            Log.Warning("Not removed the copy at {Key} that failed verification: kept by object lock ({Message}); the next upload goes on top of it", key, e.Message);
+            return false;
+        }
         catch (Exception e) when (e is StoreException or IOException)
         {
             Log.Warning("Could not remove the copy at {Key} that failed verification ({Message}); the next upload replaces it", key, e.Message);
         }
+        return true;
     }
 
     private static async Task<JournalRecord> StartAsync(SweepContext ctx, PlannedDirectory item, CancellationToken cancellationToken)

@@ -90,4 +90,18 @@ public sealed record LivenessSpec(string Source, string? File = null)
 public sealed record StoreSpec(string Url)
 {
     public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>One option's text, from the URL's query (which wins, as when the store is made) or the
+    /// <c>store:</c> mapping; null when unset.</summary>
+    public string? Option(string name)
+    {
+        var q = Url.IndexOf('?');
+        if (q >= 0)
+            foreach (var pair in Url[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var eq = pair.IndexOf('=');
+                if (eq > 0 && Uri.UnescapeDataString(pair[..eq]) == name) return Uri.UnescapeDataString(pair[(eq + 1)..]);
+            }
+        return Options.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
+    }
 }

@@ -74,6 +74,7 @@ public static partial class PolicyValidator
             Error("jitter", $"jitter {Duration.Format(p.Jitter)} is longer than 1h; a run that starts that late overlaps the next one");
         if (p.RemoteFor is { } remote && remote < TimeSpan.FromDays(1))
             Error("retention", $"retention.remoteFor {Duration.Format(remote)} is under 1d; archives would be deleted almost as soon as they are written. Use e.g. remoteFor: 180d");
+        CheckObjectLock(p, Error, Warn);
         if (p.KeepLocalFor is { } keepLocal)
         {
             if (p.AfterUpload != AfterUpload.Keep)
@@ -84,6 +85,23 @@ public static partial class PolicyValidator
 
         if (p.Liveness.Source == "static" && p.Liveness.File is { } f && !File.Exists(f))
             Warn("liveness", $"static liveness file {f} does not exist on this machine; a sweep here would stop with an error");
+    }
+
+    /// <summary>
+    /// The store's <c>objectLockFor</c> against <c>retention.remoteFor</c>. The lock is there so nothing
+    /// (a leaked key, ransomware, a mistaken prune) can delete an archive during the time the policy
+    /// promises to keep it, which is remoteFor: a shorter lock leaves the last part of that time
+    /// unprotected at no saving, so it is refused. A longer lock is allowed, but prune cannot delete an
+    /// archive before its lock ends, so archives stay (and are billed) until then: a warning.
+    /// </summary>
+    private static void CheckObjectLock(Policy p, Action<string, string> error, Action<string, string> warn)
+    {
+        if (p.RemoteFor is not { } remote || p.Store.Option("objectLockFor") is not { } text) return;
+        if (!Duration.TryParse(text, out var lockFor, out _)) return;
+        if (lockFor < remote)
+            error("retention", $"store objectLockFor {Duration.Format(lockFor)} is shorter than retention.remoteFor {Duration.Format(remote)}: archives would be unprotected for their last {Duration.Format(remote - lockFor)}; set objectLockFor to at least {Duration.Format(remote)}");
+        else if (lockFor > remote + TimeSpan.FromDays(1))
+            warn("retention", $"store objectLockFor {Duration.Format(lockFor)} is longer than retention.remoteFor {Duration.Format(remote)}: prune cannot delete an archive before its lock ends, so archives stay (and are billed) for {Duration.Format(lockFor)}, counted as kept by object lock");
     }
 
     /// <summary>Why two policies may not run side by side, or null. Equal or nested roots are refused:

@@ -7,7 +7,9 @@ namespace Archiver.Stores;
 /// <para>Error semantics: "not found" is a value (<c>null</c> from <see cref="StatAsync"/>, nothing from
 /// <see cref="ListAsync"/>, no error from deletes). Everything else propagates as
 /// <see cref="StoreException"/> whose message names the key and says what to fix; transient errors
-/// are retried inside the store before they propagate.</para>
+/// are retried inside the store before they propagate. Two are outcomes rather than faults:
+/// <see cref="ObjectLockedException"/> (a delete Object Lock refused) and <see cref="ArchivedObjectException"/>
+/// (a read of an object that must be thawed first).</para>
 /// </summary>
 public interface IArchiveStore : IAsyncDisposable
 {
@@ -64,8 +66,19 @@ public interface IArchiveStore : IAsyncDisposable
     /// <summary>Completed objects whose keys start with <paramref name="prefix"/>, in key order.</summary>
     IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the object; no error when there is none.</summary>
+    /// <summary>Deletes the object; no error when there is none. Throws <see cref="ObjectLockedException"/>
+    /// when Object Lock keeps it (a skip to count, not a failure).</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Checks, before a sweep or prune writes or deletes anything, that the store is set up as
+    /// its options say (S3: Object Lock enabled on the bucket when <c>objectLockMode</c> is set). Throws
+    /// <see cref="ConfigurationException"/> when it is not.</summary>
+    Task CheckSetupAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Makes an object in an archive storage class readable for <paramref name="days"/>
+    /// (RestoreObject) and says where that stands. Stores without archive classes have nothing to thaw.</summary>
+    Task<ThawStatus> ThawAsync(string key, int days, CancellationToken cancellationToken) =>
+        Task.FromResult(new ThawStatus(key, null, ThawState.NotArchived));
 }
 
 /// <summary>An object being written. Write the content to <see cref="Content"/>, then complete it.

@@ -88,7 +88,7 @@ public class RetentionTests
         using var tmp = new TempDir("prune");
         var store = await SeedAsync(tmp);
 
-        var pruned = await RetentionPruner.PruneAsync(store, "prod/n1/", Later.AddDays(-180),
+        var (pruned, _) = await RetentionPruner.PruneAsync(store, "prod/n1/", Later.AddDays(-180),
             new HashSet<string> { "prod/n1/ns/web-0/web-0-old.tar.gz" }, dryRun: false, CancellationToken.None);
 
         Assert.DoesNotContain(pruned, p => p.Key == "prod/n1/ns/web-0/web-0-old.tar.gz");

@@ -22,6 +22,28 @@ public static class FakeS3
         };
     }
 
+    /// <summary>An AWS credentials file with profile <c>p</c> (keys that mean nothing), for stores
+    /// pointed at a <see cref="RecordingHttpServer"/>.</summary>
+    public static readonly string CredentialsFile = WriteCredentials();
+
+    /// <summary>An <c>s3://bucket/prefix</c> store whose requests all go to <paramref name="server"/>.</summary>
+    public static Archiver.Stores.IArchiveStore Store(RecordingHttpServer server) =>
+        new Archiver.Stores.S3.S3StoreProvider(Archiver.Stores.S3.S3Flavor.S3, _ => null, TimeProvider.System, new LoopbackHttpClientFactory(server))
+            .Create(new Uri("s3://bucket/prefix"), new Dictionary<string, string>
+            {
+                ["endpoint"] = $"http://127.0.0.1:{server.Port}",
+                ["pathStyle"] = "true",
+                ["credentialsFile"] = CredentialsFile,
+                ["profile"] = "p",
+            });
+
+    private static string WriteCredentials()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"archiver-fake-s3-credentials-{Guid.NewGuid():N}");
+        File.WriteAllText(path, "[p]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = fake-s3-test-secret\n");
+        return path;
+    }
+
     public static Reply Error(int status, string code) =>
         new(status, $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{code}</Message><RequestId>r1</RequestId></Error>",
             new Dictionary<string, string> { ["Content-Type"] = "application/xml" });

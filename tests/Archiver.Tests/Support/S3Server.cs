@@ -88,12 +88,14 @@ public sealed class S3Server : IAsyncLifetime
         ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
     });
 
-    /// <summary>Creates an empty bucket with a fresh name and returns the name.</summary>
-    public async Task<string> CreateBucketAsync(string prefix = "t")
+    /// <summary>Creates an empty bucket with a fresh name and returns the name. With
+    /// <paramref name="objectLock"/>, the bucket has Object Lock enabled (and so versioning), as
+    /// <c>create-bucket --object-lock-enabled-for-bucket</c> makes it.</summary>
+    public async Task<string> CreateBucketAsync(string prefix = "t", bool objectLock = false)
     {
         var name = $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(40, prefix.Length + 33)].ToLowerInvariant();
         using var client = CreateClient();
-        await client.PutBucketAsync(name);
+        await client.PutBucketAsync(new Amazon.S3.Model.PutBucketRequest { BucketName = name, ObjectLockEnabledForBucket = objectLock });
         return name;
     }
 

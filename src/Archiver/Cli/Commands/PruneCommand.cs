@@ -19,7 +19,8 @@ public sealed class PruneCommand(TimeProvider clock) : ICommand
         archiver prune [--policy FILE] [--store URL] [--older-than DUR] [--node NAME] [--dry-run]
           Deletes archives and their manifests under {cluster}/{node}/ whose manifest createdAt
           (else the object's time) is older than the policy's retention.remoteFor or --older-than.
-          --dry-run lists what would be deleted. Exit 0: done; 2: usage or configuration error.
+          --dry-run lists what would be deleted. Objects S3 Object Lock still keeps are listed as
+          kept, not failures. Exit 0: done; 2: usage or configuration error.
         """;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -55,10 +56,16 @@ public sealed class PruneCommand(TimeProvider clock) : ICommand
         await using var store = StoreFactory.Create(policy.Store);
         var cutoff = clock.GetUtcNow() - remoteFor;
         var dryRun = a.Has("--dry-run");
-        var pruned = await RetentionPruner.PruneAsync(store, prefix, cutoff, journalKeys, dryRun, cancellationToken);
+        if (!dryRun) await store.CheckSetupAsync(cancellationToken);
+        var (pruned, locked) = await RetentionPruner.PruneAsync(store, prefix, cutoff, journalKeys, dryRun, cancellationToken);
         foreach (var p in pruned)
             Terminal.Out.WriteLine($"{(dryRun ? "would prune" : "pruned")} {p.Key} (created {p.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}, {p.Size} bytes)");
         Terminal.Out.WriteLine($"{pruned.Count} object(s) {(dryRun ? "would be pruned" : "pruned")} under {store.Location.TrimEnd('/')}/{prefix} (older than {Duration.Format(remoteFor)}, before {cutoff.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)})");
+        foreach (var l in locked)
+            Terminal.Out.WriteLine(l.LockedUntil is { } until
+                ? $"kept {l.Key}: object lock until {until.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}"
+                : $"kept {l.Key}: object lock legal hold");
+        if (locked.Count > 0) Terminal.Out.WriteLine($"{locked.Count} object(s) kept by object lock; prune deletes them once their lock ends");
         return ExitCodes.Ok;
     }
 }

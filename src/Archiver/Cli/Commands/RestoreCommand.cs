@@ -19,6 +19,7 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
         archiver restore KEY --store URL --to DIR [--force] [--no-manifest]
         archiver restore --pod NAME [--namespace NS] [--node N] [--at TIME] --store URL --to DIR [--force]
         archiver restore KEY|--pod NAME ... --store URL --to DIR --path GLOB [--path GLOB ...]
+        archiver restore KEY --store URL --thaw [--days N]
           Entries keep their archived names, so DIR/<pod dir>/ is recreated (like tar -x -C DIR).
           --at TIME     the pod's newest archive made at or before TIME (ISO 8601, e.g. 2026-11-20T08:00:00Z)
           --path GLOB   restore only entries matching GLOB, inside the pod directory (logs/*.log,
@@ -26,12 +27,16 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
                         reading only the parts of the archive that hold them
           --force       write into a non-empty DIR (entries of the same name are replaced)
           --no-manifest restore an archive that has no manifest (hand-made .tar.bz2/.zip), unchecked
+          --thaw        an archive in GLACIER/DEEP_ARCHIVE (S3) or Archive/ColdArchive (OSS): ask for it
+                        and its manifest to be made readable for --days N (default 7), and say when
         Exit 0: restored and verified; 1: restore failed or differs from the manifest; 2: usage.
         """;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = new ArgParser(args, ["--store", "--to", "--path", .. ArchiveChoice.Options], ["--force", "--no-manifest", "-v"]);
+        var a = new ArgParser(args, ["--store", "--to", "--path", "--days", .. ArchiveChoice.Options], ["--force", "--no-manifest", "--thaw", "-v"]);
+        if (a.Has("--thaw")) return await ThawAsync(a, cancellationToken);
+        if (a.Get("--days") is not null) a.Errors.Add("--days goes with --thaw");
         if (a.Positionals.Count > 1) a.Errors.Add("restore takes one archive KEY, or --pod NAME");
         var at = ArchiveChoice.Check(a, "restore", a.Positionals.FirstOrDefault());
         if (a.Get("--to") is null) a.Errors.Add("--to DIR is required: the directory to restore into");
@@ -57,6 +62,35 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
         Directory.CreateDirectory(target);
         var report = await Restorer.RunAsync(store, key, manifest, target, Native.GetEuid() == 0, cancellationToken);
         return Render(report);
+    }
+
+    /// <summary><c>--thaw</c>: RestoreObject for the archive and its manifest, and where each stands.</summary>
+    private async Task<int> ThawAsync(ArgParser a, CancellationToken cancellationToken)
+    {
+        if (a.Positionals.Count != 1) a.Errors.Add("--thaw takes one archive KEY");
+        if (a.Get("--store") is null) a.Errors.Add("--store URL is required (e.g. --store s3://bucket/prefix)");
+        if ((a.Get("--to") ?? a.Get("--pod")) is not null) a.Errors.Add("--thaw only asks for a thaw; run the restore with --to once the archive is readable");
+        var days = ThawStatus.DefaultDays;
+        if (a.Get("--days") is { } d && (!int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out days) || days < 1 || days > 365))
+            a.Errors.Add($"--days '{d}' must be a whole number of days from 1 to 365");
+        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+
+        await using var store = StoreFactory.Create(new StoreSpec(a.Get("--store")!));
+        var key = a.Positionals[0];
+        var keys = new List<string> { key };
+        if (await store.StatAsync(Archives.ArchiveManifest.KeyFor(key), cancellationToken) is not null) keys.Add(Archives.ArchiveManifest.KeyFor(key));
+        foreach (var k in keys)
+        {
+            var s = await store.ThawAsync(k, days, cancellationToken);
+            Terminal.Out.WriteLine(s.State switch
+            {
+                ThawState.Requested => $"thaw requested: {k} ({s.StorageClass}) is readable in about {s.Estimate} (Standard tier), for {days} day(s); run this again to see how it stands",
+                ThawState.InProgress => $"thaw under way: {k} ({s.StorageClass}) is readable {s.Estimate} after the thaw was asked for (Standard tier); run this again to check",
+                ThawState.Readable => $"thawed: {k} is readable{(s.ReadableUntil is { } u ? $" until {u.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}" : "")}; restore it now",
+                _ => $"readable: {k} is in {s.StorageClass ?? "a readable storage class"}; nothing to thaw",
+            });
+        }
+        return ExitCodes.Ok;
     }
 
     private static void CheckTarget(string target, bool force)

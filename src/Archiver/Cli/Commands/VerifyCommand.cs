@@ -38,7 +38,15 @@ public sealed class VerifyCommand : ICommand
         foreach (var given in a.Positionals)
         {
             var key = given.EndsWith(".manifest.json", StringComparison.Ordinal) ? given[..^".manifest.json".Length] : given;
-            var result = await CheckAsync(store, key, cancellationToken);
+            Result result;
+            try
+            {
+                result = await CheckAsync(store, key, cancellationToken);
+            }
+            catch (ArchivedObjectException e)
+            {
+                result = new Result(key, false, null, null, [e.Message]);
+            }
             ok &= result.Ok;
             if (a.Has("--json"))
                 Terminal.Out.WriteLine(JsonSerializer.Serialize(result, Json));

@@ -54,11 +54,12 @@ public sealed partial class S3ArchiveStore : IArchiveStore
             if (Options.StorageClass is { } sc) request.StorageClass = new S3StorageClass(sc);
             if (Options.Sse is { } sse) request.ServerSideEncryptionMethod = new ServerSideEncryptionMethod(sse);
             if (Options.KmsKeyId is { } kms) request.ServerSideEncryptionKeyManagementServiceKeyId = kms;
+            (request.ObjectLockMode, request.ObjectLockRetainUntilDate) = ObjectLock();
         }
         try
         {
             var response = await Client.InitiateMultipartUploadAsync(request, cancellationToken);
-            return new S3MultipartUpload(this, key, objectKey, response.UploadId, cancellationToken);
+            return new S3MultipartUpload(this, key, objectKey, response.UploadId, request.ObjectLockRetainUntilDate, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -103,9 +104,11 @@ public sealed partial class S3ArchiveStore : IArchiveStore
         if (Options.Flavor == S3Flavor.Oss) OssRequestHeaders.ForManifest(Options, request.Headers);
         else
         {
-            if (Options.StorageClass is { } sc) request.StorageClass = new S3StorageClass(sc);
+            // A manifest in an archive class could not be read back before a thaw: it stays STANDARD.
+            if (Options.StorageClass is { } sc && !S3ColdTiers.IsArchived(sc)) request.StorageClass = new S3StorageClass(sc);
             if (Options.Sse is { } sse) request.ServerSideEncryptionMethod = new ServerSideEncryptionMethod(sse);
             if (Options.KmsKeyId is { } kms) request.ServerSideEncryptionKeyManagementServiceKeyId = kms;
+            (request.ObjectLockMode, request.ObjectLockRetainUntilDate) = ObjectLock();
             if (Options.Tags.Count > 0) request.TagSet = Options.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
         }
         if (Bandwidth is not null) await Bandwidth.WaitAsync(length, cancellationToken);
@@ -153,6 +156,10 @@ public sealed partial class S3ArchiveStore : IArchiveStore
         {
             throw new ObjectNotFoundException(key, Location);
         }
+        catch (AmazonS3Exception e) when (e.ErrorCode == S3ColdTiers.InvalidObjectState)
+        {
+            throw await ArchivedAsync(key, objectKey, e, cancellationToken);
+        }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             throw S3Errors.Wrap(e, "reading", objectKey, Options);
@@ -192,6 +199,11 @@ public sealed partial class S3ArchiveStore : IArchiveStore
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         var objectKey = ObjectKey(key);
+        if (Options.ObjectLockMode is not null)
+        {
+            await DeleteVersionsAsync(key, objectKey, cancellationToken);
+            return;
+        }
         try
         {
             await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Options.Bucket, Key = objectKey }, cancellationToken);

@@ -22,8 +22,12 @@ internal sealed class S3MultipartUpload : IObjectUpload
     private readonly Dictionary<int, byte[]> _md5s = [];
     private bool _done;
 
-    public S3MultipartUpload(S3ArchiveStore store, string key, string objectKey, string uploadId, CancellationToken cancellationToken)
+    private readonly DateTime? _retainUntil;
+
+    /// <param name="retainUntil">The Object Lock date sent with CreateMultipartUpload; null when not locking.</param>
+    public S3MultipartUpload(S3ArchiveStore store, string key, string objectKey, string uploadId, DateTime? retainUntil, CancellationToken cancellationToken)
     {
+        _retainUntil = retainUntil;
         _store = store;
         _key = key;
         _objectKey = objectKey;
@@ -62,6 +66,7 @@ internal sealed class S3MultipartUpload : IObjectUpload
                     Tagging = new Tagging { TagSet = _store.Options.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList() },
                 }, cancellationToken);
             }
+            if (_retainUntil is { } until) await _store.EnsureRetentionAsync(_objectKey, response.VersionId, until, cancellationToken);
             return new StoredObject(_key, _stream.Length, _store.Clock.GetUtcNow());
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -28,7 +28,11 @@ public sealed record S3StoreOptions
     {
         "endpoint", "region", "pathStyle", "storageClass", "sse", "kmsKeyId", "tags", "partSize",
         "bandwidth", "uploadConcurrency", "retries", "timeout", "profile", "credentialsFile", "internal",
+        "objectLockMode", "objectLockFor",
     };
+
+    /// <summary>S3 Object Lock retention modes (PutObjectRetention, x-amz-object-lock-mode).</summary>
+    public static readonly IReadOnlyList<string> ObjectLockModes = ["GOVERNANCE", "COMPLIANCE"];
 
     public S3Flavor Flavor { get; init; }
     public string Bucket { get; init; } = "";
@@ -55,6 +59,10 @@ public sealed record S3StoreOptions
     public string? Profile { get; init; }
     public string? CredentialsFile { get; init; }
     public bool Internal { get; init; }
+    /// <summary>GOVERNANCE or COMPLIANCE: every archive and manifest is written locked for
+    /// <see cref="ObjectLockFor"/>; null for no lock.</summary>
+    public string? ObjectLockMode { get; init; }
+    public TimeSpan? ObjectLockFor { get; init; }
 
     /// <summary>True when the endpoint is AWS itself, where flexible checksums are understood.</summary>
     public bool IsAws => Flavor == S3Flavor.S3 && (Endpoint is null || Endpoint.Host.EndsWith(".amazonaws.com", StringComparison.OrdinalIgnoreCase));
@@ -156,6 +164,8 @@ public sealed record S3StoreOptions
         var profile = Get("profile");
         if (profile is not null && flavor == S3Flavor.Oss) problems.Add("option 'profile' is for s3:// stores; oss:// reads OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET or credentialsFile");
 
+        var (lockMode, lockFor) = ParseObjectLock(flavor, Get("objectLockMode"), Get("objectLockFor"), problems);
+
         return o with
         {
             Endpoint = endpoint,
@@ -173,7 +183,28 @@ public sealed record S3StoreOptions
             Profile = profile,
             CredentialsFile = credentialsFile,
             Internal = isInternal,
+            ObjectLockMode = lockMode,
+            ObjectLockFor = lockFor,
         };
+    }
+
+    private static (string? Mode, TimeSpan? For) ParseObjectLock(S3Flavor flavor, string? mode, string? lockFor, List<string> problems)
+    {
+        if (mode is null && lockFor is null) return (null, null);
+        if (flavor == S3Flavor.Oss)
+        {
+            problems.Add("objectLockMode/objectLockFor are for s3:// stores; OSS's S3-compatible endpoint has no Object Lock: protect an oss:// bucket with an OSS retention policy (WORM) instead");
+            return (null, null);
+        }
+        if (mode is null || lockFor is null) problems.Add("objectLockMode and objectLockFor go together, e.g. objectLockMode: COMPLIANCE, objectLockFor: 180d");
+        if (mode is not null && !ObjectLockModes.Contains(mode)) problems.Add($"objectLockMode '{mode}' must be GOVERNANCE or COMPLIANCE");
+        TimeSpan? duration = null;
+        if (lockFor is not null)
+        {
+            if (Duration.TryParse(lockFor, out var d, out _) && d >= TimeSpan.FromDays(1)) duration = d;
+            else problems.Add($"objectLockFor '{lockFor}' must be a duration of at least 1d (e.g. 180d)");
+        }
+        return (mode, duration);
     }
 
     /// <summary>"s3.oss-cn-hangzhou-internal.aliyuncs.com" → "cn-hangzhou".</summary>

@@ -9,24 +9,7 @@ namespace Archiver.Tests.Stores.S3;
 /// cannot fix fail at once with a message that says what to fix.</summary>
 public sealed class S3RetryTests
 {
-    private static IArchiveStore Store(RecordingHttpServer server) =>
-        new S3StoreProvider(S3Flavor.S3, _ => null, TimeProvider.System, new LoopbackHttpClientFactory(server))
-            .Create(new Uri("s3://bucket/prefix"), new Dictionary<string, string>
-            {
-                ["endpoint"] = $"http://127.0.0.1:{server.Port}",
-                ["pathStyle"] = "true",
-                ["credentialsFile"] = CredentialsFile,
-                ["profile"] = "p",
-            });
-
-    private static readonly string CredentialsFile = WriteCredentials();
-
-    private static string WriteCredentials()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"archiver-retry-credentials-{Guid.NewGuid():N}");
-        File.WriteAllText(path, "[p]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = retry-test-secret\n");
-        return path;
-    }
+    private static IArchiveStore Store(RecordingHttpServer server) => FakeS3.Store(server);
 
     [Fact]
     public async Task PutAsync_SlowDownThenServerErrorThenReset_RetriesAndSucceeds()

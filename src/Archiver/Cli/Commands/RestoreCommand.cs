@@ -1,3 +1,4 @@
+using System.Globalization;
 using Archiver.Archives;
 using Archiver.Composition;
 using Archiver.FileSystem;

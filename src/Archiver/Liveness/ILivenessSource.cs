@@ -3,8 +3,9 @@ using Archiver.Layouts;
 namespace Archiver.Liveness;
 
 /// <summary>
-/// Tells which pods are alive. One <see cref="SnapshotAsync"/> per sweep (never one call per
-/// directory), and one <see cref="GetPodAsync"/> right before a directory is deleted.
+/// Tells which pods are alive. One <see cref="SnapshotAsync"/> per sweep to plan (it may come from a
+/// cache and be a little stale), and one <see cref="RecheckAsync"/> per sweep for every directory
+/// about to be deleted (a consistent read, never one call per directory).
 /// <para>Error semantics: an incomplete or failed answer throws <see cref="LivenessUnknownException"/>
 /// saying what failed; callers then fail closed (archive and delete nothing). A pod that does not
 /// exist is not an error: it is absent from the snapshot, and <see cref="GetPodAsync"/> returns null.</para>
@@ -19,6 +20,11 @@ public interface ILivenessSource
     /// <summary>The pod's current state, or null when no such pod exists. When
     /// <paramref name="pod"/> has no namespace, any namespace matches (the first live one wins).</summary>
     Task<PodState?> GetPodAsync(PodRef pod, CancellationToken cancellationToken);
+
+    /// <summary>One consistent read that answers for all of <paramref name="pods"/> at once: the returned
+    /// snapshot holds every existing pod that could own one of their directories (it may hold more).
+    /// Nothing to check means no request. Same error semantics as <see cref="SnapshotAsync"/>.</summary>
+    Task<LivenessSnapshot> RecheckAsync(IReadOnlyCollection<PodRef> pods, CancellationToken cancellationToken);
 }
 
 /// <summary>A pod and its phase (<c>Pending</c>, <c>Running</c>, <c>Succeeded</c>, <c>Failed</c>, <c>Unknown</c>).</summary>

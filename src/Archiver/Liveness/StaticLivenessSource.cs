@@ -17,6 +17,10 @@ public sealed class StaticLivenessSource(string path) : ILivenessSource
     public Task<LivenessSnapshot> SnapshotAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new LivenessSnapshot(Read()));
 
+    /// <summary>The file read once, whatever the number of pods.</summary>
+    public Task<LivenessSnapshot> RecheckAsync(IReadOnlyCollection<PodRef> pods, CancellationToken cancellationToken) =>
+        Task.FromResult(new LivenessSnapshot(pods.Count == 0 ? [] : Read()));
+
     public Task<PodState?> GetPodAsync(PodRef pod, CancellationToken cancellationToken)
     {
         var found = new LivenessSnapshot(Read()).Find(pod.Namespace, pod.Name);

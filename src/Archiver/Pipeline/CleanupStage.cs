@@ -1,12 +1,12 @@
 using Archiver.FileSystem;
 using Archiver.Journal;
-using Archiver.Liveness;
 using Serilog;
 
 namespace Archiver.Pipeline;
 
 /// <summary>
-/// Stages 7-8: re-check the directory (unchanged since it was archived, pod still gone), record
+/// Stages 7-8: re-check the directory (unchanged since it was archived, pod still gone in the sweep's
+/// <see cref="PodRecheck"/>), record
 /// the intent to delete, and delete without following symlinks or crossing file systems.
 /// </summary>
 public static class CleanupStage
@@ -14,7 +14,7 @@ public static class CleanupStage
     private static readonly ILogger Log = Serilog.Log.ForContext(typeof(CleanupStage));
 
     /// <summary>Returns (deleted, why not).</summary>
-    public static async Task<(bool Deleted, string? NotDeleted, bool Failure)> RunAsync(SweepContext ctx, PlannedDirectory item, JournalRecord record, CancellationToken cancellationToken)
+    public static async Task<(bool Deleted, string? NotDeleted, bool Failure)> RunAsync(SweepContext ctx, PlannedDirectory item, JournalRecord record, PodRecheck recheck, CancellationToken cancellationToken)
     {
         var c = item.Candidate;
         if (record.State != JournalState.Deleting)
@@ -36,24 +36,12 @@ public static class CleanupStage
                 return (false, $"modified since it was archived to {record.Key}; not deleted (a later sweep archives it again)", false);
             }
         }
-        // An older incarnation's pod is expected to be alive (in its newest directory).
-        if (item.Pod is not null && item.Class != ReasonClass.Forced && !item.OlderIncarnation)
-        {
-            PodState? pod;
-            try
-            {
-                pod = await ctx.Liveness.GetPodAsync(item.Pod, cancellationToken);
-                // web-0-1700000000 belongs to pod web-0: check the pod itself too.
-                if (pod is not { IsTerminal: false } && item.Pod.Incarnation != 0)
-                    pod = await ctx.Liveness.GetPodAsync(item.Pod with { Name = item.Pod.BaseName }, cancellationToken) ?? pod;
-            }
-            catch (Exception e) when (e is LivenessUnknownException or TimeoutException or HttpRequestException or IOException)
-            {
-                return (false, $"liveness unknown before delete: {e.Message}; not deleted", true);
-            }
-            if (pod is { IsTerminal: false })
-                return (false, $"pod {pod.Display} is {pod.Phase} again; not deleted", false);
-        }
+        // The sweep's one consistent look at the pods, taken after this directory was verified.
+        var (pod, unknown) = await recheck.CheckAsync(item, cancellationToken);
+        if (unknown is not null)
+            return (false, $"liveness unknown before delete: {unknown}; not deleted", true);
+        if (pod is not null)
+            return (false, $"pod {pod.Display} is {pod.Phase} again; not deleted", false);
         cancellationToken.ThrowIfCancellationRequested(); // e.g. the directory's lease was lost
         record = ctx.Journal.Advance(record, JournalState.Deleting);
         var expected = FileStatus.TryGet(c.FullPath);

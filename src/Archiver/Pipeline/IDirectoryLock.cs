@@ -26,4 +26,8 @@ public sealed record DirectoryLockResult(IDirectoryLockHandle? Handle, string? H
 public interface IDirectoryLockHandle : IAsyncDisposable
 {
     CancellationToken Lost { get; }
+
+    /// <summary>The directory's work is over (archived and deleted, or kept on disk): on release the lock
+    /// leaves nothing behind. Without it, release keeps the lock's record for the next attempt.</summary>
+    void WorkIsOver();
 }

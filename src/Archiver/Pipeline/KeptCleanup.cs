@@ -14,13 +14,16 @@ public static class KeptCleanup
 {
     private static readonly ILogger Log = Serilog.Log.ForContext(typeof(KeptCleanup));
 
-    public static async Task<IReadOnlyList<DirectoryOutcome>> RunAsync(SweepContext ctx, TimeSpan keepLocalFor, CancellationToken cancellationToken)
+    /// <summary>A kept directory that is due, with what its delete needs.</summary>
+    public sealed record Due(JournalRecord Record, PlannedDirectory Item, string Reason);
+
+    /// <summary>The kept directories due now; those gone from disk are closed in the journal.</summary>
+    public static IReadOnlyList<Due> FindDue(SweepContext ctx, TimeSpan keepLocalFor)
     {
         var now = ctx.Clock.GetUtcNow();
-        var outcomes = new List<DirectoryOutcome>();
+        var due = new List<Due>();
         foreach (var record in ctx.Journal.All().Where(r => r.State == JournalState.Kept && now - r.UpdatedAt >= keepLocalFor).ToList())
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var full = Path.Combine(ctx.Policy.Root, record.Dir);
             var status = FileStatus.TryGet(full);
             if (status is null)
@@ -30,11 +33,23 @@ public static class KeptCleanup
             }
             var pod = status.IsDirectory ? ctx.Layout.Identify(record.Dir) : null;
             var reason = $"kept {Duration.Format(now - record.UpdatedAt)} (keepLocalFor {Duration.Format(keepLocalFor)}), archived to {record.Key}";
-            var item = new PlannedDirectory(new Candidate(record.Dir, full, status), pod, Decision.Archive, reason, ReasonClass.KeptExpired);
+            due.Add(new Due(record, new PlannedDirectory(new Candidate(record.Dir, full, status), pod, Decision.Archive, reason, ReasonClass.KeptExpired), reason));
+        }
+        return due;
+    }
+
+    /// <summary>Deletes <paramref name="due"/> on the sweep's <paramref name="recheck"/> (to which they were added before it was taken).</summary>
+    public static async Task<IReadOnlyList<DirectoryOutcome>> RunAsync(SweepContext ctx, IReadOnlyList<Due> due, PodRecheck recheck, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<DirectoryOutcome>();
+        foreach (var (record, item, reason) in due)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var pod = item.Pod;
             var outcome = new DirectoryOutcome { Dir = record.Dir, Pod = pod?.Display, Decision = Decision.Archive, Reason = reason, ReasonClass = ReasonClass.KeptExpired, Key = record.Key };
             try
             {
-                var (deleted, notDeleted, failure) = await CleanupStage.RunAsync(ctx, item, record, cancellationToken);
+                var (deleted, notDeleted, failure) = await CleanupStage.RunAsync(ctx, item, record, recheck, cancellationToken);
                 outcome = outcome with { Deleted = deleted, Reason = notDeleted is null ? reason : $"{reason}; {notDeleted}", Error = failure ? notDeleted : null, FailedStage = failure ? "cleanup" : null };
                 if (deleted) Log.Information("Deleted kept copy {Directory} ({Pod}) of {Key}: {Reason}", record.Dir, pod?.Display, record.Key, reason);
                 else Log.Information("Kept copy {Directory} of {Key} not deleted: {Reason}", record.Dir, record.Key, notDeleted);

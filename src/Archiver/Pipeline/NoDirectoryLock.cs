@@ -10,5 +10,9 @@ public sealed class NoDirectoryLock : IDirectoryLock, IDirectoryLockHandle
     public Task<DirectoryLockResult> TryAcquireAsync(string directory, CancellationToken cancellationToken) =>
         Task.FromResult(DirectoryLockResult.Held(this));
 
+    public void WorkIsOver()
+    {
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

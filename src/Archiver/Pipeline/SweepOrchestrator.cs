@@ -3,7 +3,9 @@ namespace Archiver.Pipeline;
 /// <summary>
 /// The one sequence every sweep follows, from the CLI or the daemon: take the policy's cross-process
 /// <see cref="SweepLock"/>, plan (one liveness snapshot), show the plan, run it (archive, verify,
-/// commit, clean up; each directory on its own), and, when asked, delete kept copies that are due.
+/// commit; then one <see cref="PodRecheck"/> for all deletes; clean up), and, when asked, delete kept
+/// copies that are due on the same recheck. Under disk pressure (<see cref="SweepRequest.Enough"/>) each
+/// directory is deleted before the next is archived, so each has its own recheck.
 /// The daemon adds only scheduling, gates and metrics around it.
 /// </summary>
 public static class SweepOrchestrator
@@ -15,13 +17,18 @@ public static class SweepOrchestrator
         var proceed = observer.Planned(plan);
         if (request.DryRun || !proceed) return new SweepResult(plan, [], [], Stopped: true);
         CrashPoints.Hit(CrashPoints.AfterPlan);
+        // One consistent look at the pods for every delete of the sweep, kept copies that are due included.
+        var recheck = new PodRecheck(ctx.Liveness);
+        var due = request.CleanUpKept && ctx.Policy.KeepLocalFor is { } keepLocalFor ? KeptCleanup.FindDue(ctx, keepLocalFor) : [];
+        foreach (var d in due) recheck.Add(d.Item);
         var outcomes = request.Enough is { } enough
             ? await OldestFirstUntilAsync(ctx, plan, enough, observer, cancellationToken)
-            : await SweepRunner.RunAsync(ctx, plan, observer.Outcome, cancellationToken);
+            : await SweepRunner.RunAsync(ctx, plan, recheck, observer.Outcome, cancellationToken);
         IReadOnlyList<DirectoryOutcome> kept = [];
-        if (request.CleanUpKept && ctx.Policy.KeepLocalFor is { } keepLocalFor)
+        if (due.Count > 0)
         {
-            kept = await KeptCleanup.RunAsync(ctx, keepLocalFor, cancellationToken);
+            await recheck.TakeAsync(cancellationToken);
+            kept = await KeptCleanup.RunAsync(ctx, due, recheck, cancellationToken);
             foreach (var o in kept) observer.Outcome(o);
         }
         return new SweepResult(plan, outcomes, kept, Stopped: false);

@@ -11,13 +11,19 @@ namespace Archiver.Pipeline;
 /// The orchestrator: takes a plan and moves each directory to archive it through
 /// Archive → Verify → Commit → Cleanup, resuming from the journal where an earlier run stopped.
 /// Directories run <c>concurrency</c> at a time; one directory's failure is reported and never
-/// stops the others.
+/// stops the others. Deletes wait until every directory is archived and verified, so that one
+/// <see cref="PodRecheck"/> covers them all; each keeps its lock until its delete.
 /// </summary>
 public static class SweepRunner
 {
     private static readonly ILogger Log = Serilog.Log.ForContext(typeof(SweepRunner));
 
-    public static async Task<IReadOnlyList<DirectoryOutcome>> RunAsync(SweepContext ctx, SweepPlan plan, Action<DirectoryOutcome>? onOutcome, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<DirectoryOutcome>> RunAsync(SweepContext ctx, SweepPlan plan, Action<DirectoryOutcome>? onOutcome, CancellationToken cancellationToken) =>
+        RunAsync(ctx, plan, new PodRecheck(ctx.Liveness), onOutcome, cancellationToken);
+
+    /// <summary>Archives and verifies every directory first; then <paramref name="recheck"/> looks at all their pods
+    /// at once (one consistent read, whatever their number); then the verified directories are deleted.</summary>
+    public static async Task<IReadOnlyList<DirectoryOutcome>> RunAsync(SweepContext ctx, SweepPlan plan, PodRecheck recheck, Action<DirectoryOutcome>? onOutcome, CancellationToken cancellationToken)
     {
         var outcomes = new List<DirectoryOutcome>();
         void Report(DirectoryOutcome o)
@@ -44,13 +50,37 @@ public static class SweepRunner
         }
 
         await OrphanedUploads.AbortAsync(ctx, cancellationToken);
-        await Parallel.ForEachAsync(plan.ToArchive,
-            new ParallelOptions { MaxDegreeOfParallelism = ctx.Policy.Concurrency, CancellationToken = cancellationToken },
-            async (item, ct) => Report(await ArchiveOneAsync(ctx, item, ct)));
+        var verified = new List<VerifiedDirectory>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = ctx.Policy.Concurrency, CancellationToken = cancellationToken };
+        try
+        {
+            await Parallel.ForEachAsync(plan.ToArchive, parallel, async (item, ct) =>
+            {
+                var (outcome, ready) = await ArchiveOneAsync(ctx, item, ct);
+                if (ready is null)
+                {
+                    Report(outcome);
+                    return;
+                }
+                recheck.Add(item);
+                lock (verified) verified.Add(ready);
+            });
+            // After the last verify and before the first delete: one look at every pod concerned.
+            await recheck.TakeAsync(cancellationToken);
+        }
+        catch
+        {
+            foreach (var v in verified) await v.Hold.DisposeAsync();
+            throw;
+        }
+        await Parallel.ForEachAsync(verified, parallel, async (v, ct) => Report(await DeleteOneAsync(ctx, v, recheck, ct)));
         return outcomes;
     }
 
-    private static async Task<DirectoryOutcome> ArchiveOneAsync(SweepContext ctx, PlannedDirectory item, CancellationToken cancellationToken)
+    /// <summary>A directory archived and verified, waiting for the recheck before its delete; its lock stays held.</summary>
+    private sealed record VerifiedDirectory(PlannedDirectory Item, JournalRecord Record, DirectoryOutcome Outcome, Stopwatch Watch, IDirectoryLockHandle Hold);
+
+    private static async Task<(DirectoryOutcome Outcome, VerifiedDirectory? Ready)> ArchiveOneAsync(SweepContext ctx, PlannedDirectory item, CancellationToken cancellationToken)
     {
         var c = item.Candidate;
         var watch = Stopwatch.StartNew();
@@ -58,38 +88,84 @@ public static class SweepRunner
         var stage = "lock";
         using var _ = Serilog.Context.LogContext.PushProperty("Directory", c.Name);
         IDirectoryLockHandle? hold = null;
+        VerifiedDirectory? ready = null;
         try
         {
             var acquired = await ctx.DirectoryLock.TryAcquireAsync(c.Name, cancellationToken);
             if (acquired.Handle is null)
             {
                 Log.Information("Skip {Directory}: {HeldBy}", c.Name, acquired.HeldBy);
-                return outcome with { Decision = Decision.Skip, Reason = $"{acquired.HeldBy}; another archiver is handling it", ReasonClass = ReasonClass.Locked, Elapsed = watch.Elapsed };
+                return (outcome with { Decision = Decision.Skip, Reason = $"{acquired.HeldBy}; another archiver is handling it", ReasonClass = ReasonClass.Locked, Elapsed = watch.Elapsed }, null);
             }
             hold = acquired.Handle;
             using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, hold.Lost);
-            var done = await ArchiveHeldAsync(ctx, item, outcome, watch, s => stage = s, work.Token);
-            if (!done.Failed) await RecordEventAsync(ctx, done, cancellationToken);
-            return done;
-        }
-        catch (OperationCanceledException) when (hold is not null && hold.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            Log.Error("Lost the lock on {Directory} during {Stage}; stopped, nothing deleted", c.Name, stage);
-            return outcome with { Error = $"lost the lock on the directory during {stage} (another archiver took over); nothing deleted", FailedStage = stage, Elapsed = watch.Elapsed };
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return outcome with { Error = $"cancelled during {stage}; nothing deleted, the next run resumes", FailedStage = stage, Elapsed = watch.Elapsed };
+            var (done, toDelete) = await ArchiveHeldAsync(ctx, item, outcome, watch, s => stage = s, work.Token);
+            if (toDelete is not null)
+            {
+                ready = new VerifiedDirectory(item, toDelete, done, watch, hold);
+                return (done, ready);
+            }
+            if (!done.Failed)
+            {
+                hold.WorkIsOver(); // kept on disk (afterUpload: keep)
+                await RecordEventAsync(ctx, done, cancellationToken);
+            }
+            return (done, null);
         }
         catch (Exception e)
         {
-            Log.Error(e, "Failed to archive {Directory} at stage {Stage}: {Message}", c.Name, stage, e.Message);
-            return outcome with { Error = $"{stage} failed: {e.Message}", FailedStage = stage, Elapsed = watch.Elapsed };
+            return (Stopped(e, outcome, stage, watch, hold, cancellationToken), null);
         }
         finally
         {
-            if (hold is not null) await hold.DisposeAsync();
+            if (hold is not null && ready is null) await hold.DisposeAsync();
         }
+    }
+
+    private static async Task<DirectoryOutcome> DeleteOneAsync(SweepContext ctx, VerifiedDirectory v, PodRecheck recheck, CancellationToken cancellationToken)
+    {
+        using var _ = Serilog.Context.LogContext.PushProperty("Directory", v.Item.Candidate.Name);
+        const string stage = "cleanup";
+        try
+        {
+            using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, v.Hold.Lost);
+            work.Token.ThrowIfCancellationRequested(); // the lock was lost while others were archived
+            var (deleted, notDeleted, failure) = await CleanupStage.RunAsync(ctx, v.Item, v.Record, recheck, work.Token);
+            var done = v.Outcome with
+            {
+                Deleted = deleted,
+                Reason = notDeleted is null ? v.Item.Reason : $"{v.Item.Reason}; {notDeleted}",
+                Error = failure ? notDeleted : null,
+                FailedStage = failure ? stage : null,
+                Elapsed = v.Watch.Elapsed,
+            };
+            if (deleted) v.Hold.WorkIsOver();
+            if (!done.Failed) await RecordEventAsync(ctx, done, cancellationToken);
+            return done;
+        }
+        catch (Exception e)
+        {
+            return Stopped(e, v.Outcome, stage, v.Watch, v.Hold, cancellationToken);
+        }
+        finally
+        {
+            await v.Hold.DisposeAsync();
+        }
+    }
+
+    /// <summary>The outcome of a directory whose work stopped on <paramref name="e"/>: lock lost, cancelled, or failed.</summary>
+    private static DirectoryOutcome Stopped(Exception e, DirectoryOutcome outcome, string stage, Stopwatch watch, IDirectoryLockHandle? hold, CancellationToken cancellationToken)
+    {
+        var dir = outcome.Dir;
+        if (e is OperationCanceledException && hold is not null && hold.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            Log.Error("Lost the lock on {Directory} during {Stage}; stopped, nothing deleted", dir, stage);
+            return outcome with { Error = $"lost the lock on the directory during {stage} (another archiver took over); nothing deleted", FailedStage = stage, Elapsed = watch.Elapsed };
+        }
+        if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            return outcome with { Error = $"cancelled during {stage}; nothing deleted, the next run resumes", FailedStage = stage, Elapsed = watch.Elapsed };
+        Log.Error(e, "Failed to archive {Directory} at stage {Stage}: {Message}", dir, stage, e.Message);
+        return outcome with { Error = $"{stage} failed: {e.Message}", FailedStage = stage, Elapsed = watch.Elapsed };
     }
 
     /// <summary>An event is a courtesy: failing to record it is logged and never fails the archive.</summary>
@@ -105,7 +181,7 @@ public static class SweepRunner
         }
     }
 
-    private static async Task<DirectoryOutcome> ArchiveHeldAsync(SweepContext ctx, PlannedDirectory item, DirectoryOutcome outcome, Stopwatch watch, Action<string> setStage, CancellationToken cancellationToken)
+    private static async Task<(DirectoryOutcome Outcome, JournalRecord? ToDelete)> ArchiveHeldAsync(SweepContext ctx, PlannedDirectory item, DirectoryOutcome outcome, Stopwatch watch, Action<string> setStage, CancellationToken cancellationToken)
     {
         var c = item.Candidate;
         var stage = "journal";
@@ -130,7 +206,7 @@ public static class SweepRunner
                 ctx.Journal.Reject(record);
                 var keptByLock = !await RemoveBadCopyAsync(ctx, record.Key, cancellationToken);
                 Log.Error("Verify failed for {Directory} at {Key}: {Problem}; nothing deleted, the next sweep uploads it again", c.Name, record.Key, problem);
-                return outcome with { Error = $"verify failed: {problem}; nothing deleted", FailedStage = stage, Elapsed = watch.Elapsed, BadCopyKeptByLock = keptByLock };
+                return (outcome with { Error = $"verify failed: {problem}; nothing deleted", FailedStage = stage, Elapsed = watch.Elapsed, BadCopyKeptByLock = keptByLock }, null);
             }
             CrashPoints.Hit(CrashPoints.AfterVerify);
             record = ctx.Journal.Advance(record, JournalState.Verified);
@@ -139,19 +215,11 @@ public static class SweepRunner
         if (ctx.Policy.AfterUpload == Policies.AfterUpload.Keep && record.State == JournalState.Verified)
         {
             ctx.Journal.Advance(record, JournalState.Kept);
-            return outcome with { Reason = item.Reason + "; kept on disk (afterUpload: keep)", Elapsed = watch.Elapsed };
+            return (outcome with { Reason = item.Reason + "; kept on disk (afterUpload: keep)", Elapsed = watch.Elapsed }, null);
         }
 
         setStage(stage = "cleanup");
-        var (deleted, notDeleted, failure) = await CleanupStage.RunAsync(ctx, item, record, cancellationToken);
-        return outcome with
-        {
-            Deleted = deleted,
-            Reason = notDeleted is null ? item.Reason : $"{item.Reason}; {notDeleted}",
-            Error = failure ? notDeleted : null,
-            FailedStage = failure ? stage : null,
-            Elapsed = watch.Elapsed,
-        };
+        return (outcome with { Elapsed = watch.Elapsed }, record); // deleted after the sweep's recheck
     }
 
     /// <summary>False when Object Lock keeps the copy (a counted skip); true otherwise.</summary>

@@ -62,7 +62,7 @@ public class DaemonSetManifestTests
         Assert.Equal("/pods:get,list", Rules(objects.OfType<V1ClusterRole>().Single().Rules));
         var role = objects.OfType<V1Role>().Single();
         Assert.Equal("archiver", role.Metadata.NamespaceProperty);
-        Assert.Equal("/events:create; coordination.k8s.io/leases:create,get,update", Rules(role.Rules));
+        Assert.Equal("/events:create; coordination.k8s.io/leases:create,delete,get,list,update", Rules(role.Rules));
         Assert.DoesNotContain("*", string.Join(" ", objects.OfType<V1ClusterRole>().SelectMany(r => r.Rules).SelectMany(r => r.Verbs.Concat(r.Resources))));
     }
 

@@ -47,11 +47,12 @@ public sealed class KubernetesLayoutTests
         var archive = Assert.Single(Directory.EnumerateFiles(k.Store, "*.tar.gz", SearchOption.AllDirectories));
         Assert.Contains("/default/node-c/staging/web-0/10.0.0.2/staging_web-0_10.0.0.2_192.168.1.3_node-c-", archive);
         Assert.All(k.Api.Requests.Where(r => r.Path == "/api/v1/pods"), r => Assert.False(r.Query.ContainsKey("fieldSelector")));
-        Assert.Contains(k.Api.Requests, r => r.Path == "/api/v1/namespaces/staging/pods/web-0");
+        // The recheck before the delete reads only the namespace concerned, consistently.
+        Assert.Contains(k.Api.Requests, r => r.Path == "/api/v1/namespaces/staging/pods" && Support.FakeKubernetesApi.IsConsistentPodList(r));
     }
 
     [Fact]
-    public async Task Sweep_RegexLayout_PodBackBeforeDelete_GetByNamespaceAndNameKeepsIt()
+    public async Task Sweep_RegexLayout_PodBackBeforeDelete_NamespaceRecheckKeepsIt()
     {
         await using var k = new KubernetesSweep();
         k.Api.AddPod("kube-system", "coredns-1", node: "node-b");
@@ -59,7 +60,7 @@ public sealed class KubernetesLayoutTests
         k.Dir("team-a.gone-0");
         k.Api.OnRequest = r =>
         {
-            if (r.Path == "/api/v1/namespaces/team-a/pods/back-0") k.Api.AddPod("team-a", "back-0", "Pending", node: "node-d");
+            if (r.Path == "/api/v1/namespaces/team-a/pods" && Support.FakeKubernetesApi.IsConsistentPodList(r)) k.Api.AddPod("team-a", "back-0", "Pending", node: "node-d");
         };
         var policy = k.Policy(ClusterNoLease, "^(?<namespace>[a-z0-9-]+)[.](?<pod>[a-z0-9-]+)$");
 
@@ -79,8 +80,7 @@ public sealed class KubernetesLayoutTests
         k.Dir("job-0-1700000000");
         k.Api.OnRequest = r =>
         {
-            if (r.Query.GetValueOrDefault("fieldSelector", "").Contains("metadata.name=job-0-1700000000", StringComparison.Ordinal))
-                k.Api.AddPod("default", "job-0", "Running");
+            if (Support.FakeKubernetesApi.IsConsistentPodList(r)) k.Api.AddPod("default", "job-0", "Running");
         };
 
         var result = await k.SweepAsync();

@@ -20,7 +20,7 @@ public sealed class KubernetesLeaseTests
     }
 
     [Fact]
-    public async Task Sweep_FreeDirectory_CreatesLeaseArchivesAndReleases()
+    public async Task Sweep_FreeDirectory_CreatesLeaseArchivesAndDeletesIt()
     {
         await using var k = await SetupAsync();
 
@@ -28,12 +28,15 @@ public sealed class KubernetesLeaseTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.False(k.Exists(Dir));
-        var lease = k.Api.Lease("archiver", Lease)!;
-        Assert.Null(lease["spec"]!["holderIdentity"]?.GetValue<string>());
-        Assert.Equal(Dir, lease["metadata"]!["annotations"]![LeaseDirectoryLock.DirectoryAnnotation]!.GetValue<string>());
-        var leaseCalls = k.Api.Requests.Where(r => r.Path.StartsWith("/apis/coordination.k8s.io/v1/namespaces/archiver/leases", StringComparison.Ordinal)).Select(r => r.Method).ToList();
-        Assert.Equal(["GET", "POST", "PUT"], leaseCalls);
-        Assert.Contains("\"holderIdentity\":\"node-a\"", k.Api.Requests.Single(r => r.Method == "POST" && r.Path.Contains("leases")).Body);
+        Assert.Null(k.Api.Lease("archiver", Lease)); // the work is over: nothing left behind
+        var leaseCalls = k.Api.Requests.Where(r => r.Path.StartsWith("/apis/coordination.k8s.io/v1/namespaces/archiver/leases", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["GET", "GET", "POST", "DELETE"], leaseCalls.Select(r => r.Method));
+        Assert.Equal("app.kubernetes.io/managed-by=archiver,archiver.io/policy=k8s", leaseCalls[0].Query["labelSelector"]); // leftovers, from the cache
+        Assert.Equal("0", leaseCalls[0].Query["resourceVersion"]);
+        var created = leaseCalls.Single(r => r.Method == "POST");
+        Assert.Contains("\"holderIdentity\":\"node-a\"", created.Body);
+        Assert.Contains(Dir, created.Body); // the directory annotation
+        Assert.Contains("\"preconditions\":{\"resourceVersion\":", leaseCalls.Single(r => r.Method == "DELETE").Body);
     }
 
     [Fact]
@@ -102,7 +105,7 @@ public sealed class KubernetesLeaseTests
     public async Task Sweep_LeaseLostWhileWorking_StopsAndDeletesNothing()
     {
         await using var k = await SetupAsync();
-        var recheck = (Support.RecordedRequest r) => r.Query.GetValueOrDefault("fieldSelector") == $"metadata.name={Dir}";
+        var recheck = Support.FakeKubernetesApi.IsConsistentPodList;
         k.Api.Fail(r => recheck(r), Support.FakeKubernetesApi.Hang);
         k.Api.OnRequest = r =>
         {
@@ -112,7 +115,7 @@ public sealed class KubernetesLeaseTests
             k.Clock.Advance(TimeSpan.FromSeconds(20));
         };
 
-        var result = await k.SweepAsync("--policy", k.Policy(Shared));
+        var result = await k.SweepAsync("--policy", k.Policy(Shared + "\n  requestTimeout: 2s"));
 
         Assert.Equal(1, result.ExitCode);
         Assert.True(k.Exists(Dir), "a directory whose lease was lost is never deleted");

@@ -30,10 +30,14 @@ public sealed class KubernetesSweepTests
         Assert.False(k.Exists("moved-0"), "a pod bound to another node does not protect this node's hostPath directory");
         Assert.Equal(4, k.ArchivesInStore);
         Assert.Contains("pod default/web-0 is Running", KubernetesSweep.Reason(result, "web-0"));
-        var lists = k.Api.Requests.Where(r => r.Path == "/api/v1/pods" && !r.Query.GetValueOrDefault("fieldSelector", "").Contains("metadata.name")).ToList();
-        Assert.Equal(5, lists.Count);
-        Assert.All(lists, r => Assert.Equal("spec.nodeName=node-a", r.Query["fieldSelector"]));
-        Assert.Equal(4, lists.Count(r => r.Query.ContainsKey("continue")));
+        // The plan: one list from the watch cache, which answers it whole (limit ignored).
+        var plan = Assert.Single(k.Api.Requests, r => r.Query.GetValueOrDefault("resourceVersion") == "0");
+        Assert.Equal("spec.nodeName=node-a", plan.Query["fieldSelector"]);
+        // The recheck before deletes: this node's 10 pods, consistently, 2 a page; then the unscheduled ones.
+        var recheck = k.Api.Requests.Where(r => r.Path == "/api/v1/pods" && !r.Query.ContainsKey("resourceVersion")).ToList();
+        Assert.Equal(5, recheck.Count(r => r.Query["fieldSelector"] == "spec.nodeName=node-a"));
+        Assert.Equal(4, recheck.Count(r => r.Query.ContainsKey("continue")));
+        Assert.Single(recheck, r => r.Query["fieldSelector"] == "spec.nodeName=");
     }
 
     [Fact]
@@ -50,8 +54,8 @@ public sealed class KubernetesSweepTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(k.Exists("web-5"), "the live pod on the last page protects its directory after the restart");
         Assert.False(k.Exists("gone-1"));
-        var lists = k.Api.Requests.Where(r => r.Path == "/api/v1/pods" && !r.Query["fieldSelector"].Contains("metadata.name")).ToList();
-        Assert.Equal(2, lists.Count(r => !r.Query.ContainsKey("continue")));
+        var recheck = k.Api.Requests.Where(r => r.Query["fieldSelector"] == "spec.nodeName=node-a" && Support.FakeKubernetesApi.IsConsistentPodList(r)).ToList();
+        Assert.Equal(2, recheck.Count);
     }
 
     [Fact]
@@ -65,9 +69,9 @@ public sealed class KubernetesSweepTests
         var result = await k.SweepAsync("--policy", k.Policy("  source: kubernetes\n  pageSize: \"2\""));
 
         Assert.Equal(1, result.ExitCode);
-        Assert.True(k.Exists("gone-1"));
-        Assert.Equal(0, k.ArchivesInStore);
-        Assert.Contains("liveness unknown", KubernetesSweep.Reason(result, "gone-1"));
+        Assert.True(k.Exists("gone-1"), "a recheck that never completes deletes nothing");
+        Assert.Equal(1, k.ArchivesInStore);
+        Assert.Contains("liveness unknown before delete", KubernetesSweep.Reason(result, "gone-1"));
         Assert.Contains("410 Gone", KubernetesSweep.Reason(result, "gone-1"));
     }
 
@@ -151,7 +155,7 @@ public sealed class KubernetesSweepTests
         k.Dir("back-0");
         k.Api.OnRequest = r =>
         {
-            if (r.Query.GetValueOrDefault("fieldSelector", "").Contains("metadata.name=back-0")) k.Api.AddPod("default", "back-0", "Running");
+            if (Support.FakeKubernetesApi.IsConsistentPodList(r)) k.Api.AddPod("default", "back-0", "Running");
         };
 
         var result = await k.SweepAsync();
@@ -159,20 +163,20 @@ public sealed class KubernetesSweepTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(k.Exists("back-0"), "the last-moment check keeps a directory whose pod is alive again");
         Assert.Contains("is Running again; not deleted", KubernetesSweep.Reason(result, "back-0"));
-        Assert.Contains(k.Api.Requests, r => r.Query.GetValueOrDefault("fieldSelector") == "metadata.name=back-0");
+        Assert.Contains(k.Api.Requests, r => r.Query.GetValueOrDefault("fieldSelector") == "spec.nodeName=node-a" && Support.FakeKubernetesApi.IsConsistentPodList(r));
     }
 
     [Theory]
     [InlineData("node-b", false)]
     [InlineData("", true)]
-    public async Task Sweep_NameOnlyRecheckInNodeScope_IgnoresPodsOfOtherNodesButNotUnscheduledOnes(string node, bool kept)
+    public async Task Sweep_RecheckInNodeScope_IgnoresPodsOfOtherNodesButNotUnscheduledOnes(string node, bool kept)
     {
         await using var k = new KubernetesSweep();
         k.Api.AddPod("default", "web-0");
         k.Dir("back-0");
         k.Api.OnRequest = r =>
         {
-            if (r.Query.GetValueOrDefault("fieldSelector", "").Contains("metadata.name=back-0", StringComparison.Ordinal)) k.Api.AddPod("default", "back-0", "Pending", node);
+            if (Support.FakeKubernetesApi.IsConsistentPodList(r)) k.Api.AddPod("default", "back-0", "Pending", node);
         };
 
         var result = await k.SweepAsync();
@@ -192,7 +196,7 @@ public sealed class KubernetesSweepTests
         var result = await k.SweepAsync();
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains(k.Api.Requests, r => r.Query.GetValueOrDefault("fieldSelector") == "metadata.name=gone-0");
+        Assert.Contains(k.Api.Requests, r => r.Query.GetValueOrDefault("fieldSelector") == "spec.nodeName=node-a" && Support.FakeKubernetesApi.IsConsistentPodList(r));
         Assert.False(k.Exists("gone-0"), KubernetesSweep.Reason(result, "gone-0"));
         Assert.DoesNotContain("live-pod-1", KubernetesSweep.Reason(result, "gone-0"));
     }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Archiver.Tests.Support;
 
 /// <summary>coordination.k8s.io/v1 leases: GET, POST with 409 AlreadyExists, PUT with 409 Conflict
-/// on a stale resourceVersion; and leases put or read by a test.</summary>
+/// on a stale resourceVersion (list and DELETE: FakeKubernetesApi.LeaseCollection.cs); and leases put or read by a test.</summary>
 public sealed partial class FakeKubernetesApi
 {
     public JsonObject? Lease(string ns, string name)
@@ -12,15 +12,17 @@ public sealed partial class FakeKubernetesApi
     }
 
     /// <summary>Puts a lease as another archiver would have left it.</summary>
-    public void PutLease(string ns, string name, string? holder, DateTimeOffset renewTime, int durationSeconds)
+    public void PutLease(string ns, string name, string? holder, DateTimeOffset renewTime, int durationSeconds, IReadOnlyDictionary<string, string>? labels = null)
     {
         lock (_gate)
         {
+            var labelObject = new JsonObject();
+            foreach (var (k, v) in labels ?? new Dictionary<string, string>()) labelObject[k] = v;
             _leases[(ns, name)] = new JsonObject
             {
                 ["kind"] = "Lease",
                 ["apiVersion"] = "coordination.k8s.io/v1",
-                ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns, ["resourceVersion"] = NextVersion() },
+                ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns, ["resourceVersion"] = NextVersion(), ["uid"] = Guid.NewGuid().ToString(), ["labels"] = labelObject },
                 ["spec"] = new JsonObject
                 {
                     ["holderIdentity"] = holder,
@@ -37,6 +39,8 @@ public sealed partial class FakeKubernetesApi
 
     private (int, JsonObject) Leases(RecordedRequest r, string ns, string? name)
     {
+        if (r.Method == "GET" && name is null) return ListLeases(r, ns);
+        if (r.Method == "DELETE" && name is not null) return DeleteLease(r, ns, name);
         if (r.Method == "GET" && name is not null)
             return _leases.TryGetValue((ns, name), out var l) ? (200, (JsonObject)l.DeepClone()) : (404, Status(404, $"leases.coordination.k8s.io \"{name}\" not found"));
         var lease = JsonNode.Parse(r.Body ?? "{}")!.AsObject();
@@ -59,6 +63,7 @@ public sealed partial class FakeKubernetesApi
         lease["apiVersion"] = "coordination.k8s.io/v1";
         lease["metadata"]!["namespace"] = ns;
         lease["metadata"]!["resourceVersion"] = NextVersion();
+        if (r.Method == "POST") lease["metadata"]!["uid"] = Guid.NewGuid().ToString();
         _leases[(ns, leaseName)] = lease;
         return (r.Method == "POST" ? 201 : 200, (JsonObject)lease.DeepClone());
     }

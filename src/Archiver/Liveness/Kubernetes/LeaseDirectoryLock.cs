@@ -13,11 +13,15 @@ namespace Archiver.Liveness.Kubernetes;
 /// an optimistic update (409 Conflict means someone else won: skip); the holder renews it while it
 /// works and releases it after. A crashed holder's lease expires after <c>leaseDuration</c>.
 /// Lease names hash the policy and directory name (any directory name gives a valid Kubernetes name).
+/// A lease is deleted once its directory's work is over; leftovers are collected (<see cref="LeaseCollector"/>).
 /// </summary>
 public sealed class LeaseDirectoryLock(KubernetesApi api, string leaseNamespace, string holder, TimeSpan duration, string policy, TimeProvider clock) : IDirectoryLock
 {
     public const string DirectoryAnnotation = "archiver.io/directory";
+    public const string ManagedByLabel = "app.kubernetes.io/managed-by";
+    public const string PolicyLabel = "archiver.io/policy";
     private static readonly ILogger Log = Serilog.Log.ForContext<LeaseDirectoryLock>();
+    private LeaseCollector? _collector;
 
     public string Namespace { get; } = leaseNamespace;
 
@@ -33,6 +37,7 @@ public sealed class LeaseDirectoryLock(KubernetesApi api, string leaseNamespace,
 
     public async Task<DirectoryLockResult> TryAcquireAsync(string directory, CancellationToken cancellationToken)
     {
+        await (_collector ??= new LeaseCollector(api, this, policy, clock)).CollectIfDueAsync(cancellationToken);
         var name = LeaseName(policy, directory);
         var now = clock.GetUtcNow();
         var existing = await GetAsync(name, cancellationToken);
@@ -88,6 +93,23 @@ public sealed class LeaseDirectoryLock(KubernetesApi api, string leaseNamespace,
         api.CallAsync($"update lease {Namespace}/{lease.Metadata.Name}", $"leases update (in namespace {Namespace})",
             ct => api.Client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, lease.Metadata.Name, Namespace, cancellationToken: ct), cancellationToken);
 
+    /// <summary>Deletes <paramref name="lease"/> only at the version given (a resourceVersion precondition:
+    /// 409 Conflict when it changed since). False when it is already gone.</summary>
+    internal Task<bool> DeleteAsync(V1Lease lease, CancellationToken cancellationToken) =>
+        api.CallAsync($"delete lease {Namespace}/{lease.Metadata.Name}", $"leases delete (in namespace {Namespace})", async ct =>
+        {
+            try
+            {
+                var options = new V1DeleteOptions { Preconditions = new V1Preconditions { ResourceVersion = lease.Metadata.ResourceVersion } };
+                await api.Client.CoordinationV1.DeleteNamespacedLeaseAsync(lease.Metadata.Name, Namespace, options, cancellationToken: ct);
+                return true;
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return false;
+            }
+        }, cancellationToken);
+
     internal static DateTimeOffset ExpiresAt(V1LeaseSpec spec)
     {
         var since = spec.RenewTime ?? spec.AcquireTime;
@@ -103,7 +125,7 @@ public sealed class LeaseDirectoryLock(KubernetesApi api, string leaseNamespace,
         {
             Name = name,
             NamespaceProperty = Namespace,
-            Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "archiver", ["archiver.io/policy"] = policy },
+            Labels = new Dictionary<string, string> { [ManagedByLabel] = "archiver", [PolicyLabel] = policy },
             Annotations = new Dictionary<string, string> { [DirectoryAnnotation] = directory },
         },
         Spec = new V1LeaseSpec

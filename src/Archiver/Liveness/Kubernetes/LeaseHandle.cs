@@ -6,7 +6,8 @@ namespace Archiver.Liveness.Kubernetes;
 
 /// <summary>
 /// A held directory lease: renewed every third of its duration while the directory is worked on
-/// (so a slow upload keeps it), released (holder cleared) when disposed. When it cannot be renewed
+/// (so a slow upload keeps it); when disposed, deleted if the directory's work is over (archived and
+/// deleted, or kept), else released (holder cleared) for the next attempt. When it cannot be renewed
 /// before it expires, or someone else holds it, <see cref="Lost"/> fires and the work stops.
 /// </summary>
 internal sealed class LeaseHandle : IDirectoryLockHandle
@@ -19,6 +20,7 @@ internal sealed class LeaseHandle : IDirectoryLockHandle
     private readonly Task _renewal;
     private V1Lease _lease;
     private DateTimeOffset _expires;
+    private bool _workIsOver;
 
     public LeaseHandle(LeaseDirectoryLock owner, V1Lease lease, TimeProvider clock)
     {
@@ -30,6 +32,8 @@ internal sealed class LeaseHandle : IDirectoryLockHandle
     }
 
     public CancellationToken Lost => _lost.Token;
+
+    public void WorkIsOver() => _workIsOver = true;
 
     private string Name => _lease.Metadata.Name;
 
@@ -84,23 +88,36 @@ internal sealed class LeaseHandle : IDirectoryLockHandle
             {
                 try
                 {
-                    await ReleaseAsync(_lease);
+                    await EndAsync(_lease);
                 }
                 catch (KubernetesApiException e) when (e.Status == 409)
                 {
-                    // Our copy is stale (e.g. a renewal's answer was lost): release the current one if it is still ours.
+                    // Our copy is stale (e.g. a renewal's answer was lost): end the current one if it is still ours.
                     Log.Debug("Lease {Lease} changed since we last saw it ({Message})", Name, e.Message);
                     if (await _owner.GetAsync(Name, CancellationToken.None) is { } fresh && fresh.Spec?.HolderIdentity == _owner.Holder)
-                        await ReleaseAsync(fresh);
+                        await EndAsync(fresh);
                 }
             }
             catch (KubernetesApiException e)
             {
-                Log.Warning("Could not release lease {Lease}: {Message}; it expires by itself after {Duration}", Name, e.Message, _owner.Duration);
+                Log.Warning("Could not release or delete lease {Lease}: {Message}; it expires by itself after {Duration}, and is collected a day later", Name, e.Message, _owner.Duration);
             }
         }
         _stop.Dispose();
         _lost.Dispose();
+    }
+
+    /// <summary>Deletes the lease when the work is over, only while it is the version we hold
+    /// (a resourceVersion precondition: 409 when someone changed it since); else releases it.</summary>
+    private async Task EndAsync(V1Lease lease)
+    {
+        if (!_workIsOver)
+        {
+            await ReleaseAsync(lease);
+            return;
+        }
+        await _owner.DeleteAsync(lease, CancellationToken.None);
+        Log.Information("Deleted lease {Lease}: the directory's work is over", Name);
     }
 
     private async Task ReleaseAsync(V1Lease lease)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Archiver.Archives;
 using Archiver.Composition;
+using Archiver.Encryption;
 using Archiver.FileSystem;
 using Archiver.Policies;
 using Archiver.Restore;
@@ -17,23 +18,26 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
     public string Summary => "restore an archive (by key, or a pod's newest) into an empty directory, checked against its manifest";
 
     public string Usage => """
-        archiver restore KEY --store URL --to DIR [--force] [--no-manifest]
-        archiver restore --pod NAME [--namespace NS] [--node N] [--at TIME] --store URL --to DIR [--force]
+        archiver restore KEY --store URL --to DIR [--force] [--no-manifest] [--identity FILE]
+        archiver restore --pod NAME [--namespace NS] [--node N] [--at TIME] --store URL --to DIR [--force] [--identity FILE]
           Entries keep their archived names, so DIR/<pod dir>/ is recreated (like tar -x -C DIR).
+          --store URL may be replaced by --policy FILE (its store, and its encryption.age.identityFile).
           --at TIME     the pod's newest archive made at or before TIME (ISO 8601, e.g. 2026-11-20T08:00:00Z)
           --force       write into a non-empty DIR (entries of the same name are replaced)
           --no-manifest restore an archive that has no manifest (hand-made .tar.bz2/.zip), unchecked
+          --identity FILE age identity (age-keygen -o FILE) for encrypted .age archives; else
+                        $ARCHIVER_AGE_IDENTITY_FILE, else encryption.age.identityFile of --policy FILE
         Exit 0: restored and verified; 1: restore failed or differs from the manifest; 2: usage.
         """;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = new ArgParser(args, ["--store", "--to", "--pod", "--namespace", "--node", "--at"], ["--force", "--no-manifest", "-v"]);
+        var a = new ArgParser(args, ["--store", "--policy", "--to", "--pod", "--namespace", "--node", "--at", AgeIdentityOption.Flag], ["--force", "--no-manifest", "-v"]);
         var pod = a.Get("--pod");
         if (pod is null && a.Positionals.Count != 1) a.Errors.Add("restore takes one archive KEY, or --pod NAME");
         if (pod is not null && a.Positionals.Count > 0) a.Errors.Add("give either a KEY or --pod, not both");
         if (pod is null && (a.Get("--namespace") ?? a.Get("--node") ?? a.Get("--at")) is not null) a.Errors.Add("--namespace, --node and --at select by pod; they need --pod");
-        if (a.Get("--store") is null) a.Errors.Add("--store URL is required (e.g. --store s3://bucket/prefix)");
+        if (a.Get("--store") is null && a.Get("--policy") is null) a.Errors.Add("--store URL is required (e.g. --store s3://bucket/prefix)");
         if (a.Get("--to") is null) a.Errors.Add("--to DIR is required: the directory to restore into");
         DateTimeOffset? at = null;
         if (a.Get("--at") is { } atText)
@@ -46,14 +50,36 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
         }
         if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
 
+        var spec = ListCommand.StoreSpecFrom(a);
+        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+
         var target = Path.GetFullPath(a.Get("--to")!);
         CheckTarget(target, a.Has("--force"));
-        await using var store = StoreFactory.Create(new StoreSpec(a.Get("--store")!));
+        var identities = AgeIdentityOption.Load(a);
+        try
+        {
+            return await RestoreAsync(a, spec!, pod, at, target, identities, cancellationToken);
+        }
+        catch (MissingIdentityException e)
+        {
+            Terminal.Error.WriteLine($"error: {AgeIdentityOption.Missing(e.Key)}");
+            return ExitCodes.SomeFailed;
+        }
+        catch (AgeIdentityMismatchException e)
+        {
+            Terminal.Error.WriteLine($"error: {e.Message}. Nothing was written.");
+            return ExitCodes.SomeFailed;
+        }
+    }
+
+    private async Task<int> RestoreAsync(ArgParser a, StoreSpec spec, string? pod, DateTimeOffset? at, string target, IReadOnlyList<AgeIdentity>? identities, CancellationToken cancellationToken)
+    {
+        await using var store = StoreFactory.Create(spec);
         string key;
         Archives.ArchiveManifest? manifest;
         if (pod is not null)
         {
-            (key, manifest) = await ArchiveLocator.FindAsync(store, new PodQuery(pod, a.Get("--namespace"), a.Get("--node"), at ?? clock.GetUtcNow()), cancellationToken);
+            (key, manifest) = await ArchiveLocator.FindAsync(store, new PodQuery(pod, a.Get("--namespace"), a.Get("--node"), at ?? clock.GetUtcNow()), cancellationToken, identities);
             Terminal.Error.WriteLine($"restoring {key} (archived {manifest.CreatedAt:yyyy-MM-ddTHH:mm:ssZ} from node {manifest.Source.Node})");
         }
         else
@@ -61,15 +87,16 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
             key = a.Positionals[0];
             if (await store.StatAsync(key, cancellationToken) is null)
                 throw new ConfigurationException($"no archive {key} in {store.Location}; check the key (keys are relative to the store URL)");
-            manifest = a.Has("--no-manifest") ? null : await Restorer.ReadManifestAsync(store, key, cancellationToken);
+            if (ArchiveKeys.IsEncrypted(key) && identities is null) throw new MissingIdentityException(key);
+            manifest = a.Has("--no-manifest") ? null : await Restorer.ReadManifestAsync(store, key, cancellationToken, identities);
             if (manifest is null && !a.Has("--no-manifest"))
                 throw new ConfigurationException($"no manifest {Archives.ArchiveManifest.KeyFor(key)} beside {key}, so the restore could not be checked; pass --no-manifest to restore it unchecked (hand-made archives have none)");
         }
-        if (!ArchiveFormats.IsArchiveKey(key))
+        if (!ArchiveFormats.IsArchiveKey(ArchiveKeys.Plain(key)))
             throw new ConfigurationException($"cannot tell the format of {key} from its name; archives end in {string.Join(", ", ArchiveFormats.Known)}");
 
         Directory.CreateDirectory(target);
-        var report = await Restorer.RunAsync(store, key, manifest, target, Native.GetEuid() == 0, cancellationToken);
+        var report = await Restorer.RunAsync(store, key, manifest, target, Native.GetEuid() == 0, cancellationToken, identities);
         return Render(report);
     }
 

@@ -45,7 +45,10 @@ public static class ArchiveContentCheck
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var content = item.Content ?? Stream.Null;
         if (item.Sparse is not { } runs)
-            return (Finish(hash), Append(content, hash, buffer, long.MaxValue));
+        {
+            var size = Append(content, hash, buffer, long.MaxValue);
+            return (Finish(hash), size);
+        }
         long hashed = 0;
         foreach (var run in runs)
         {

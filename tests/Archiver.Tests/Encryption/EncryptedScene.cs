@@ -10,7 +10,8 @@ public sealed class EncryptedScene : IDisposable
     public const string Marker = "TOPSECRET-CONTENT-MARKER";
     public const string SecretName = "customer-list.csv";
 
-    public EncryptedScene(string? identityFileInPolicy = null)
+    /// <param name="storeYaml">The policy's <c>store:</c> value lines (a mapping for S3); default the local store.</param>
+    public EncryptedScene(string? identityFileInPolicy = null, IReadOnlyList<string>? storeYaml = null)
     {
         Root = Tmp.Sub("data");
         StoreDir = Tmp.Sub("store");
@@ -25,16 +26,18 @@ public sealed class EncryptedScene : IDisposable
         });
         Before = TreeSnapshot.Of(dir);
         Policy = Tmp["policy.yaml"];
-        File.WriteAllText(Policy, $"""
-            name: enc
-            root: {Root}
-            store: {StoreUrl}
-            encryption:
-              age:
-                recipients: ["{Inline.Recipient}"]
-                recipientsFile: {Tmp["recipients.txt"]}
-            {(identityFileInPolicy is null ? "" : $"    identityFile: {identityFileInPolicy}")}
-            """);
+        string[] lines =
+        [
+            "name: enc",
+            $"root: {Root}",
+            .. storeYaml is null ? [$"store: {StoreUrl}"] : (string[])["store:", .. storeYaml.Select(l => "  " + l)],
+            "encryption:",
+            "  age:",
+            $"    recipients: [\"{Inline.Recipient}\"]",
+            $"    recipientsFile: {Tmp["recipients.txt"]}",
+            .. identityFileInPolicy is null ? [] : (string[])[$"    identityFile: {identityFileInPolicy}"],
+        ];
+        File.WriteAllLines(Policy, lines);
     }
 
     public TempDir Tmp { get; } = new("enc");

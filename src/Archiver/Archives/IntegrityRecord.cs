@@ -26,7 +26,7 @@ public sealed record IntegrityRecord
         {
             var record = JsonSerializer.Deserialize<IntegrityRecord>(json, ArchiveManifest.Json);
             if (record is null || record.Format != CurrentFormat || record.Archive.Sha256.Length != 64 || record.Manifest.Sha256.Length != 64)
-                throw new InvalidDataException($"{key} is not an Archiver integrity record ({CurrentFormat})");
+                throw new InvalidDataException($"{key} is not an Archiver integrity record (archiver-integrity/1)");
             return record;
         }
         catch (JsonException e)

@@ -29,7 +29,7 @@ public static class AgeIdentityOption
 
     /// <summary>What to say when an encrypted archive is met without an identity.</summary>
     public static string Missing(string key) =>
-        $"{key} is encrypted with age and no identity was given: pass {Flag} FILE (the key file age-keygen wrote), set {EnvironmentVariable}=FILE, or set encryption.age.identityFile in the policy given with --policy FILE. Nothing was written.";
+        $"{key} is encrypted with age and no identity was given: pass --identity FILE (the key file age-keygen wrote), set ARCHIVER_AGE_IDENTITY_FILE=FILE, or set encryption.age.identityFile in the policy given with --policy FILE. Nothing was written.";
 
     private static string? PolicyIdentityFile(string? policyFile)
     {

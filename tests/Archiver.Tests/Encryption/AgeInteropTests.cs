@@ -22,9 +22,7 @@ public sealed class AgeInteropTests : IDisposable
         var key = AgeCli.KeyGen(_dir.Path);
         var plain = RandomNumberGenerator.GetBytes(size);
         var file = _dir["ours.age"];
-        using (var output = File.Create(file))
-        using (var age = new AgeEncryptingStream(output, [key.AgeRecipient]))
-            age.Write(plain);
+        WeEncrypt(file, plain, key.AgeRecipient);
 
         var (exit, decrypted, error) = AgeCli.Decrypt(key.IdentityFile, file);
 
@@ -37,9 +35,7 @@ public sealed class AgeInteropTests : IDisposable
     public void AgeCliFile_ReadByOurDecoder_GivesThePlaintextBack(int size)
     {
         var key = AgeCli.KeyGen(_dir.Path);
-        var plain = RandomNumberGenerator.GetBytes(size);
-        File.WriteAllBytes(_dir["plain"], plain);
-        AgeCli.Encrypt(_dir["plain"], _dir["theirs.age"], key.Recipient);
+        var plain = AgeEncrypts(size, key.Recipient);
 
         Assert.Equal(plain, DecryptFile(_dir["theirs.age"], key.Identities));
     }
@@ -50,12 +46,8 @@ public sealed class AgeInteropTests : IDisposable
         var a = AgeCli.KeyGen(_dir.Path, "a");
         var b = AgeCli.KeyGen(_dir.Path, "b");
         var c = AgeCli.KeyGen(_dir.Path, "c");
-        var plain = RandomNumberGenerator.GetBytes(100_000);
-        using (var output = File.Create(_dir["ours.age"]))
-        using (var age = new AgeEncryptingStream(output, [a.AgeRecipient, b.AgeRecipient, c.AgeRecipient]))
-            age.Write(plain);
-        File.WriteAllBytes(_dir["plain"], plain);
-        AgeCli.Encrypt(_dir["plain"], _dir["theirs.age"], a.Recipient, b.Recipient, c.Recipient);
+        var plain = AgeEncrypts(100_000, a.Recipient, b.Recipient, c.Recipient);
+        WeEncrypt(_dir["ours.age"], plain, a.AgeRecipient, b.AgeRecipient, c.AgeRecipient);
 
         foreach (var key in new[] { a, b, c })
         {
@@ -73,9 +65,7 @@ public sealed class AgeInteropTests : IDisposable
         var wrong = AgeCli.KeyGen(_dir.Path, "wrong");
         File.WriteAllBytes(_dir["plain"], RandomNumberGenerator.GetBytes(1000));
         AgeCli.Encrypt(_dir["plain"], _dir["theirs.age"], right.Recipient);
-        using (var output = File.Create(_dir["ours.age"]))
-        using (var age = new AgeEncryptingStream(output, [right.AgeRecipient]))
-            age.Write(RandomNumberGenerator.GetBytes(1000));
+        WeEncrypt(_dir["ours.age"], RandomNumberGenerator.GetBytes(1000), right.AgeRecipient);
 
         var e = Assert.Throws<AgeIdentityMismatchException>(() => DecryptFile(_dir["theirs.age"], wrong.Identities));
         Assert.Contains("age-keygen -y", e.Message);
@@ -88,12 +78,8 @@ public sealed class AgeInteropTests : IDisposable
     public void TamperedChunk_IsRefused_BothWays()
     {
         var key = AgeCli.KeyGen(_dir.Path);
-        var plain = RandomNumberGenerator.GetBytes(3 * 65536 + 10);
-        File.WriteAllBytes(_dir["plain"], plain);
-        AgeCli.Encrypt(_dir["plain"], _dir["theirs.age"], key.Recipient);
-        using (var output = File.Create(_dir["ours.age"]))
-        using (var age = new AgeEncryptingStream(output, [key.AgeRecipient]))
-            age.Write(plain);
+        var plain = AgeEncrypts(3 * 65536 + 10, key.Recipient);
+        WeEncrypt(_dir["ours.age"], plain, key.AgeRecipient);
 
         foreach (var name in new[] { "theirs.age", "ours.age" })
         {
@@ -152,9 +138,7 @@ public sealed class AgeInteropTests : IDisposable
     public void OpenAt_DecryptsFromTheChunkHoldingAnOffset()
     {
         var key = AgeCli.KeyGen(_dir.Path);
-        var plain = RandomNumberGenerator.GetBytes(5 * 65536 + 77);
-        File.WriteAllBytes(_dir["plain"], plain);
-        AgeCli.Encrypt(_dir["plain"], _dir["theirs.age"], key.Recipient);
+        var plain = AgeEncrypts(5 * 65536 + 77, key.Recipient);
         using var file = File.OpenRead(_dir["theirs.age"]);
         var (payloadKey, payloadOffset) = AgeDecryptingStream.ReadPayloadKey(file, key.Identities);
 
@@ -168,6 +152,23 @@ public sealed class AgeInteropTests : IDisposable
         Assert.Equal(3, chunk);
         Assert.Equal(plain[(int)plainOffset..], read.ToArray());
         Assert.Equal(plain[(int)wanted], read.ToArray()[(int)(wanted - plainOffset)]);
+    }
+
+    /// <summary>Random plaintext of <paramref name="size"/> bytes, encrypted by the age CLI to theirs.age.</summary>
+    private byte[] AgeEncrypts(int size, params string[] recipients)
+    {
+        var plain = RandomNumberGenerator.GetBytes(size);
+        File.WriteAllBytes(_dir["plain"], plain);
+        AgeCli.Encrypt(_dir["plain"], _dir["theirs.age"], recipients);
+        return plain;
+    }
+
+    /// <summary>Our encrypter writes <paramref name="plain"/> to <paramref name="path"/>.</summary>
+    private static void WeEncrypt(string path, byte[] plain, params AgeRecipient[] recipients)
+    {
+        using var output = File.Create(path);
+        using var age = new AgeEncryptingStream(output, recipients);
+        age.Write(plain);
     }
 
     private static byte[] DecryptFile(string path, IReadOnlyList<AgeIdentity> identities)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # restore.sh - restore an Archiver archive without the Archiver binary.
 #
-#   restore.sh SOURCE TARGET_DIR [--endpoint URL] [--tmp DIR] [--no-manifest]
+#   restore.sh SOURCE TARGET_DIR [--endpoint URL] [--tmp DIR] [--no-manifest] [--identity FILE]
 #
 # SOURCE is the archive's URL:
 #   s3://BUCKET/KEY    downloaded with `aws s3 cp` (credentials as the aws CLI finds them;
@@ -18,12 +18,18 @@
 # run as root, modes always), and reports. It refuses a TARGET_DIR that is not empty.
 # Entries keep their archived names: TARGET_DIR/<pod directory>/ is recreated.
 #
+# An age-encrypted archive (KEY ends in .age, e.g. .tar.gz.age) needs an age identity:
+# --identity FILE (the key file age-keygen wrote) or $ARCHIVER_AGE_IDENTITY_FILE. Its manifest
+# KEY-without-.age.manifest.json.age is decrypted with `age -d -i`, the stored (encrypted)
+# archive is checked against it, then `age -d -i FILE` streams the plaintext into tar.
+#
 # Needs: sh, sha256sum, tar, sed; aws (s3://) or ossutil (oss://); zstd for .tar.zst;
-# bzip2 for .tar.bz2. Per-file hashes in the manifest are not checked here; `archiver
-# restore` checks them.
+# bzip2 for .tar.bz2; age for .age. Per-file hashes in the manifest are not checked here;
+# `archiver restore` checks them.
 #
 # Exit: 0 restored and the archive matched its manifest; 1 failed (download, checksum,
-# extraction); 2 usage error or non-empty target (nothing was written).
+# extraction, or an encrypted archive without an identity: nothing was written); 2 usage
+# error or non-empty target (nothing was written).
 set -eu
 
 me=restore.sh
@@ -31,7 +37,7 @@ say() { printf '%s: %s\n' "$me" "$*" >&2; }
 fail() { say "error: $*"; exit 1; }
 usage() {
     say "error: $*"
-    say "usage: $me s3://BUCKET/KEY|oss://BUCKET/KEY|file:///PATH TARGET_DIR [--endpoint URL] [--tmp DIR] [--no-manifest]"
+    say "usage: $me s3://BUCKET/KEY|oss://BUCKET/KEY|file:///PATH TARGET_DIR [--endpoint URL] [--tmp DIR] [--no-manifest] [--identity FILE]"
     exit 2
 }
 refuse() { say "error: $*"; exit 2; }
@@ -42,6 +48,7 @@ target=""
 endpoint=""
 tmp_root="${TMPDIR:-/tmp}"
 check_manifest=yes
+identity="${ARCHIVER_AGE_IDENTITY_FILE:-}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --endpoint) [ $# -ge 2 ] || usage "--endpoint needs a URL"; endpoint=$2; shift 2 ;;
@@ -49,7 +56,9 @@ while [ $# -gt 0 ]; do
         --tmp) [ $# -ge 2 ] || usage "--tmp needs a directory"; tmp_root=$2; shift 2 ;;
         --tmp=*) tmp_root=${1#--tmp=}; shift ;;
         --no-manifest) check_manifest=no; shift ;;
-        -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --identity) [ $# -ge 2 ] || usage "--identity needs an age identity file"; identity=$2; shift 2 ;;
+        --identity=*) identity=${1#--identity=}; shift ;;
+        -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) usage "unknown option $1" ;;
         *)
             if [ -z "$source_url" ]; then source_url=$1
@@ -62,13 +71,27 @@ done
 [ -n "$source_url" ] || usage "the archive URL is missing"
 [ -n "$target" ] || usage "TARGET_DIR is missing"
 
+# KEY.age is an age-encrypted archive; its manifest is KEY.manifest.json.age (KEY without .age).
+encrypted=no
+plain_url=$source_url
+manifest_url="$source_url.manifest.json"
 case "$source_url" in
+    *.age) encrypted=yes; plain_url=${source_url%.age}; manifest_url="$plain_url.manifest.json.age" ;;
+esac
+
+case "$plain_url" in
     *.tar.gz|*.tgz) unpack=gzip ;;
     *.tar.zst|*.tzst) unpack=zstd ;;
     *.tar.bz2|*.tbz2) unpack=bzip2 ;;
     *.tar) unpack=none ;;
     *) usage "cannot tell the format of '$source_url'; expected .tar.gz, .tar.zst, .tar.bz2 or .tar (use 'archiver restore' for .zip)" ;;
 esac
+
+if [ "$encrypted" = yes ]; then
+    [ -n "$identity" ] || fail "$source_url is encrypted with age and no identity was given: pass --identity FILE (the key file age-keygen wrote) or set ARCHIVER_AGE_IDENTITY_FILE (nothing was written)"
+    [ -r "$identity" ] || fail "cannot read the age identity file $identity (nothing was written)"
+    need age "install age (Debian: apt-get install age) to decrypt .age archives"
+fi
 
 # Refuse a non-empty target before downloading anything.
 if [ -e "$target" ] || [ -L "$target" ]; then
@@ -116,14 +139,21 @@ trap 'exit 1' HUP INT TERM
 
 expected=""
 if [ "$check_manifest" = yes ]; then
-    say "downloading manifest $source_url.manifest.json"
-    fetch "$source_url.manifest.json" "$work/manifest.json" \
-        || fail "cannot download $source_url.manifest.json; check the URL and credentials, or pass --no-manifest to restore unchecked (nothing was written)"
+    say "downloading manifest $manifest_url"
+    if [ "$encrypted" = yes ]; then
+        fetch "$manifest_url" "$work/manifest.json.age" \
+            || fail "cannot download $manifest_url; check the URL and credentials, or pass --no-manifest to restore unchecked (nothing was written)"
+        age -d -i "$identity" -o "$work/manifest.json" "$work/manifest.json.age" \
+            || fail "age cannot decrypt $manifest_url with $identity (see age's message above): a wrong identity, or a damaged manifest (nothing was written)"
+    else
+        fetch "$manifest_url" "$work/manifest.json" \
+            || fail "cannot download $manifest_url; check the URL and credentials, or pass --no-manifest to restore unchecked (nothing was written)"
+    fi
     # The manifest is JSON; the archive's own hash is the sha256 inside its "archive" object. No
     # string in the file can contain an unescaped '"archive":{', so the last match is that object.
     expected=$(tr -d '\n\r' < "$work/manifest.json" \
         | sed -n 's/.*"archive" *: *{[^}]*"sha256" *: *"\([0-9a-f]\{64\}\)".*/\1/p')
-    [ -n "$expected" ] || fail "$source_url.manifest.json has no archive.sha256; is it an Archiver manifest? (nothing was written)"
+    [ -n "$expected" ] || fail "$manifest_url has no archive.sha256; is it an Archiver manifest? (nothing was written)"
 fi
 
 say "downloading archive $source_url"
@@ -141,12 +171,28 @@ fi
 mkdir -p "$target"
 say "extracting into $target"
 status=0
-case "$unpack" in
+# untar: extract the plaintext tar stream on stdin.
+untar() {
+    case "$unpack" in
+        gzip) tar -xzpf - -C "$target" ;;
+        zstd) { zstd -dc || echo "zstd failed" >&2; } | tar -xpf - -C "$target" ;;
+        bzip2) tar -xjpf - -C "$target" ;;
+        none) tar -xpf - -C "$target" ;;
+    esac
+}
+if [ "$encrypted" = yes ]; then
+    # age authenticates every 64 KiB chunk; a changed or truncated file makes it stop with an error.
+    { age -d -i "$identity" "$work/archive" || echo failed > "$work/age.failed"; } | untar || status=$?
+    if [ -e "$work/age.failed" ]; then
+        fail "age could not decrypt $source_url (see its message above): the archive was changed, or the identity is wrong; $target holds what was extracted before the error"
+    fi
+else case "$unpack" in
     gzip) tar -xzpf "$work/archive" -C "$target" || status=$? ;;
     zstd) { zstd -dc "$work/archive" || echo "zstd failed" >&2; } | tar -xpf - -C "$target" || status=$? ;;
     bzip2) tar -xjpf "$work/archive" -C "$target" || status=$? ;;
     none) tar -xpf "$work/archive" -C "$target" || status=$? ;;
 esac
+fi
 if [ "$status" -ne 0 ]; then
     fail "tar stopped with exit $status; $target holds what was extracted before the error (see tar's messages above)"
 fi

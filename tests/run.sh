@@ -11,13 +11,14 @@ cd "$(dirname "$0")/.."
 
 missing=()
 # unshare and mount: tests run the binary in a private mount namespace (as root); file: the
-# publish tests read ELF architectures; node/npm: the Kubernetes schema validator.
-for tool in tar zstd gzip python3 mkfifo mknod file unshare mount node npm; do
+# publish tests read ELF architectures; node/npm: the Kubernetes schema validator; age and
+# age-keygen: the encryption tests prove interoperability with the real age tool.
+for tool in tar zstd gzip python3 mkfifo mknod file unshare mount node npm age age-keygen; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends zstd tar gzip python3 coreutils file util-linux mount \
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends zstd tar gzip python3 coreutils file util-linux mount age \
     $(command -v node >/dev/null || echo nodejs) $(command -v npm >/dev/null || echo npm) >/dev/null
 fi
 # The Kubernetes schema validator the manifest tests run (tests/k8s-schema/validate.mjs).

@@ -33,9 +33,10 @@ public sealed record ArchiveManifest
         TypeInfoResolver = ArchivesJson.Default,
     };
 
-    public const string Suffix = ".manifest.json";
+    public const string Suffix = ArchiveKeys.ManifestSuffix;
 
-    public static string KeyFor(string archiveKey) => archiveKey + Suffix;
+    /// <summary>The manifest's key: <c>K.manifest.json</c>, or <c>K.manifest.json.age</c> for <c>K.age</c>.</summary>
+    public static string KeyFor(string archiveKey) => ArchiveKeys.ManifestFor(archiveKey);
 }
 
 public sealed record ManifestSource
@@ -80,4 +81,7 @@ public sealed record ManifestArchive
     public int Level { get; init; }
     public long Size { get; init; }
     public string Sha256 { get; init; } = "";
+    /// <summary><c>age</c> when the stored archive is age-encrypted (size and SHA-256 are then the
+    /// ciphertext's, as stored); null for a plain archive.</summary>
+    public string? Encryption { get; init; }
 }

@@ -14,7 +14,7 @@ namespace Archiver.Composition;
 public static class SweepBuilder
 {
     /// <summary>Builds the context: checks the key template and the root, creates the store and the
-    /// liveness source (neither is contacted yet) and adds the Kubernetes lock and event sink when the
+    /// liveness source (neither is contacted yet), reads the age recipients and adds the Kubernetes lock and event sink when the
     /// policy asks for them. Throws <see cref="ConfigurationException"/> before anything is touched.</summary>
     public static SweepContext Build(Policy policy, NodeIdentity node, string? kubeconfig, TimeProvider clock)
     {
@@ -23,9 +23,10 @@ public static class SweepBuilder
             throw new ConfigurationException(keyErrors.Select(e => new PolicyProblem(policy.Source, 0, e)).ToList());
         if (!Directory.Exists(policy.Root))
             throw new ConfigurationException($"root {policy.Root} does not exist or is not a directory; create it or fix root (policy {policy.Source})");
+        var recipients = policy.Encryption?.LoadRecipients();
         var liveness = LivenessFactory.Create(policy.Liveness, new LivenessContext(node.Name, kubeconfig) { NodeNameIsExplicit = node.IsExplicit });
         var store = StoreFactory.Create(policy.Store);
-        var ctx = new SweepContext(policy, layout, key, store, liveness, new DirectoryJournal(policy.StateDirectory, clock), clock, node.Name);
+        var ctx = new SweepContext(policy, layout, key, store, liveness, new DirectoryJournal(policy.StateDirectory, clock), clock, node.Name) { Recipients = recipients };
         return KubernetesSetup.AddClusterServices(ctx);
     }
 }

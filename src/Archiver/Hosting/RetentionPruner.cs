@@ -7,9 +7,9 @@ using Serilog;
 namespace Archiver.Hosting;
 
 /// <summary>
-/// <c>retention.remoteFor</c>: deletes archives and their manifests older than that under this
-/// node's key prefix only. Age is the manifest's <c>createdAt</c> (the object's LastModified when
-/// there is no readable manifest). An archive the journal still refers to is never pruned; the
+/// <c>retention.remoteFor</c>: deletes archives and their manifests (and integrity records) older
+/// than that under this node's key prefix only. Age is the manifest's <c>createdAt</c> (the object's
+/// LastModified when there is no readable manifest, or it is encrypted). An archive the journal still refers to is never pruned; the
 /// archive goes first, so a crash leaves at most an old manifest, which the next run removes.
 /// An object that S3 Object Lock still keeps is not a failure: it is counted in
 /// <see cref="Result.Locked"/>, logged with its date, and tried again by a later run.
@@ -40,12 +40,13 @@ public static class RetentionPruner
         await foreach (var o in store.ListAsync(prefix, cancellationToken)) objects[o.Key] = o;
         var pruned = new List<Pruned>();
         var locked = new List<Locked>();
-        foreach (var archive in objects.Values.Where(o => !IsManifest(o.Key)).ToList())
+        foreach (var archive in objects.Values.Where(o => !ArchiveKeys.IsSidecar(o.Key)).ToList())
         {
             // Written no later than it was last modified: a recent object is never old enough.
             if (archive.LastModified >= cutoff || protectedKeys.Contains(archive.Key)) continue;
             var manifestKey = ArchiveManifest.KeyFor(archive.Key);
-            var createdAt = objects.ContainsKey(manifestKey)
+            // An encrypted manifest cannot be read here (no private key): the object's own time serves.
+            var createdAt = objects.ContainsKey(manifestKey) && !ArchiveKeys.IsEncrypted(archive.Key)
                 ? await CreatedAtAsync(store, archive.Key, cancellationToken) ?? archive.LastModified
                 : archive.LastModified;
             if (createdAt >= cutoff) continue;
@@ -57,11 +58,12 @@ public static class RetentionPruner
             if (!await DeleteAsync(store, archive.Key, locked, cancellationToken)) continue;
             pruned.Add(new Pruned(archive.Key, createdAt, archive.Size));
             await DeleteAsync(store, manifestKey, locked, cancellationToken);
+            if (ArchiveKeys.IsEncrypted(archive.Key)) await DeleteAsync(store, ArchiveKeys.IntegrityFor(archive.Key), locked, cancellationToken);
             Log.Information("Pruned {Key} created {CreatedAt:o} (older than {Cutoff:o})", archive.Key, createdAt, cutoff);
         }
-        foreach (var manifest in objects.Values.Where(o => IsManifest(o.Key) && o.LastModified < cutoff))
+        foreach (var manifest in objects.Values.Where(o => ArchiveKeys.IsSidecar(o.Key) && o.LastModified < cutoff))
         {
-            var archiveKey = manifest.Key[..^".manifest.json".Length];
+            var archiveKey = ArchiveKeys.ArchiveOf(manifest.Key)!;
             if (objects.ContainsKey(archiveKey) || protectedKeys.Contains(archiveKey)) continue;
             if (!dryRun && !await DeleteAsync(store, manifest.Key, locked, cancellationToken)) continue;
             pruned.Add(new Pruned(manifest.Key, manifest.LastModified, manifest.Size));
@@ -89,8 +91,6 @@ public static class RetentionPruner
             return false;
         }
     }
-
-    private static bool IsManifest(string key) => key.EndsWith(ArchiveManifest.Suffix, StringComparison.Ordinal);
 
     private static async Task<DateTimeOffset?> CreatedAtAsync(IArchiveStore store, string archiveKey, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Archiver.Archives;
+using Archiver.Encryption;
 using Archiver.FileSystem;
 using Archiver.Journal;
 using Archiver.Layouts;
@@ -11,7 +12,9 @@ namespace Archiver.Pipeline;
 /// Stage 5: stream one directory as tar → compressor → SHA-256 → store upload, with its manifest
 /// spooled to the state directory beside it. The journal records that an upload of the key is
 /// requested before the store creates it, and its id before the first byte is sent, so a crash at
-/// any moment can be cleaned up.
+/// any moment can be cleaned up. With <c>encryption: age</c> the compressed stream goes through the
+/// age encrypter before it is hashed and uploaded (the recorded size and SHA-256 are the stored
+/// ciphertext's), and the manifest is encrypted too (<see cref="EncryptedSidecars"/>).
 /// </summary>
 public static class ArchiveStage
 {
@@ -40,15 +43,25 @@ public static class ArchiveStage
                 using var manifest = new ManifestWriter(spool, record.Key, ctx.Clock.GetUtcNow(), Source(ctx, item));
                 (fingerprint, sha, size, index) = await Task.Run(() => WriteArchive(ctx, c, upload.Content, manifest, cancellationToken), cancellationToken);
                 bytesIn = manifest.BytesIn;
-                manifest.Finish(new ManifestArchive { Format = Compression.Name(ctx.Policy.Format), Level = ctx.Policy.EffectiveLevel, Size = size, Sha256 = sha }, fingerprint, index);
+                manifest.Finish(new ManifestArchive
+                {
+                    Format = Compression.Name(ctx.Policy.Format),
+                    Level = ctx.Policy.EffectiveLevel,
+                    Size = size,
+                    Sha256 = sha,
+                    Encryption = ctx.Recipients is null ? null : "age",
+                }, fingerprint, index);
             }
             CrashPoints.Hit(CrashPoints.BeforeComplete);
             var stored = await upload.CompleteAsync(cancellationToken);
             CrashPoints.Hit(CrashPoints.AfterUpload);
             if (stored.Size != size)
                 throw new IOException($"store reports {stored.Size} bytes for {record.Key} but {size} were written");
-            await using (var spooled = new FileStream(spoolPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
-                await ctx.Store.PutAsync(manifestKey, spooled, cancellationToken);
+            if (ctx.Recipients is { } recipients)
+                await EncryptedSidecars.PutAsync(ctx.Store, record.Key, spoolPath, recipients, new StoredDigest(size, sha), cancellationToken);
+            else
+                await using (var spooled = new FileStream(spoolPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+                    await ctx.Store.PutAsync(manifestKey, spooled, cancellationToken);
             CrashPoints.Hit(CrashPoints.AfterManifest);
             Log.Information("Uploaded {Directory} to {Key}: {BytesIn} bytes in, {BytesOut} bytes out", c.Name, record.Key, bytesIn, size);
             return ctx.Journal.Advance(record with
@@ -76,17 +89,26 @@ public static class ArchiveStage
     {
         var hashing = new HashingStream(destination);
         string fingerprint;
-        var compressed = Compression.Compress(hashing, ctx.Policy.Format, ctx.Policy.EffectiveLevel, Compression.WorkersFor(ctx.Policy.Concurrency));
-        using (compressed)
-        using (var buffered = new BufferedStream(compressed, 1 << 16))
+        ManifestIndex? index;
+        // Encryption streams: one 64 KiB chunk is held, whatever the size of the directory.
+        using (var encrypted = ctx.Recipients is { } recipients ? new AgeEncryptingStream(hashing, recipients, leaveOpen: true) : null)
         {
-            fingerprint = TarArchiveWriter.Write(c.FullPath, c.Name, new Glob(ctx.Policy.Exclude), buffered, manifest, cancellationToken);
+            var compressed = Compression.Compress((Stream?)encrypted ?? hashing, ctx.Policy.Format, ctx.Policy.EffectiveLevel, Compression.WorkersFor(ctx.Policy.Concurrency));
+            using (compressed)
+            using (var buffered = new BufferedStream(compressed, 1 << 16))
+            {
+                fingerprint = TarArchiveWriter.Write(c.FullPath, c.Name, new Glob(ctx.Policy.Exclude), buffered, manifest, cancellationToken);
+            }
+            // The index's offsets are in the compressed stream; of an encrypted archive the store holds
+            // the age ciphertext, so ranged reads of it are not offered yet (no index recorded).
+            index = encrypted is null ? (compressed as IIndexedCompressor)?.Index : null;
+            encrypted?.Finish();
         }
-        return (fingerprint, hashing.FinishHash(), hashing.BytesWritten, (compressed as IIndexedCompressor)?.Index);
+        return (fingerprint, hashing.FinishHash(), hashing.BytesWritten, index);
     }
 
     /// <summary>The key for a directory archived now: template fields from the policy, the node,
-    /// the layout's captures and the time.</summary>
+    /// the layout's captures and the time; <c>.age</c> is appended when the policy encrypts.</summary>
     public static string KeyFor(SweepContext ctx, PlannedDirectory item)
     {
         var values = new Dictionary<string, string?>(StringComparer.Ordinal)
@@ -102,7 +124,8 @@ public static class ArchiveStage
         // The directory's own fields win (a shared-volume layout's {node} is the pod's node).
         if (item.Pod is not null)
             foreach (var (k, v) in item.Pod.Fields.Where(f => f.Key is not ("dir" or "timestamp" or "cluster" or "policy"))) values[k] = v;
-        return ctx.KeyTemplate.Render(values);
+        var key = ctx.KeyTemplate.Render(values);
+        return ctx.Recipients is null ? key : key + ArchiveKeys.EncryptedSuffix;
     }
 
     private static ManifestSource Source(SweepContext ctx, PlannedDirectory item) => new()

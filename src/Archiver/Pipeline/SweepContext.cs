@@ -1,3 +1,4 @@
+using Archiver.Encryption;
 using Archiver.Journal;
 using Archiver.Layouts;
 using Archiver.Liveness;
@@ -23,6 +24,9 @@ public sealed record SweepContext(
 
     /// <summary>Where "archived" events go (Kubernetes Events); failures there never fail an archive.</summary>
     public IArchiveEventSink Events { get; init; } = NoArchiveEventSink.Instance;
+
+    /// <summary>age recipients when the policy encrypts (<c>encryption.age</c>); null writes plain archives.</summary>
+    public IReadOnlyList<AgeRecipient>? Recipients { get; init; }
 
     public VerifyMode VerifyMode => Policy.Verify ?? (Store.IsLocal ? VerifyMode.Full : VerifyMode.Size);
 }

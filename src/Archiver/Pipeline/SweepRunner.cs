@@ -228,6 +228,7 @@ public static class SweepRunner
         try
         {
             await ctx.Store.DeleteAsync(ArchiveManifest.KeyFor(key), cancellationToken);
+            if (ArchiveKeys.IsEncrypted(key)) await ctx.Store.DeleteAsync(ArchiveKeys.IntegrityFor(key), cancellationToken);
             await ctx.Store.DeleteAsync(key, cancellationToken);
         }
         catch (ObjectLockedException e)

@@ -10,7 +10,8 @@ namespace Archiver.Pipeline;
 /// <summary>
 /// Stage 6: prove the stored archive is what was written before anything is deleted: its size,
 /// the manifest beside it (read back, naming the same size and SHA-256), and with
-/// <c>verify: full</c> the archive's bytes re-read and re-hashed.
+/// <c>verify: full</c> the archive's bytes re-read and re-hashed. An encrypted archive is proven
+/// by its plaintext integrity record instead of its manifest: the daemon has no private key.
 /// </summary>
 public static class VerifyStage
 {
@@ -20,10 +21,17 @@ public static class VerifyStage
         var stored = await ctx.Store.StatAsync(record.Key, cancellationToken);
         if (stored is null) return $"archive {record.Key} is missing from {ctx.Store.Location}";
         if (stored.Size != record.ArchiveSize) return $"archive {record.Key} has {stored.Size} bytes in the store, {record.ArchiveSize} were written";
-        var manifest = await ctx.Store.ReadManifestOrNullAsync(record.Key, cancellationToken);
-        if (manifest is null) return $"manifest {ArchiveManifest.KeyFor(record.Key)} is missing";
-        if (manifest.Archive.Size != record.ArchiveSize || manifest.Archive.Sha256 != record.ArchiveSha256)
-            return $"manifest {ArchiveManifest.KeyFor(record.Key)} describes a different archive (size {manifest.Archive.Size}, sha256 {manifest.Archive.Sha256})";
+        if (ArchiveKeys.IsEncrypted(record.Key))
+        {
+            if (await CheckEncryptedSidecarsAsync(ctx, record, cancellationToken) is { } problem) return problem;
+        }
+        else
+        {
+            var manifest = await ctx.Store.ReadManifestOrNullAsync(record.Key, cancellationToken);
+            if (manifest is null) return $"manifest {ArchiveManifest.KeyFor(record.Key)} is missing";
+            if (manifest.Archive.Size != record.ArchiveSize || manifest.Archive.Sha256 != record.ArchiveSha256)
+                return $"manifest {ArchiveManifest.KeyFor(record.Key)} describes a different archive (size {manifest.Archive.Size}, sha256 {manifest.Archive.Sha256})";
+        }
         if (ctx.VerifyMode == VerifyMode.Full)
         {
             await using var content = await ctx.Store.OpenReadAsync(record.Key, cancellationToken);
@@ -31,6 +39,30 @@ public static class VerifyStage
             if (size != record.ArchiveSize || sha != record.ArchiveSha256)
                 return $"archive {record.Key} read back as {size} bytes with sha256 {sha}; {record.ArchiveSize} bytes with sha256 {record.ArchiveSha256} were written";
         }
+        return null;
+    }
+
+    /// <summary>Without the private key: the integrity record names the archive as written, and the
+    /// encrypted manifest is stored with the size the record gives it.</summary>
+    private static async Task<string?> CheckEncryptedSidecarsAsync(SweepContext ctx, JournalRecord record, CancellationToken cancellationToken)
+    {
+        var integrityKey = ArchiveKeys.IntegrityFor(record.Key);
+        IntegrityRecord? integrity;
+        try
+        {
+            integrity = await ctx.Store.ReadIntegrityAsync(record.Key, cancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            return e.Message;
+        }
+        if (integrity is null) return $"integrity record {integrityKey} is missing";
+        if (integrity.Archive.Size != record.ArchiveSize || integrity.Archive.Sha256 != record.ArchiveSha256)
+            return $"integrity record {integrityKey} describes a different archive (size {integrity.Archive.Size}, sha256 {integrity.Archive.Sha256})";
+        var manifest = await ctx.Store.StatAsync(ArchiveKeys.ManifestFor(record.Key), cancellationToken);
+        if (manifest is null) return $"manifest {ArchiveKeys.ManifestFor(record.Key)} is missing";
+        if (manifest.Size != integrity.Manifest.Size)
+            return $"manifest {ArchiveKeys.ManifestFor(record.Key)} has {manifest.Size} bytes in the store, {integrity.Manifest.Size} were written";
         return null;
     }
 

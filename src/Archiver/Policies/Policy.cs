@@ -40,6 +40,8 @@ public sealed record Policy
     public TimeSpan? RemoteFor { get; init; }
     /// <summary>With afterUpload: keep, delete the kept local copy this long after it was archived; null keeps it.</summary>
     public TimeSpan? KeepLocalFor { get; init; }
+    /// <summary>Client-side encryption in the age format; null writes plain archives.</summary>
+    public EncryptionSpec? Encryption { get; init; }
     /// <summary>Where the policy came from (file path, or "flags"); for messages only.</summary>
     public string Source { get; init; } = "flags";
 

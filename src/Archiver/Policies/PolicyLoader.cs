@@ -46,6 +46,7 @@ public static partial class PolicyLoader
         ["pressure"] = (p, v, e) => p with { Pressure = e.Pressure(v) ?? p.Pressure },
         ["retention"] = (p, v, e) => p with { RemoteFor = e.Retention(v) ?? p.RemoteFor },
         ["keepLocalFor"] = (p, v, e) => p with { KeepLocalFor = e.Duration(v, "keepLocalFor") ?? p.KeepLocalFor },
+        ["encryption"] = (p, v, e) => p with { Encryption = e.Encryption(v) ?? p.Encryption },
     };
 
     /// <summary>Loads one file. Problems (errors and warnings) are added to <paramref name="problems"/>;

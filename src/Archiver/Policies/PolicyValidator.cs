@@ -83,6 +83,9 @@ public static partial class PolicyValidator
                 Warn("keepLocalFor", $"keepLocalFor {Duration.Format(keepLocal)} is not shorter than retention.remoteFor {Duration.Format(r)}; the archive may be pruned while the local copy is kept");
         }
 
+        if (p.Encryption?.RecipientsFile is { } recipientsFile && !File.Exists(recipientsFile))
+            Warn("encryption", $"age recipients file {recipientsFile} does not exist on this machine; a sweep here would stop with an error");
+
         if (p.Liveness.Source == "static" && p.Liveness.File is { } f && !File.Exists(f))
             Warn("liveness", $"static liveness file {f} does not exist on this machine; a sweep here would stop with an error");
     }

@@ -1,4 +1,5 @@
 using Archiver.Archives;
+using Archiver.Encryption;
 using Archiver.Policies;
 using Archiver.Stores;
 
@@ -12,17 +13,19 @@ public sealed record PodQuery(string Pod, string? Namespace, string? Node, DateT
 /// <c>createdAt</c>, through <see cref="IArchiveStore.ListAsync"/> only, so it works for every store
 /// and every key template. Only manifests whose key mentions the pod's name are read (every key
 /// template names the pod or its directory), so a lookup does not download every manifest.
+/// Encrypted manifests are read with <c>identities</c>; without them, finding one throws
+/// <see cref="MissingIdentityException"/>.
 /// </summary>
 public static class ArchiveLocator
 {
-    public static async Task<(string Key, ArchiveManifest Manifest)> FindAsync(IArchiveStore store, PodQuery query, CancellationToken cancellationToken)
+    public static async Task<(string Key, ArchiveManifest Manifest)> FindAsync(IArchiveStore store, PodQuery query, CancellationToken cancellationToken,
+        IReadOnlyList<AgeIdentity>? identities = null)
     {
         var matches = new List<(string Key, ArchiveManifest Manifest)>();
         await foreach (var o in store.ListAsync("", cancellationToken))
         {
-            if (!o.Key.EndsWith(".manifest.json", StringComparison.Ordinal) || !o.Key.Contains(query.Pod, StringComparison.Ordinal)) continue;
-            var archiveKey = o.Key[..^".manifest.json".Length];
-            var manifest = await Restorer.ReadManifestAsync(store, archiveKey, cancellationToken);
+            if (ArchiveKeys.ArchiveOf(o.Key) is not { } archiveKey || o.Key != ArchiveKeys.ManifestFor(archiveKey) || !o.Key.Contains(query.Pod, StringComparison.Ordinal)) continue;
+            var manifest = await Restorer.ReadManifestAsync(store, archiveKey, cancellationToken, identities);
             if (manifest is null || (manifest.Source.Pod ?? manifest.Source.Dir) != query.Pod) continue;
             matches.Add((archiveKey, manifest));
         }

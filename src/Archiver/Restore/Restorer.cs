@@ -1,11 +1,12 @@
 using Archiver.Archives;
+using Archiver.Encryption;
 using Archiver.Stores;
 using Serilog;
 
 namespace Archiver.Restore;
 
 /// <summary>
-/// Streams one archive from a store into a target directory: stored bytes → SHA-256 → decompressor
+/// Streams one archive from a store into a target directory: stored bytes → SHA-256 → (age decrypter) → decompressor
 /// → entries → <see cref="SafeExtractor"/>, with no temporary copy. Each file is hashed as it is
 /// written and checked against the manifest; the archive's own hash is checked at the end. Stops at
 /// the first unsafe or unwritable entry and records what was written up to then.
@@ -15,11 +16,12 @@ public static class Restorer
     private static readonly ILogger Log = Serilog.Log.ForContext(typeof(Restorer));
 
     /// <summary>Reads the manifest beside <paramref name="key"/>; null when there is none.</summary>
-    public static async Task<ArchiveManifest?> ReadManifestAsync(IArchiveStore store, string key, CancellationToken cancellationToken)
+    public static async Task<ArchiveManifest?> ReadManifestAsync(IArchiveStore store, string key, CancellationToken cancellationToken,
+        IReadOnlyList<AgeIdentity>? identities = null)
     {
         try
         {
-            return await store.ReadManifestAsync(key, cancellationToken);
+            return await store.ReadManifestAsync(key, cancellationToken, identities);
         }
         catch (InvalidDataException e)
         {
@@ -27,22 +29,27 @@ public static class Restorer
         }
     }
 
-    public static async Task<RestoreReport> RunAsync(IArchiveStore store, string key, ArchiveManifest? manifest, string target, bool restoreOwner, CancellationToken cancellationToken)
+    /// <param name="identities">age identities for an encrypted archive (<c>.age</c>); the stored
+    /// ciphertext is hashed and checked against the manifest, the plaintext extracted.</param>
+    public static async Task<RestoreReport> RunAsync(IArchiveStore store, string key, ArchiveManifest? manifest, string target, bool restoreOwner, CancellationToken cancellationToken,
+        IReadOnlyList<AgeIdentity>? identities = null)
     {
+        if (ArchiveKeys.IsEncrypted(key) && identities is null) throw new MissingIdentityException(key);
         var report = new RestoreReport { Key = key, Target = target, Check = manifest is null ? null : new ManifestCheck(manifest) };
         await using var stored = await store.OpenReadAsync(key, cancellationToken);
-        await Task.Run(() => Extract(stored, report, restoreOwner, cancellationToken), cancellationToken);
+        await Task.Run(() => Extract(stored, report, restoreOwner, identities, cancellationToken), cancellationToken);
         return report;
     }
 
-    private static void Extract(Stream stored, RestoreReport report, bool restoreOwner, CancellationToken cancellationToken)
+    private static void Extract(Stream stored, RestoreReport report, bool restoreOwner, IReadOnlyList<AgeIdentity>? identities, CancellationToken cancellationToken)
     {
         using var hashing = new HashingReadStream(stored);
         using var buffered = new BufferedStream(hashing, 1 << 17);
         using var extractor = new SafeExtractor(report.Target, restoreOwner);
         try
         {
-            using (var reader = ArchiveFormats.Open(report.Key, buffered))
+            using var plain = ArchiveKeys.IsEncrypted(report.Key) ? AgeDecryptingStream.Open(buffered, identities!, leaveOpen: true) : null;
+            using (var reader = ArchiveFormats.Open(ArchiveKeys.Plain(report.Key), (Stream?)plain ?? buffered))
             {
                 while (reader.Next() is { } item)
                 {

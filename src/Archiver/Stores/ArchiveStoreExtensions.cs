@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Archiver.Archives;
+using Archiver.Encryption;
 
 namespace Archiver.Stores;
 
@@ -26,12 +27,17 @@ public static class ArchiveStoreExtensions
 
     /// <summary>
     /// The manifest beside archive <paramref name="archiveKey"/>, parsed as it streams from the store
-    /// (no copy of the whole file in memory); null when there is none. Throws
-    /// <see cref="InvalidDataException"/> when the object is not a manifest.
+    /// (no copy of the whole file in memory; an encrypted one decrypted on the way); null when there
+    /// is none. Throws <see cref="InvalidDataException"/> when the object is not a manifest,
+    /// <see cref="MissingIdentityException"/> for an encrypted archive without
+    /// <paramref name="identities"/>, and <see cref="AgeIdentityMismatchException"/> when none of them opens it.
     /// </summary>
-    public static async Task<ArchiveManifest?> ReadManifestAsync(this IArchiveStore store, string archiveKey, CancellationToken cancellationToken)
+    public static async Task<ArchiveManifest?> ReadManifestAsync(this IArchiveStore store, string archiveKey, CancellationToken cancellationToken,
+        IReadOnlyList<AgeIdentity>? identities = null)
     {
         var key = ArchiveManifest.KeyFor(archiveKey);
+        var encrypted = ArchiveKeys.IsEncrypted(archiveKey);
+        if (encrypted && identities is null) throw new MissingIdentityException(archiveKey);
         Stream content;
         try
         {
@@ -45,25 +51,50 @@ public static class ArchiveStoreExtensions
         {
             try
             {
-                return await JsonSerializer.DeserializeAsync<ArchiveManifest>(content, ArchiveManifest.Json, cancellationToken)
+                await using var json = encrypted ? AgeDecryptingStream.Open(new BufferedStream(content, 1 << 16), identities!) : content;
+                return await JsonSerializer.DeserializeAsync<ArchiveManifest>(json, ArchiveManifest.Json, cancellationToken)
                     ?? throw new InvalidDataException($"manifest {key} is empty");
             }
             catch (JsonException e)
             {
                 throw new InvalidDataException($"manifest {key} is not valid JSON ({e.Message})", e);
             }
+            catch (InvalidDataException e) when (encrypted && !e.Message.Contains(key, StringComparison.Ordinal))
+            {
+                throw new InvalidDataException($"manifest {key}: {e.Message}", e);
+            }
         }
     }
 
-    /// <summary>The manifest, or null when it is missing or unreadable: either way the archive
-    /// cannot be proven by it (verify, adopt, list).</summary>
-    public static async Task<ArchiveManifest?> ReadManifestOrNullAsync(this IArchiveStore store, string archiveKey, CancellationToken cancellationToken)
+    /// <summary>The manifest, or null when it is missing, unreadable, or encrypted and no identity
+    /// is given: either way the archive cannot be proven by it (verify, adopt, list).</summary>
+    public static async Task<ArchiveManifest?> ReadManifestOrNullAsync(this IArchiveStore store, string archiveKey, CancellationToken cancellationToken,
+        IReadOnlyList<AgeIdentity>? identities = null)
     {
+        if (ArchiveKeys.IsEncrypted(archiveKey) && identities is null) return null;
         try
         {
-            return await store.ReadManifestAsync(archiveKey, cancellationToken);
+            return await store.ReadManifestAsync(archiveKey, cancellationToken, identities);
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or AgeIdentityMismatchException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The integrity record beside an encrypted archive; null when there is none. Throws
+    /// <see cref="InvalidDataException"/> when the object is not one.</summary>
+    public static async Task<IntegrityRecord?> ReadIntegrityAsync(this IArchiveStore store, string archiveKey, CancellationToken cancellationToken)
+    {
+        var key = ArchiveKeys.IntegrityFor(archiveKey);
+        try
+        {
+            await using var content = await store.OpenReadAsync(key, cancellationToken);
+            using var buffer = new MemoryStream();
+            await content.CopyToAsync(buffer, cancellationToken);
+            return IntegrityRecord.Parse(key, buffer.ToArray());
+        }
+        catch (ObjectNotFoundException)
         {
             return null;
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Archiver.Archives;
+using Archiver.Encryption;
 using Archiver.Restore;
 using Archiver.Stores;
 
@@ -18,7 +19,7 @@ public static class ArchiveChoice
         if (pod is null && key is null) a.Errors.Add($"{command} takes one archive KEY, or --pod NAME");
         if (pod is not null && key is not null) a.Errors.Add("give either a KEY or --pod, not both");
         if (pod is null && (a.Get("--namespace") ?? a.Get("--node") ?? a.Get("--at")) is not null) a.Errors.Add("--namespace, --node and --at select by pod; they need --pod");
-        if (a.Get("--store") is null) a.Errors.Add("--store URL is required (e.g. --store s3://bucket/prefix)");
+        if (a.Get("--store") is null && a.Get("--policy") is null) a.Errors.Add("--store URL is required (e.g. --store s3://bucket/prefix)");
         if (a.Get("--at") is not { } atText) return null;
         if (DateTimeOffset.TryParse(atText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
             || DateTimeOffset.TryParseExact(atText, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out parsed))
@@ -27,24 +28,27 @@ public static class ArchiveChoice
         return null;
     }
 
-    /// <summary>The key and its manifest (null only when <paramref name="noManifest"/>).</summary>
-    public static async Task<(string Key, ArchiveManifest? Manifest)> ResolveAsync(ArgParser a, string? key, DateTimeOffset? at, IArchiveStore store, TimeProvider clock, bool noManifest, CancellationToken cancellationToken)
+    /// <summary>The key and its manifest (null only when <paramref name="noManifest"/>); an encrypted
+    /// archive needs <paramref name="identities"/> (else <see cref="MissingIdentityException"/>).</summary>
+    public static async Task<(string Key, ArchiveManifest? Manifest)> ResolveAsync(ArgParser a, string? key, DateTimeOffset? at, IArchiveStore store, TimeProvider clock, bool noManifest,
+        IReadOnlyList<AgeIdentity>? identities, CancellationToken cancellationToken)
     {
         ArchiveManifest? manifest;
         if (a.Get("--pod") is { } pod)
         {
-            (key, manifest) = await ArchiveLocator.FindAsync(store, new PodQuery(pod, a.Get("--namespace"), a.Get("--node"), at ?? clock.GetUtcNow()), cancellationToken);
+            (key, manifest) = await ArchiveLocator.FindAsync(store, new PodQuery(pod, a.Get("--namespace"), a.Get("--node"), at ?? clock.GetUtcNow()), cancellationToken, identities);
             Terminal.Error.WriteLine($"reading {key} (archived {manifest.CreatedAt:yyyy-MM-ddTHH:mm:ssZ} from node {manifest.Source.Node})");
         }
         else
         {
             if (await store.StatAsync(key!, cancellationToken) is null)
                 throw new ConfigurationException($"no archive {key} in {store.Location}; check the key (keys are relative to the store URL)");
-            manifest = noManifest ? null : await Restorer.ReadManifestAsync(store, key!, cancellationToken);
+            if (ArchiveKeys.IsEncrypted(key!) && identities is null) throw new MissingIdentityException(key!);
+            manifest = noManifest ? null : await Restorer.ReadManifestAsync(store, key!, cancellationToken, identities);
             if (manifest is null && !noManifest)
                 throw new ConfigurationException($"no manifest {ArchiveManifest.KeyFor(key!)} beside {key}, so the restore could not be checked; pass --no-manifest to restore it unchecked (hand-made archives have none)");
         }
-        if (!ArchiveFormats.IsArchiveKey(key!))
+        if (!ArchiveFormats.IsArchiveKey(ArchiveKeys.Plain(key!)))
             throw new ConfigurationException($"cannot tell the format of {key} from its name; archives end in {string.Join(", ", ArchiveFormats.Known)}");
         return (key!, manifest);
     }

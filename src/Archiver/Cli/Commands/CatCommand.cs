@@ -33,7 +33,7 @@ public sealed class CatCommand(TimeProvider clock) : ICommand
         var path = a.Positionals[^1];
 
         await using var store = StoreFactory.Create(new StoreSpec(a.Get("--store")!));
-        var (resolved, manifest) = await ArchiveChoice.ResolveAsync(a, key, at, store, clock, noManifest: false, cancellationToken);
+        var (resolved, manifest) = await ArchiveChoice.ResolveAsync(a, key, at, store, clock, noManifest: false, identities: null, cancellationToken);
         if (EntrySelection.Exactly(manifest!, path) is not { } entry)
         {
             Terminal.Error.WriteLine($"error: no {path} in {resolved}; paths are inside the pod directory. Nearest: {string.Join(", ", EntrySelection.Nearest(manifest!, [path]))}");

@@ -65,7 +65,7 @@ public sealed class ListCommand(TimeProvider clock) : ICommand
             r.Namespace is null ? r.Pod ?? "-" : $"{r.Namespace}/{r.Pod}",
             Terminal.Bytes(r.Size),
             r.Entries?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-            r.HasManifest ? r.Key : r.Key + "  (no manifest)",
+            r.HasManifest ? r.Key : r.Key + (ArchiveKeys.IsEncrypted(r.Key) ? "  (encrypted)" : "  (no manifest)"),
         }).ToList();
         WriteTable(["CREATED", "NODE", "POD", "SIZE", "ENTRIES", "KEY"], table);
         Terminal.Out.WriteLine($"{rows.Count} archive{(rows.Count == 1 ? "" : "s")}, {Terminal.Bytes(rows.Sum(r => r.Size))} in {store.Location}");
@@ -79,7 +79,7 @@ public sealed class ListCommand(TimeProvider clock) : ICommand
         var objects = new List<StoredObject>();
         await foreach (var o in store.ListAsync(prefix, cancellationToken)) objects.Add(o);
         var keys = objects.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
-        var archives = objects.Where(o => !o.Key.EndsWith(".manifest.json", StringComparison.Ordinal)).ToList();
+        var archives = objects.Where(o => !ArchiveKeys.IsSidecar(o.Key)).ToList();
         var rows = new Row[archives.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, archives.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Archiver.Archives;
 using Archiver.Composition;
+using Archiver.Encryption;
 using Archiver.FileSystem;
 using Archiver.Policies;
 using Archiver.Restore;
@@ -17,11 +18,12 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
     public string Summary => "restore an archive (by key, or a pod's newest) into an empty directory, checked against its manifest";
 
     public string Usage => """
-        archiver restore KEY --store URL --to DIR [--force] [--no-manifest]
-        archiver restore --pod NAME [--namespace NS] [--node N] [--at TIME] --store URL --to DIR [--force]
+        archiver restore KEY --store URL --to DIR [--force] [--no-manifest] [--identity FILE]
+        archiver restore --pod NAME [--namespace NS] [--node N] [--at TIME] --store URL --to DIR [--force] [--identity FILE]
         archiver restore KEY|--pod NAME ... --store URL --to DIR --path GLOB [--path GLOB ...]
         archiver restore KEY --store URL --thaw [--days N]
           Entries keep their archived names, so DIR/<pod dir>/ is recreated (like tar -x -C DIR).
+          --store URL may be replaced by --policy FILE (its store, and its encryption.age.identityFile).
           --at TIME     the pod's newest archive made at or before TIME (ISO 8601, e.g. 2026-11-20T08:00:00Z)
           --path GLOB   restore only entries matching GLOB, inside the pod directory (logs/*.log,
                         m/target.log, ** crosses directories; a directory brings everything under it),
@@ -30,12 +32,14 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
           --no-manifest restore an archive that has no manifest (hand-made .tar.bz2/.zip), unchecked
           --thaw        an archive in GLACIER/DEEP_ARCHIVE (S3) or Archive/ColdArchive (OSS): ask for it
                         and its manifest to be made readable for --days N (default 7), and say when
+          --identity FILE age identity (age-keygen -o FILE) for encrypted .age archives; else
+                        $ARCHIVER_AGE_IDENTITY_FILE, else encryption.age.identityFile of --policy FILE
         Exit 0: restored and verified; 1: restore failed or differs from the manifest; 2: usage.
         """;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = new ArgParser(args, ["--store", "--to", "--path", "--days", .. ArchiveChoice.Options], ["--force", "--no-manifest", "--thaw", "-v"]);
+        var a = new ArgParser(args, ["--store", "--policy", "--to", "--path", "--days", AgeIdentityOption.Flag, .. ArchiveChoice.Options], ["--force", "--no-manifest", "--thaw", "-v"]);
         if (a.Has("--thaw")) return await ThawAsync(a, cancellationToken);
         if (a.Get("--days") is not null) a.Errors.Add("--days goes with --thaw");
         if (a.Positionals.Count > 1) a.Errors.Add("restore takes one archive KEY, or --pod NAME");
@@ -45,12 +49,36 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
         if (paths.Count > 0 && a.Has("--no-manifest")) a.Errors.Add("--path needs the manifest (it says where each entry is); drop --no-manifest");
         if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
 
+        var spec = ListCommand.StoreSpecFrom(a);
+        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+
         var target = Path.GetFullPath(a.Get("--to")!);
         CheckTarget(target, a.Has("--force"));
-        await using var store = StoreFactory.Create(new StoreSpec(a.Get("--store")!));
-        var (key, manifest) = await ArchiveChoice.ResolveAsync(a, a.Positionals.FirstOrDefault(), at, store, clock, a.Has("--no-manifest"), cancellationToken);
+        var identities = AgeIdentityOption.Load(a);
+        try
+        {
+            return await RestoreAsync(a, spec!, at, paths, target, identities, cancellationToken);
+        }
+        catch (MissingIdentityException e)
+        {
+            Terminal.Error.WriteLine($"error: {AgeIdentityOption.Missing(e.Key)}");
+            return ExitCodes.SomeFailed;
+        }
+        catch (AgeIdentityMismatchException e)
+        {
+            Terminal.Error.WriteLine($"error: {e.Message}. Nothing was written.");
+            return ExitCodes.SomeFailed;
+        }
+    }
+
+    private async Task<int> RestoreAsync(ArgParser a, StoreSpec spec, DateTimeOffset? at, IReadOnlyList<string> paths, string target, IReadOnlyList<AgeIdentity>? identities, CancellationToken cancellationToken)
+    {
+        await using var store = StoreFactory.Create(spec);
+        var (key, manifest) = await ArchiveChoice.ResolveAsync(a, a.Positionals.FirstOrDefault(), at, store, clock, a.Has("--no-manifest"), identities, cancellationToken);
         if (paths.Count > 0)
         {
+            if (ArchiveKeys.IsEncrypted(key))
+                throw new ConfigurationException($"--path does not read encrypted archives yet ({key}); restore the whole archive with --identity and copy what you need");
             var chosen = EntrySelection.Matching(manifest!, paths);
             if (chosen.Count == 0)
             {
@@ -61,7 +89,7 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
             return Render(await SelectiveRestorer.RunAsync(store, key, manifest!, chosen, target, Native.GetEuid() == 0, cancellationToken));
         }
         Directory.CreateDirectory(target);
-        var report = await Restorer.RunAsync(store, key, manifest, target, Native.GetEuid() == 0, cancellationToken);
+        var report = await Restorer.RunAsync(store, key, manifest, target, Native.GetEuid() == 0, cancellationToken, identities);
         return Render(report);
     }
 

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Archiver.Archives;
 using Archiver.Composition;
+using Archiver.Encryption;
 using Archiver.Pipeline;
+using Archiver.Restore;
 using Archiver.Stores;
 
 namespace Archiver.Cli.Commands;
@@ -15,9 +17,13 @@ public sealed class VerifyCommand : ICommand
     public string Summary => "re-check a stored archive against its manifest (size and SHA-256 of every byte)";
 
     public string Usage => """
-        archiver verify KEY... --store URL [--json]
-        archiver verify KEY... --policy FILE [--json]
+        archiver verify KEY... --store URL [--json] [--identity FILE]
+        archiver verify KEY... --policy FILE [--json] [--identity FILE]
           KEY is the archive's key in the store (its .manifest.json key works too).
+          An encrypted archive (.age) is checked against its plaintext .integrity.json record (sizes and
+          SHA-256 of the stored archive and manifest); no key is needed. With an age identity
+          (--identity FILE, $ARCHIVER_AGE_IDENTITY_FILE, or encryption.age.identityFile of --policy FILE)
+          its manifest is decrypted and checked too, entry by entry.
           Exit 0: every archive matches its manifest; 1: something differs (printed); 2: usage error.
         """;
 
@@ -28,20 +34,23 @@ public sealed class VerifyCommand : ICommand
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = new ArgParser(args, ["--store", "--policy", "--log-level"], ["--json", "-v"]);
+        var a = new ArgParser(args, ["--store", "--policy", "--log-level", AgeIdentityOption.Flag], ["--json", "-v"]);
         if (a.Positionals.Count == 0) a.Errors.Add("verify needs the key of an archive, e.g. archiver verify prod/node-1/ns/web-0/web-0-20260101T000000Z.tar.gz --store s3://bucket");
         var spec = ListCommand.StoreSpecFrom(a);
         if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
 
+        var identities = AgeIdentityOption.Load(a);
         await using var store = StoreFactory.Create(spec!);
         var ok = true;
         foreach (var given in a.Positionals)
         {
-            var key = given.EndsWith(".manifest.json", StringComparison.Ordinal) ? given[..^".manifest.json".Length] : given;
+            var key = ArchiveKeys.ArchiveKeyFrom(given);
             Result result;
             try
             {
-                result = await CheckAsync(store, key, cancellationToken);
+                result = ArchiveKeys.IsEncrypted(key)
+                    ? await CheckEncryptedAsync(store, key, identities, cancellationToken)
+                    : await CheckAsync(store, key, cancellationToken);
             }
             catch (ArchivedObjectException e)
             {
@@ -51,11 +60,64 @@ public sealed class VerifyCommand : ICommand
             if (a.Has("--json"))
                 Terminal.Out.WriteLine(JsonSerializer.Serialize(result, Json));
             else if (result.Ok)
-                Terminal.Out.WriteLine($"ok: {key} ({result.Size} bytes, sha256 {result.Sha256}) matches its manifest");
+                Terminal.Out.WriteLine($"ok: {key} ({result.Size} bytes, sha256 {result.Sha256}) matches its {What(key, identities)}");
             else
                 foreach (var p in result.Problems) Terminal.Out.WriteLine($"MISMATCH: {key}: {p}");
         }
         return ok ? ExitCodes.Ok : ExitCodes.SomeFailed;
+    }
+
+    private static string What(string key, IReadOnlyList<AgeIdentity>? identities) =>
+        !ArchiveKeys.IsEncrypted(key) ? "manifest"
+        : identities is null ? "integrity record (encrypted; pass --identity FILE to check its manifest entry by entry)"
+        : "integrity record and its manifest, entry by entry";
+
+    /// <summary>An encrypted archive: the stored archive and manifest against the integrity record; with
+    /// identities, also the decrypted manifest and every entry of the decrypted archive.</summary>
+    public static async Task<Result> CheckEncryptedAsync(IArchiveStore store, string key, IReadOnlyList<AgeIdentity>? identities, CancellationToken cancellationToken)
+    {
+        var stored = await store.StatAsync(key, cancellationToken);
+        if (stored is null) return new Result(key, false, null, null, [$"no archive at {key} in {store.Location}"]);
+        var integrity = await store.ReadIntegrityAsync(key, cancellationToken);
+        if (integrity is null) return new Result(key, false, stored.Size, null, [$"integrity record {ArchiveKeys.IntegrityFor(key)} is missing; the encrypted archive cannot be checked without an identity"]);
+        var problems = new List<string>();
+        var manifestKey = ArchiveKeys.ManifestFor(key);
+        if (await store.StatAsync(manifestKey, cancellationToken) is null) problems.Add($"manifest {manifestKey} is missing");
+        else
+        {
+            await using var manifestContent = await store.OpenReadAsync(manifestKey, cancellationToken);
+            var (manifestSha, manifestSize) = await VerifyStage.HashAsync(manifestContent, cancellationToken);
+            Compare(problems, "manifest", manifestSize, manifestSha, integrity.Manifest, "the integrity record");
+        }
+        if (identities is null)
+        {
+            await using var content = await store.OpenReadAsync(key, cancellationToken);
+            var (sha, size) = await VerifyStage.HashAsync(content, cancellationToken);
+            Compare(problems, "archive", size, sha, integrity.Archive, "the integrity record");
+            return new Result(key, problems.Count == 0, size, sha, problems);
+        }
+        try
+        {
+            var manifest = await store.ReadManifestAsync(key, cancellationToken, identities);
+            if (manifest is null) return new Result(key, false, stored.Size, null, [.. problems, $"manifest {manifestKey} is missing"]);
+            if (manifest.Key.Length > 0 && manifest.Key != key) problems.Add($"the manifest describes key {manifest.Key}, not {key}");
+            if (manifest.Archive.Size != integrity.Archive.Size || manifest.Archive.Sha256 != integrity.Archive.Sha256)
+                problems.Add($"the manifest names {manifest.Archive.Size} bytes with sha256 {manifest.Archive.Sha256}; the integrity record {integrity.Archive.Size} bytes with sha256 {integrity.Archive.Sha256}");
+            await using var content = await store.OpenReadAsync(key, cancellationToken);
+            var check = await Task.Run(() => ArchiveContentCheck.Run(content, key, manifest, identities, cancellationToken), cancellationToken);
+            problems.AddRange(check.Mismatches);
+        }
+        catch (Exception e) when (e is InvalidDataException or AgeIdentityMismatchException or UnsafeEntryException)
+        {
+            problems.Add(e.Message);
+        }
+        return new Result(key, problems.Count == 0, integrity.Archive.Size, integrity.Archive.Sha256, problems);
+    }
+
+    private static void Compare(List<string> problems, string what, long size, string sha, StoredDigest expected, string source)
+    {
+        if (size != expected.Size) problems.Add($"{what}: read back {size} bytes, {source} says {expected.Size}");
+        else if (!string.Equals(sha, expected.Sha256, StringComparison.OrdinalIgnoreCase)) problems.Add($"{what}: sha256 read back {sha}, {source} says {expected.Sha256}");
     }
 
     public static async Task<Result> CheckAsync(IArchiveStore store, string key, CancellationToken cancellationToken)

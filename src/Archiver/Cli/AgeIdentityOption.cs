@@ -1,0 +1,44 @@
+using Archiver.Composition;
+using Archiver.Encryption;
+using Archiver.Policies;
+
+namespace Archiver.Cli;
+
+/// <summary>
+/// Where commands that read encrypted archives (restore, verify, cat, find) get age identities:
+/// <c>--identity FILE</c>, else <c>$ARCHIVER_AGE_IDENTITY_FILE</c>, else
+/// <c>encryption.age.identityFile</c> of the policy given with <c>--policy</c> (a mounted Secret).
+/// </summary>
+public static class AgeIdentityOption
+{
+    public const string Flag = "--identity";
+    public const string EnvironmentVariable = "ARCHIVER_AGE_IDENTITY_FILE";
+
+    public const string Usage = """
+          --identity FILE  age identity file (age-keygen -o FILE) for encrypted .age archives; without it,
+                           $ARCHIVER_AGE_IDENTITY_FILE, else encryption.age.identityFile of --policy FILE
+        """;
+
+    /// <summary>The identities, or null when none is configured. Throws <see cref="ConfigurationException"/>
+    /// for an unreadable or malformed identity file.</summary>
+    public static IReadOnlyList<AgeIdentity>? Load(ArgParser a)
+    {
+        var file = a.Get(Flag) ?? NonEmpty(Environment.GetEnvironmentVariable(EnvironmentVariable)) ?? PolicyIdentityFile(a.Get("--policy"));
+        return file is null ? null : AgeKeyFile.LoadIdentities(file);
+    }
+
+    /// <summary>What to say when an encrypted archive is met without an identity.</summary>
+    public static string Missing(string key) =>
+        $"{key} is encrypted with age and no identity was given: pass --identity FILE (the key file age-keygen wrote), set ARCHIVER_AGE_IDENTITY_FILE=FILE, or set encryption.age.identityFile in the policy given with --policy FILE. Nothing was written.";
+
+    private static string? PolicyIdentityFile(string? policyFile)
+    {
+        if (policyFile is null) return null;
+        var problems = new List<PolicyProblem>();
+        var policy = PolicyLoader.LoadFile(policyFile, problems, StoreFactory.Validate);
+        PolicyValidator.ThrowIfErrors(problems);
+        return policy?.Encryption?.IdentityFile;
+    }
+
+    private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+}

@@ -1,0 +1,55 @@
+using Archiver.Encryption;
+using Archiver.Tests.Support;
+
+namespace Archiver.Tests.Encryption;
+
+public sealed class AgeKeyTests : IDisposable
+{
+    private readonly TempDir _dir = new("agekeys");
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void SpecIdentity_GivesTheSpecRecipient()
+    {
+        // The X25519 example of C2SP age.md ("The X25519 recipient type").
+        Assert.True(AgeIdentity.TryParse("AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX", out var id, out var error), error);
+        Assert.Equal("age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj", id!.Recipient.Text);
+    }
+
+    [Fact]
+    public void AgeKeygenKeys_AreReadAndAgreeWithAgeKeygenY()
+    {
+        var key = AgeCli.KeyGen(_dir.Path);
+
+        var identity = Assert.Single(AgeKeyFile.LoadIdentities(key.IdentityFile));
+
+        Assert.Equal(key.Recipient, identity.Recipient.Text);
+    }
+
+    [Theory]
+    [InlineData("age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwx", "wrong checksum")]
+    [InlineData("age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwJ", "mixes upper and lower case")]
+    [InlineData("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI", "SSH key")]
+    [InlineData("age1pq1x34nzsvr0rxjsgdn8zgyhfe8j7ceq5r9rdelkjuh3y235", "post-quantum")]
+    [InlineData("npub1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73eqk9ph0e", "not an age")]
+    public void BadRecipient_IsRefusedWithTheReason(string text, string reason)
+    {
+        Assert.False(AgeRecipient.TryParse(text, out _, out var error));
+        Assert.Contains(reason, error);
+    }
+
+    [Fact]
+    public void IdentityFile_WithAGarbledLine_NamesFileAndLineButNotTheSecret()
+    {
+        var key = AgeCli.KeyGen(_dir.Path);
+        var lines = File.ReadAllLines(key.IdentityFile);
+        var secret = lines.Last();
+        File.WriteAllLines(_dir["bad.txt"], [.. lines[..^1], secret[..^1] + (secret[^1] == 'Q' ? 'P' : 'Q')]);
+
+        var e = Assert.Throws<ConfigurationException>(() => AgeKeyFile.LoadIdentities(_dir["bad.txt"]));
+
+        Assert.Contains($"{_dir["bad.txt"]}:{lines.Length}", e.Message);
+        Assert.DoesNotContain(secret[20..40], e.Message);
+    }
+}

@@ -53,9 +53,9 @@ public static class Program
             return help ? ExitCodes.Ok : ExitCodes.Usage;
         }
         var rest = args.Skip(command.Name.Split(' ').Length).ToList();
-        if (rest.Contains("--help") || rest.Contains("-h"))
+        if (GlobalOptions.Help.Names.Any(rest.Contains))
         {
-            Terminal.Out.WriteLine(command.Usage);
+            Terminal.Out.WriteLine(UsageText.For(command));
             return ExitCodes.Ok;
         }
         if (command is not IDaemonCommand) LogSetup.ForCli(rest);
@@ -66,7 +66,7 @@ public static class Program
         catch (UsageException e)
         {
             foreach (var p in e.Problems) Terminal.Error.WriteLine($"error: {p}");
-            Terminal.Error.WriteLine($"usage:\n{e.Usage}");
+            Terminal.Error.WriteLine($"usage:\n{UsageText.For(command)}");
             return ExitCodes.Usage;
         }
         catch (ConfigurationException e)

@@ -16,19 +16,28 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
 
     public string Summary => "restore an archive (by key, or a pod's newest) into an empty directory, checked against its manifest";
 
-    public string Usage => """
-        archiver restore KEY --store URL --to DIR [--force] [--no-manifest]
-        archiver restore --pod NAME [--namespace NS] [--node N] [--at TIME] --store URL --to DIR [--force]
-          Entries keep their archived names, so DIR/<pod dir>/ is recreated (like tar -x -C DIR).
-          --at TIME     the pod's newest archive made at or before TIME (ISO 8601, e.g. 2026-11-20T08:00:00Z)
-          --force       write into a non-empty DIR (entries of the same name are replaced)
-          --no-manifest restore an archive that has no manifest (hand-made .tar.bz2/.zip), unchecked
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        CommonOptions.Store,
+        OptionSpec.Text("--to", "DIR", "the directory to restore into (required)"),
+        OptionSpec.Text("--pod", "NAME", "restore this pod's newest archive instead of a KEY"),
+        OptionSpec.Text("--namespace", "NS", "with --pod: the pod's namespace"),
+        OptionSpec.Text("--node", "N", "with --pod: archives made on this node"),
+        OptionSpec.Text("--at", "TIME", "with --pod: the newest archive made at or before TIME (ISO 8601, e.g. 2026-11-20T08:00:00Z)"),
+        OptionSpec.Flag("--force", "write into a non-empty DIR (entries of the same name are replaced)"),
+        OptionSpec.Flag("--no-manifest", "restore an archive that has no manifest (hand-made .tar.bz2/.zip), unchecked"),
+    ];
+
+    public string Arguments => "KEY|--pod NAME --store URL --to DIR";
+
+    public string Notes => """
+        Entries keep their archived names, so DIR/<pod dir>/ is recreated (like tar -x -C DIR).
         Exit 0: restored and verified; 1: restore failed or differs from the manifest; 2: usage.
         """;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = new ArgParser(args, ["--store", "--to", "--pod", "--namespace", "--node", "--at"], ["--force", "--no-manifest", "-v"]);
+        var a = new ArgParser(args, Options);
         var pod = a.Get("--pod");
         if (pod is null && a.Positionals.Count != 1) a.Errors.Add("restore takes one archive KEY, or --pod NAME");
         if (pod is not null && a.Positionals.Count > 0) a.Errors.Add("give either a KEY or --pod, not both");
@@ -44,7 +53,7 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
             else
                 a.Errors.Add($"--at '{atText}' is not a time; use ISO 8601 like 2026-11-20T08:00:00Z");
         }
-        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+        a.ThrowIfErrors();
 
         var target = Path.GetFullPath(a.Get("--to")!);
         CheckTarget(target, a.Has("--force"));

@@ -14,11 +14,18 @@ public sealed class VerifyCommand : ICommand
 
     public string Summary => "re-check a stored archive against its manifest (size and SHA-256 of every byte)";
 
-    public string Usage => """
-        archiver verify KEY... --store URL [--json]
-        archiver verify KEY... --policy FILE [--json]
-          KEY is the archive's key in the store (its .manifest.json key works too).
-          Exit 0: every archive matches its manifest; 1: something differs (printed); 2: usage error.
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        CommonOptions.Store,
+        OptionSpec.Text("--policy", "FILE", "use this policy's store (when --store is not given)"),
+        CommonOptions.Json,
+    ];
+
+    public string Arguments => "KEY...";
+
+    public string Notes => """
+        KEY is the archive's key in the store (its .manifest.json key works too).
+        Exit 0: every archive matches its manifest; 1: something differs (printed); 2: usage error.
         """;
 
     /// <summary>What was found for one archive; <see cref="Problems"/> is empty when it matches.</summary>
@@ -28,10 +35,10 @@ public sealed class VerifyCommand : ICommand
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = new ArgParser(args, ["--store", "--policy", "--log-level"], ["--json", "-v"]);
+        var a = new ArgParser(args, Options);
         if (a.Positionals.Count == 0) a.Errors.Add("verify needs the key of an archive, e.g. archiver verify prod/node-1/ns/web-0/web-0-20260101T000000Z.tar.gz --store s3://bucket");
         var spec = ListCommand.StoreSpecFrom(a);
-        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+        a.ThrowIfErrors();
 
         await using var store = StoreFactory.Create(spec!);
         var ok = true;

@@ -99,7 +99,8 @@ public static class Program
         lines.Add("archiver: archive dead pods' host directories to object storage, then delete them safely.\n");
         lines.Add("commands:");
         lines.AddRange(commands.Select(c => $"  {c.Name,-20} {c.Summary}"));
-        lines.Add("\nRun 'archiver COMMAND --help' for a command's flags, 'archiver --version' for the version and native libraries.");
+        lines.Add($"\nEvery command also takes {string.Join(", ", GlobalOptions.All.Select(o => o.Name))}.");
+        lines.Add("Run 'archiver COMMAND --help' for a command's flags, 'archiver --version' for the version and native libraries.");
         return string.Join('\n', lines);
     }
 }

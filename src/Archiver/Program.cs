@@ -54,9 +54,9 @@ public static class Program
             return help ? ExitCodes.Ok : ExitCodes.Usage;
         }
         var rest = args.Skip(command.Name.Split(' ').Length).ToList();
-        if (rest.Contains("--help") || rest.Contains("-h"))
+        if (GlobalOptions.Help.Names.Any(rest.Contains))
         {
-            Terminal.Out.WriteLine(command.Usage);
+            Terminal.Out.WriteLine(UsageText.For(command));
             return ExitCodes.Ok;
         }
         if (command is not IDaemonCommand) LogSetup.ForCli(rest);
@@ -67,7 +67,7 @@ public static class Program
         catch (UsageException e)
         {
             foreach (var p in e.Problems) Terminal.Error.WriteLine($"error: {p}");
-            Terminal.Error.WriteLine($"usage:\n{e.Usage}");
+            Terminal.Error.WriteLine($"usage:\n{UsageText.For(command)}");
             return ExitCodes.Usage;
         }
         catch (ConfigurationException e)
@@ -100,7 +100,8 @@ public static class Program
         lines.Add("archiver: archive dead pods' host directories to object storage, then delete them safely.\n");
         lines.Add("commands:");
         lines.AddRange(commands.Select(c => $"  {c.Name,-20} {c.Summary}"));
-        lines.Add("\nRun 'archiver COMMAND --help' for a command's flags, 'archiver --version' for the version and native libraries.");
+        lines.Add($"\nEvery command also takes {string.Join(", ", GlobalOptions.All.Select(o => o.Name))}.");
+        lines.Add("Run 'archiver COMMAND --help' for a command's flags, 'archiver --version' for the version and native libraries.");
         return string.Join('\n', lines);
     }
 }

@@ -14,10 +14,10 @@ public static class AgeIdentityOption
     public const string Flag = "--identity";
     public const string EnvironmentVariable = "ARCHIVER_AGE_IDENTITY_FILE";
 
-    public const string Usage = """
-          --identity FILE  age identity file (age-keygen -o FILE) for encrypted .age archives; without it,
-                           $ARCHIVER_AGE_IDENTITY_FILE, else encryption.age.identityFile of --policy FILE
-        """;
+    /// <summary>The <c>--identity</c> option, declared by every command that opens encrypted archives
+    /// (with <c>--policy</c>, whose identity file it falls back to).</summary>
+    public static readonly OptionSpec Spec = OptionSpec.Text(Flag, "FILE",
+        "age identity file (age-keygen -o FILE) for encrypted .age archives; else $ARCHIVER_AGE_IDENTITY_FILE, else encryption.age.identityFile of --policy FILE");
 
     /// <summary>The identities, or null when none is configured. Throws <see cref="ConfigurationException"/>
     /// for an unreadable or malformed identity file.</summary>

@@ -17,10 +17,26 @@ namespace Archiver.Cli;
 /// </summary>
 public static class SweepSetup
 {
-    public static readonly string[] ValueOptions =
-        ["--policy", "--root", "--store", "--idle-for", "--liveness", "--state", "--node", "--kubeconfig", "--format", "--concurrency", "--log-level"];
+    private static readonly Policy Defaults = new();
 
-    public static Policy LoadPolicy(ArgParser args)
+    /// <summary>The flags that build a sweep's policy (sweep; archive all but --root).</summary>
+    public static readonly IReadOnlyList<OptionSpec> Options =
+    [
+        CommonOptions.Policy,
+        OptionSpec.Text("--root", "DIR", "the directory whose children are pod directories (policy field root)"),
+        CommonOptions.Store,
+        OptionSpec.Duration("--idle-for", $"archive only directories not written for this long (policy field idleFor, default {Duration.Format(Defaults.IdleFor)})"),
+        OptionSpec.Text("--liveness", "none|static:FILE|kubernetes", $"where live pods are listed (policy field liveness, default {Defaults.Liveness})"),
+        OptionSpec.Text("--state", "DIR", "the journal's directory (policy field state, default ROOT/.archiver/POLICY)"),
+        CommonOptions.Node,
+        CommonOptions.Kubeconfig,
+        OptionSpec.Choice("--format", $"archive format (policy field format, default {Defaults.Extension.TrimStart('.')})", PolicyLoader.FormatNames.Keys),
+        OptionSpec.Overriding("--concurrency", "directories archived at once", SharedFields.Concurrency),
+    ];
+
+    /// <summary>The policy file (if any) with the flags applied over it; <paramref name="root"/> is the
+    /// root given on the command line (sweep's --root, archive's DIR parent), if any.</summary>
+    public static Policy LoadPolicy(ArgParser args, string? root = null)
     {
         var problems = new List<PolicyProblem>();
         var policy = new Policy();
@@ -30,40 +46,28 @@ public static class SweepSetup
             if (problems.Any(p => !p.IsWarning)) throw new ConfigurationException(problems.Where(p => !p.IsWarning).ToList());
             problems.Clear();
         }
-        policy = ApplyFlags(policy, args, problems);
+        policy = ApplyFlags(policy, args, root, problems);
         PolicyValidator.Validate(policy, problems, StoreFactory.Validate);
         PolicyValidator.ThrowIfErrors(problems);
         return policy;
     }
 
-    private static Policy ApplyFlags(Policy p, ArgParser args, List<PolicyProblem> problems)
+    private static Policy ApplyFlags(Policy p, ArgParser args, string? root, List<PolicyProblem> problems)
     {
         void Bad(string message) => problems.Add(new PolicyProblem("command line", 0, message));
-        if (args.Get("--root") is { } root) p = p with { Root = Path.GetFullPath(root) };
+        if (root is not null) p = p with { Root = Path.GetFullPath(root) };
         if (args.Get("--store") is { } store) p = p with { Store = new StoreSpec(store) };
         if (args.Get("--state") is { } state) p = p with { State = Path.GetFullPath(state) };
-        if (args.Get("--idle-for") is { } idle)
-        {
-            if (Duration.TryParse(idle, out var t, out var err)) p = p with { IdleFor = t };
-            else Bad($"--idle-for: {err}");
-        }
+        if (args.Duration("--idle-for") is { } idle) p = p with { IdleFor = idle };
         if (args.Get("--liveness") is { } live)
         {
             // --liveness kubernetes keeps the policy's kubernetes options (scope, lease, ...).
             if (LivenessSpec.TryParse(live, out var spec, out var err)) p = p with { Liveness = spec.Source == p.Liveness.Source && spec.File is null ? p.Liveness : spec };
             else Bad($"--liveness: {err}");
         }
-        if (args.Get("--format") is { } format)
-        {
-            if (PolicyLoader.FormatNames.TryGetValue(format, out var f))
-                p = p with { Format = f, Key = p.Key == Policy.DefaultKey || p.Key.EndsWith(p.Extension, StringComparison.Ordinal) ? p.Key[..^p.Extension.Length] + (f == ArchiveFormat.TarZst ? ".tar.zst" : ".tar.gz") : p.Key };
-            else Bad($"--format: '{format}' is not tar.gz or tar.zst");
-        }
-        if (args.Get("--concurrency") is { } conc)
-        {
-            if (int.TryParse(conc, out var n) && n is >= 1 and <= 64) p = p with { Concurrency = n };
-            else Bad($"--concurrency: '{conc}' must be a whole number from 1 to 64");
-        }
+        if (args.Get("--format") is { } format && PolicyLoader.FormatNames.TryGetValue(format, out var f))
+            p = p with { Format = f, Key = p.Key == Policy.DefaultKey || p.Key.EndsWith(p.Extension, StringComparison.Ordinal) ? p.Key[..^p.Extension.Length] + (f == ArchiveFormat.TarZst ? ".tar.zst" : ".tar.gz") : p.Key };
+        if (args.Int("--concurrency") is { } n) p = p with { Concurrency = n };
         return p;
     }
 

@@ -24,7 +24,7 @@ public sealed record Policy
     public AfterUpload AfterUpload { get; init; } = AfterUpload.Delete;
     /// <summary>null means: <c>full</c> for the local store (cheap), <c>size</c> for remote stores.</summary>
     public VerifyMode? Verify { get; init; }
-    public int Concurrency { get; init; } = 2;
+    public int Concurrency { get; init; } = SharedFields.Concurrency.Default;
     public IReadOnlyList<string> Exclude { get; init; } = [];
     /// <summary>State directory; empty means <c>&lt;root&gt;/.archiver/&lt;name&gt;</c>.</summary>
     public string State { get; init; } = "";

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Archiver.Archives;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -34,10 +33,10 @@ public static partial class PolicyLoader
         ["key"] = (p, v, e) => p with { Key = e.Scalar(v, "key") ?? p.Key },
         ["cluster"] = (p, v, e) => p with { Cluster = e.Scalar(v, "cluster") ?? p.Cluster },
         ["format"] = (p, v, e) => p with { Format = e.Enum(v, "format", FormatNames) ?? p.Format },
-        ["level"] = (p, v, e) => p with { Level = e.Int(v, "level", 1, 22) ?? p.Level },
+        ["level"] = (p, v, e) => p with { Level = e.Int(v, "level", new IntRange(1, 22)) ?? p.Level },
         ["afterUpload"] = (p, v, e) => p with { AfterUpload = e.Enum(v, "afterUpload", AfterUploadNames) ?? p.AfterUpload },
         ["verify"] = (p, v, e) => p with { Verify = e.Enum(v, "verify", VerifyNames) ?? p.Verify },
-        ["concurrency"] = (p, v, e) => p with { Concurrency = e.Int(v, "concurrency", 1, 64) ?? p.Concurrency },
+        ["concurrency"] = (p, v, e) => p with { Concurrency = e.Int(v, SharedFields.Concurrency.Name, SharedFields.Concurrency.Range) ?? p.Concurrency },
         ["exclude"] = (p, v, e) => p with { Exclude = e.StringList(v, "exclude") ?? p.Exclude },
         ["state"] = (p, v, e) => p with { State = e.Scalar(v, "state") ?? p.State },
         ["allowSystemRoot"] = (p, v, e) => p with { AllowSystemRoot = e.Bool(v, "allowSystemRoot") ?? p.AllowSystemRoot },
@@ -107,22 +106,8 @@ public static partial class PolicyLoader
 
     private static string Unwrap(Exception e) => e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
 
-    private static string Suggest(string key)
-    {
-        var best = Fields.Keys.MinBy(k => Levenshtein(k.ToLowerInvariant(), key.ToLowerInvariant()));
-        return best is not null && Levenshtein(best.ToLowerInvariant(), key.ToLowerInvariant()) <= 2 ? $" (did you mean '{best}'?)" : "";
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (var i = 1; i <= a.Length; i++)
-            for (var j = 1; j <= b.Length; j++)
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        return d[a.Length, b.Length];
-    }
+    private static string Suggest(string key) =>
+        Spelling.Closest(key, Fields.Keys) is { } best ? $" (did you mean '{best}'?)" : "";
 
     /// <summary>Typed reads of YAML nodes that record a problem (with the node's line) instead of throwing.</summary>
     private sealed partial class Problems(string source, List<PolicyProblem> list)
@@ -148,12 +133,12 @@ public static partial class PolicyLoader
             return null;
         }
 
-        public int? Int(YamlNode v, string field, int min, int max)
+        public int? Int(YamlNode v, string field, IntRange range)
         {
             var s = Scalar(v, field);
             if (s is null) return null;
-            if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
-            Add(v, $"{field}: '{s}' must be a whole number from {min} to {max}");
+            if (range.TryParse(s, out var n)) return n;
+            Add(v, range.Problem(field, s));
             return null;
         }
 

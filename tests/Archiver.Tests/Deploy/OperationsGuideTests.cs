@@ -118,7 +118,7 @@ public partial class OperationsGuideTests
     [Fact]
     public void Guide_CommandsAndFlagsItShowsExist()
     {
-        var commands = Program.Commands(TimeProvider.System).ToDictionary(c => c.Name, c => c.Usage);
+        var commands = Program.Commands(TimeProvider.System).ToDictionary(c => c.Name, Archiver.Cli.UsageText.For);
         var shown = CodeBlocks(Guide).Where(b => b.Language is "" or "sh").SelectMany(b => CommandLine().Matches(b.Body))
             .Concat(InlineCommand().Matches(Guide))
             .Select(m => (Command: m.Groups["command"].Value, Arguments: m.Groups["rest"].Value))

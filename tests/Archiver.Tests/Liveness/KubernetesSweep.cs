@@ -78,7 +78,7 @@ public sealed class KubernetesSweep : IAsyncDisposable
     /// services (leases, events) of a process whose environment is <paramref name="environment"/>.</summary>
     public SweepContext Context(string policy, IReadOnlyDictionary<string, string> environment)
     {
-        var args = new ArgParser(["--policy", policy, "--kubeconfig", Kubeconfig, "--node", "node-a"], SweepSetup.ValueOptions, []);
+        var args = new ArgParser(["--policy", policy, "--kubeconfig", Kubeconfig, "--node", "node-a"], SweepSetup.Options);
         return KubernetesSetup.AddClusterServices(SweepSetup.Build(SweepSetup.LoadPolicy(args), args, Clock), environment.GetValueOrDefault);
     }
 

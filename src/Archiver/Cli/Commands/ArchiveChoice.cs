@@ -10,7 +10,13 @@ namespace Archiver.Cli.Commands;
 /// [--at TIME]</c> (that pod's newest archive at or before TIME), with its manifest.</summary>
 public static class ArchiveChoice
 {
-    public static readonly string[] Options = ["--pod", "--namespace", "--node", "--at"];
+    public static readonly OptionSpec[] Options =
+    [
+        OptionSpec.Text("--pod", "NAME", "read this pod's newest archive instead of a KEY"),
+        OptionSpec.Text("--namespace", "NS", "with --pod: the pod's namespace"),
+        OptionSpec.Text("--node", "N", "with --pod: archives made on this node"),
+        OptionSpec.Text("--at", "TIME", "with --pod: the newest archive made at or before TIME (ISO 8601, e.g. 2026-11-20T08:00:00Z)"),
+    ];
 
     /// <summary>Collects usage problems with the choice; <paramref name="key"/> is the KEY positional, if any.</summary>
     public static DateTimeOffset? Check(ArgParser a, string command, string? key)

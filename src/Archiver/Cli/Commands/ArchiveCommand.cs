@@ -11,26 +11,31 @@ public sealed class ArchiveCommand(TimeProvider clock) : ICommand
 
     public string Summary => "archive (and delete) one directory now; refuses a live or recently written one unless --force";
 
-    public string Usage => """
-        archiver archive DIR [--store URL] [--policy FILE] [--liveness none|static:FILE|kubernetes]
-                             [--idle-for DUR] [--state DIR] [--force] [--dry-run] [--json]
-          DIR's parent is the root unless a policy says otherwise. --force archives even when
-          the pod is live or the directory was written recently (never across file systems).
-        """;
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        .. SweepSetup.Options.Where(o => o.Name != "--root"),
+        OptionSpec.Flag("--force", "archive even when the pod is live or the directory was written recently (never across file systems)"),
+        CommonOptions.DryRun,
+        CommonOptions.Json,
+    ];
+
+    public string Arguments => "DIR";
+
+    public string Notes => "DIR's parent is the root unless a policy says otherwise.";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = new ArgParser(args, SweepSetup.ValueOptions, ["--force", "--dry-run", "--json", "-v"]);
+        var a = new ArgParser(args, Options);
         if (a.Positionals.Count != 1) a.Errors.Add("archive takes exactly one directory, e.g. archiver archive /data/web-0 --store file:///var/archive");
-        if (a.Get("--root") is not null) a.Errors.Add("archive takes the root from DIR's parent (or --policy); --root is for sweep");
-        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+        a.ThrowIfErrors();
 
         var dir = Path.GetFullPath(a.Positionals[0]).TrimEnd('/');
         var status = FileStatus.TryGet(dir);
         if (status is null) throw new ConfigurationException($"{dir} does not exist");
         if (!status.IsDirectory) throw new ConfigurationException($"{dir} is a {status.Type.ToString().ToLowerInvariant()}, not a directory; archive takes a pod directory");
         var parent = Path.GetDirectoryName(dir)!;
-        var policy = SweepSetup.LoadPolicy(WithRoot(a, args, parent));
+        // Without a policy the root is DIR's parent; with one, the policy's root stands.
+        var policy = SweepSetup.LoadPolicy(a, a.Get("--policy") is null ? parent : null);
         if (Path.GetFullPath(policy.Root).TrimEnd('/') != parent)
             throw new ConfigurationException($"{dir} is not directly under the policy's root {policy.Root}");
         var ctx = SweepSetup.Build(policy, a, clock);
@@ -38,10 +43,4 @@ public sealed class ArchiveCommand(TimeProvider clock) : ICommand
         var code = await SweepExecution.RunAsync(ctx, [candidate], a.Has("--force"), a.Has("--dry-run"), a.Has("--json"), cancellationToken, refuseSkips: true);
         return code;
     }
-
-    /// <summary>Without a policy the root is DIR's parent; with one, the policy's root stands.</summary>
-    private static ArgParser WithRoot(ArgParser a, IReadOnlyList<string> args, string parent) =>
-        a.Get("--policy") is null
-            ? new ArgParser(args.Concat(["--root", parent]), SweepSetup.ValueOptions, ["--force", "--dry-run", "--json", "-v"])
-            : a;
 }

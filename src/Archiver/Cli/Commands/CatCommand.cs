@@ -12,27 +12,35 @@ public sealed class CatCommand(TimeProvider clock) : ICommand
 
     public string Summary => "print one archived file to stdout (for | grep), reading only the part of the archive that holds it";
 
-    public string Usage => """
-        archiver cat KEY PATH --store URL
-        archiver cat --pod NAME [--namespace NS] [--node N] [--at TIME] PATH --store URL
-          PATH is inside the pod directory (logs/app.log). Only the blocks that hold it are read.
-          The content's SHA-256 is checked against the manifest once it has been written.
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        CommonOptions.Store,
+        OptionSpec.Text("--policy", "FILE", "use this policy's store (when --store is not given)"),
+        .. ArchiveChoice.Options,
+    ];
+
+    public string Arguments => "KEY PATH --store URL  |  --pod NAME PATH --store URL";
+
+    public string Notes => """
+        PATH is inside the pod directory (logs/app.log). Only the blocks that hold it are read.
+        The content's SHA-256 is checked against the manifest once it has been written.
         Exit 0: written and verified; 1: no such file, a read error, or the content differs from the
         manifest (reported on stderr after the bytes already written); 2: usage.
         """;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = new ArgParser(args, ["--store", .. ArchiveChoice.Options], ["-v"]);
+        var a = new ArgParser(args, Options);
         var byPod = a.Get("--pod") is not null;
         var wanted = byPod ? 1 : 2;
         if (a.Positionals.Count != wanted) a.Errors.Add(byPod ? "cat --pod NAME takes one PATH" : "cat takes an archive KEY and a PATH (or --pod NAME and a PATH)");
         var key = byPod || a.Positionals.Count < 2 ? null : a.Positionals[0];
         var at = ArchiveChoice.Check(a, "cat", byPod ? null : key ?? "");
-        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+        var spec = ListCommand.StoreSpecFrom(a);
+        a.ThrowIfErrors();
         var path = a.Positionals[^1];
 
-        await using var store = StoreFactory.Create(new StoreSpec(a.Get("--store")!));
+        await using var store = StoreFactory.Create(spec!);
         var (resolved, manifest) = await ArchiveChoice.ResolveAsync(a, key, at, store, clock, noManifest: false, identities: null, cancellationToken);
         if (EntrySelection.Exactly(manifest!, path) is not { } entry)
         {

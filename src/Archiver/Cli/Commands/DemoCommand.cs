@@ -18,18 +18,23 @@ public sealed class DemoCommand(TimeProvider clock) : ICommand
 
     public string Summary => "create sample pod directories under ./demo and sweep them into a local store";
 
-    public string Usage => """
-        archiver demo [--dir DIR] [--json]
-          Creates DIR/data (sample pod directories), DIR/live-pods.txt and DIR/store, then runs
-          one sweep. DIR defaults to ./demo; re-running starts the sample data afresh.
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        OptionSpec.Text("--dir", "DIR", "where the sample data, live-pod list and store are made", @default: "demo"),
+        CommonOptions.Json,
+    ];
+
+    public string Notes => """
+        Creates DIR/data (sample pod directories), DIR/live-pods.txt and DIR/store, then runs
+        one sweep. Re-running starts the sample data afresh.
         """;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = new ArgParser(args, ["--dir", "--log-level"], ["--json", "-v"]);
+        var a = new ArgParser(args, Options);
         if (a.Positionals.Count > 0) a.Errors.Add($"demo takes no arguments, got '{a.Positionals[0]}'");
-        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
-        var dir = Path.GetFullPath(a.Get("--dir") ?? "demo");
+        a.ThrowIfErrors();
+        var dir = Path.GetFullPath(a.Get("--dir")!);
         if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !File.Exists(Path.Combine(dir, Marker)))
             throw new ConfigurationException($"{dir} exists and was not made by archiver demo; choose another place with --dir");
 

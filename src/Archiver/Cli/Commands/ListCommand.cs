@@ -20,28 +20,29 @@ public sealed class ListCommand(TimeProvider clock) : ICommand
 
     public string Summary => "list archives in a store (pod, node, size, entries, created), from keys and manifests";
 
-    public string Usage => """
-        archiver list --store URL [--prefix KEYPREFIX] [--node N] [--pod P] [--since DUR] [--json]
-        archiver list --policy FILE [...]
-          --store or the policy's store says where to look. --node and --pod match the manifest's
-          source; --since 7d lists archives created in the last 7 days. --json prints one object per line.
-        """;
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        CommonOptions.Store,
+        OptionSpec.Text("--policy", "FILE", "look in this policy's store (when --store is not given)"),
+        OptionSpec.Text("--prefix", "KEYPREFIX", "only keys that start with this"),
+        OptionSpec.Text("--node", "N", "only archives made on this node (the manifest's source)"),
+        OptionSpec.Text("--pod", "P", "only archives of this pod or directory name"),
+        OptionSpec.Duration("--since", "only archives created in this last while, e.g. 7d"),
+        CommonOptions.Json,
+    ];
+
+    public string Notes => "--store or --policy is required: it says where to look.";
 
     /// <summary>One archive as listed.</summary>
     public sealed record Row(string Key, string? Namespace, string? Pod, string? Node, string? Dir, long Size, long? Entries, DateTimeOffset Created, bool HasManifest);
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = new ArgParser(args, ["--store", "--policy", "--prefix", "--node", "--pod", "--since", "--log-level"], ["--json", "-v"]);
+        var a = new ArgParser(args, Options);
         if (a.Positionals.Count > 0) a.Errors.Add($"list takes no arguments, got '{a.Positionals[0]}' (use --prefix to narrow it)");
-        TimeSpan? since = null;
-        if (a.Get("--since") is { } s)
-        {
-            if (Duration.TryParse(s, out var d, out var err)) since = d;
-            else a.Errors.Add($"--since: {err}");
-        }
+        var since = a.Duration("--since");
         var spec = StoreSpecFrom(a);
-        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+        a.ThrowIfErrors();
 
         await using var store = StoreFactory.Create(spec!);
         var cutoff = since is { } t ? clock.GetUtcNow() - t : (DateTimeOffset?)null;

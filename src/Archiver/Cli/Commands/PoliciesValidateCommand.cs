@@ -11,17 +11,20 @@ public sealed class PoliciesValidateCommand(TimeProvider clock) : ICommand
 
     public string Summary => "check policy files and report every problem with file and line";
 
-    public string Usage => """
-        archiver policies validate PATH...
-          PATH is a policy file or a directory of *.yaml / *.yml files. Prints every problem
-          (file:line: what to do) and the next run times. Exit 0 when all are valid, 2 otherwise.
+    public IReadOnlyList<OptionSpec> Options { get; } = [];
+
+    public string Arguments => "PATH...";
+
+    public string Notes => """
+        PATH is a policy file or a directory of *.yaml / *.yml files. Prints every problem
+        (file:line: what to do) and the next run times. Exit 0 when all are valid, 2 otherwise.
         """;
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = new ArgParser(args, [], []);
+        var a = new ArgParser(args, Options);
         if (a.Positionals.Count == 0) a.Errors.Add("name at least one policy file or directory");
-        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+        a.ThrowIfErrors();
 
         var files = new List<string>();
         var problems = new List<PolicyProblem>();

@@ -15,26 +15,30 @@ public sealed class PruneCommand(TimeProvider clock) : ICommand
 
     public string Summary => "delete this node's archives older than retention.remoteFor";
 
-    public string Usage => """
-        archiver prune [--policy FILE] [--store URL] [--older-than DUR] [--node NAME] [--dry-run]
-          Deletes archives and their manifests under {cluster}/{node}/ whose manifest createdAt
-          (else the object's time) is older than the policy's retention.remoteFor or --older-than.
-          --dry-run lists what would be deleted. Objects S3 Object Lock still keeps are listed as
-          kept, not failures. Exit 0: done; 2: usage or configuration error.
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        CommonOptions.Policy,
+        CommonOptions.Store,
+        OptionSpec.Duration("--older-than", "prune archives older than this, at least 1d (default: the policy's retention.remoteFor)"),
+        CommonOptions.Node,
+        CommonOptions.DryRun,
+    ];
+
+    public string Notes => """
+        Deletes archives and their manifests under {cluster}/{node}/ whose manifest createdAt
+        (else the object's time) is older than the policy's retention.remoteFor or --older-than.
+        Objects S3 Object Lock still keeps are listed as kept, not failures.
+        Exit 0: done; 2: usage or configuration error.
         """;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = new ArgParser(args, ["--policy", "--store", "--older-than", "--node", "--log-level"], ["--dry-run", "-v"]);
+        var a = new ArgParser(args, Options);
         if (a.Positionals.Count > 0) a.Errors.Add($"prune takes no arguments, got '{a.Positionals[0]}'");
         if (a.Get("--policy") is null && a.Get("--store") is null) a.Errors.Add("name a --policy FILE or a --store URL");
-        TimeSpan? olderThan = null;
-        if (a.Get("--older-than") is { } text)
-        {
-            if (Duration.TryParse(text, out var t, out var err) && t >= TimeSpan.FromDays(1)) olderThan = t;
-            else a.Errors.Add($"--older-than: {err ?? $"'{text}' is under 1d; prune keeps at least a day of archives"}");
-        }
-        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+        var olderThan = a.Duration("--older-than");
+        if (olderThan < TimeSpan.FromDays(1)) a.Errors.Add($"--older-than: '{a.Get("--older-than")}' is under 1d; prune keeps at least a day of archives");
+        a.ThrowIfErrors();
 
         var problems = new List<PolicyProblem>();
         var policy = new Policy();

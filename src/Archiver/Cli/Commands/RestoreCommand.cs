@@ -17,29 +17,31 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
 
     public string Summary => "restore an archive (by key, or a pod's newest) into an empty directory, checked against its manifest";
 
-    public string Usage => """
-        archiver restore KEY --store URL --to DIR [--force] [--no-manifest] [--identity FILE]
-        archiver restore --pod NAME [--namespace NS] [--node N] [--at TIME] --store URL --to DIR [--force] [--identity FILE]
-        archiver restore KEY|--pod NAME ... --store URL --to DIR --path GLOB [--path GLOB ...]
-        archiver restore KEY --store URL --thaw [--days N]
-          Entries keep their archived names, so DIR/<pod dir>/ is recreated (like tar -x -C DIR).
-          --store URL may be replaced by --policy FILE (its store, and its encryption.age.identityFile).
-          --at TIME     the pod's newest archive made at or before TIME (ISO 8601, e.g. 2026-11-20T08:00:00Z)
-          --path GLOB   restore only entries matching GLOB, inside the pod directory (logs/*.log,
-                        m/target.log, ** crosses directories; a directory brings everything under it),
-                        reading only the parts of the archive that hold them
-          --force       write into a non-empty DIR (entries of the same name are replaced)
-          --no-manifest restore an archive that has no manifest (hand-made .tar.bz2/.zip), unchecked
-          --thaw        an archive in GLACIER/DEEP_ARCHIVE (S3) or Archive/ColdArchive (OSS): ask for it
-                        and its manifest to be made readable for --days N (default 7), and say when
-          --identity FILE age identity (age-keygen -o FILE) for encrypted .age archives; else
-                        $ARCHIVER_AGE_IDENTITY_FILE, else encryption.age.identityFile of --policy FILE
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        CommonOptions.Store,
+        OptionSpec.Text("--policy", "FILE", "use this policy's store (when --store is not given), and its encryption.age.identityFile"),
+        OptionSpec.Text("--to", "DIR", "the directory to restore into (required)"),
+        .. ArchiveChoice.Options,
+        OptionSpec.Text("--path", "GLOB", "restore only entries matching GLOB inside the pod directory (logs/*.log, m/target.log; ** crosses directories; a directory brings everything under it), reading only the parts of the archive that hold them; repeatable"),
+        OptionSpec.Flag("--force", "write into a non-empty DIR (entries of the same name are replaced)"),
+        OptionSpec.Flag("--no-manifest", "restore an archive that has no manifest (hand-made .tar.bz2/.zip), unchecked"),
+        AgeIdentityOption.Spec,
+        OptionSpec.Flag("--thaw", "for an archive in GLACIER/DEEP_ARCHIVE (S3) or Archive/ColdArchive (OSS): ask for it and its manifest to be made readable, and say when"),
+        OptionSpec.Text("--days", "N", "with --thaw: keep the thawed copy readable N days, 1 to 365 (default 7)"),
+    ];
+
+    public string Arguments => "KEY|--pod NAME --store URL --to DIR";
+
+    public string Notes => """
+        Entries keep their archived names, so DIR/<pod dir>/ is recreated (like tar -x -C DIR).
+        Also: archiver restore KEY --store URL --thaw [--days N]
         Exit 0: restored and verified; 1: restore failed or differs from the manifest; 2: usage.
         """;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = new ArgParser(args, ["--store", "--policy", "--to", "--path", "--days", AgeIdentityOption.Flag, .. ArchiveChoice.Options], ["--force", "--no-manifest", "--thaw", "-v"]);
+        var a = new ArgParser(args, Options);
         if (a.Has("--thaw")) return await ThawAsync(a, cancellationToken);
         if (a.Get("--days") is not null) a.Errors.Add("--days goes with --thaw");
         if (a.Positionals.Count > 1) a.Errors.Add("restore takes one archive KEY, or --pod NAME");
@@ -47,10 +49,10 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
         if (a.Get("--to") is null) a.Errors.Add("--to DIR is required: the directory to restore into");
         var paths = a.GetAll("--path");
         if (paths.Count > 0 && a.Has("--no-manifest")) a.Errors.Add("--path needs the manifest (it says where each entry is); drop --no-manifest");
-        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+        a.ThrowIfErrors();
 
         var spec = ListCommand.StoreSpecFrom(a);
-        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+        a.ThrowIfErrors();
 
         var target = Path.GetFullPath(a.Get("--to")!);
         CheckTarget(target, a.Has("--force"));
@@ -102,7 +104,7 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
         var days = ThawStatus.DefaultDays;
         if (a.Get("--days") is { } d && (!int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out days) || days < 1 || days > 365))
             a.Errors.Add($"--days '{d}' must be a whole number of days from 1 to 365");
-        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+        a.ThrowIfErrors();
 
         await using var store = StoreFactory.Create(new StoreSpec(a.Get("--store")!));
         var key = a.Positionals[0];

@@ -16,26 +16,29 @@ public sealed class RunCommand(TimeProvider clock) : ICommand, IDaemonCommand
 
     public string Summary => "run as a daemon: every policy on its schedule, with health and metrics endpoints";
 
-    public string Usage => """
-        archiver run --policies DIR [--state DIR] [--listen ADDR:PORT] [--node NAME] [--kubeconfig FILE]
-                     [--grace DUR] [--nice N] [--io-class idle|best-effort|none] [--log-level LEVEL]
-          --policies      directory of policy files (*.yaml); reloaded when it changes
-          --state         keep each policy's journal in DIR/<policy> (default <root>/.archiver/<policy>)
-          --listen        /healthz, /readyz and /metrics address (default :8080)
-          --grace         how long SIGTERM may take (default 25s; keep it under terminationGracePeriodSeconds)
-          --nice          CPU niceness for the process, 0 to leave it (default 10)
-          --io-class      IO priority class (default idle)
-          Logs are compact JSON on stdout; --log-level or ARCHIVER_LOG_LEVEL (default Information).
-        """;
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        OptionSpec.Text("--policies", "DIR", "directory of policy files (*.yaml), reloaded when it changes (required)"),
+        OptionSpec.Text("--state", "DIR", "keep each policy's journal in DIR/<policy> (default <root>/.archiver/<policy>)"),
+        OptionSpec.Text("--listen", "ADDR:PORT", "/healthz, /readyz and /metrics address", @default: ":8080"),
+        CommonOptions.Node,
+        CommonOptions.Kubeconfig,
+        OptionSpec.Duration("--grace", "how long SIGTERM may take; keep it under terminationGracePeriodSeconds", @default: "25s"),
+        OptionSpec.Int("--nice", "CPU niceness for the process, 0 to leave it", new IntRange(0, 19), @default: 10),
+        OptionSpec.Choice("--io-class", "IO priority class", ["idle", "best-effort", "none"], @default: "idle"),
+        OptionSpec.Duration("--reload-interval", "how often the policy directory is checked for changes", @default: "5s"),
+        OptionSpec.Duration("--pressure-interval", "how often disk usage is checked for policies with pressure", @default: "1m"),
+    ];
+
+    public string Notes => "Logs are compact JSON on stdout; --log-level or ARCHIVER_LOG_LEVEL (default Information).";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = new ArgParser(args,
-            ["--policies", "--state", "--listen", "--node", "--kubeconfig", "--grace", "--nice", "--io-class", "--log-level", "--reload-interval", "--pressure-interval"], []);
+        var a = new ArgParser(args, Options);
         if (a.Positionals.Count > 0) a.Errors.Add($"run takes no arguments, got '{a.Positionals[0]}'");
         if (a.Get("--policies") is null) a.Errors.Add("--policies DIR is required (the directory of policy files, e.g. a mounted ConfigMap)");
-        var options = Options(a);
-        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+        var options = DaemonOptionsFrom(a);
+        a.ThrowIfErrors();
         if (!Directory.Exists(options.PoliciesDirectory))
             throw new ConfigurationException($"policy directory {options.PoliciesDirectory} does not exist; mount the policies there or fix --policies");
 
@@ -55,23 +58,17 @@ public sealed class RunCommand(TimeProvider clock) : ICommand, IDaemonCommand
         return ExitCodes.Ok;
     }
 
-    private static DaemonOptions Options(ArgParser a)
+    private static DaemonOptions DaemonOptionsFrom(ArgParser a)
     {
-        TimeSpan Dur(string flag, TimeSpan fallback)
+        TimeSpan Positive(string flag)
         {
-            if (a.Get(flag) is not { } text) return fallback;
-            if (Duration.TryParse(text, out var t, out var err) && t > TimeSpan.Zero) return t;
-            a.Errors.Add($"{flag}: {err ?? "must be more than 0"}");
-            return fallback;
+            var t = a.Duration(flag)!.Value;
+            if (t <= TimeSpan.Zero) a.Errors.Add($"{flag}: must be more than 0");
+            return t;
         }
         var listen = new IPEndPoint(IPAddress.Any, 8080);
         if (a.Get("--listen") is { } l && !TryParseListen(l, out listen))
             a.Errors.Add($"--listen '{l}' is not ADDR:PORT, e.g. :8080, 0.0.0.0:8080 or 127.0.0.1:9090");
-        var nice = 10;
-        if (a.Get("--nice") is { } n && !(int.TryParse(n, out nice) && nice is >= 0 and <= 19))
-            a.Errors.Add($"--nice '{n}' must be a whole number from 0 (leave as is) to 19");
-        var io = a.Get("--io-class") ?? "idle";
-        if (io is not ("idle" or "best-effort" or "none")) a.Errors.Add($"--io-class '{io}' must be idle, best-effort or none");
         var node = SweepSetup.Node(a);
         return new DaemonOptions
         {
@@ -81,11 +78,11 @@ public sealed class RunCommand(TimeProvider clock) : ICommand, IDaemonCommand
             NodeName = node.Name,
             NodeNameIsExplicit = node.IsExplicit,
             Kubeconfig = a.Get("--kubeconfig"),
-            GracePeriod = Dur("--grace", TimeSpan.FromSeconds(25)),
-            Nice = nice,
-            IoClass = io,
-            ReloadInterval = Dur("--reload-interval", TimeSpan.FromSeconds(5)),
-            PressureInterval = Dur("--pressure-interval", TimeSpan.FromMinutes(1)),
+            GracePeriod = Positive("--grace"),
+            Nice = a.Int("--nice")!.Value,
+            IoClass = a.Get("--io-class")!,
+            ReloadInterval = Positive("--reload-interval"),
+            PressureInterval = Positive("--pressure-interval"),
         };
     }
 

@@ -16,15 +16,23 @@ public sealed class VerifyCommand : ICommand
 
     public string Summary => "re-check a stored archive against its manifest (size and SHA-256 of every byte)";
 
-    public string Usage => """
-        archiver verify KEY... --store URL [--json] [--identity FILE]
-        archiver verify KEY... --policy FILE [--json] [--identity FILE]
-          KEY is the archive's key in the store (its .manifest.json key works too).
-          An encrypted archive (.age) is checked against its plaintext .integrity.json record (sizes and
-          SHA-256 of the stored archive and manifest); no key is needed. With an age identity
-          (--identity FILE, $ARCHIVER_AGE_IDENTITY_FILE, or encryption.age.identityFile of --policy FILE)
-          its manifest is decrypted and checked too, entry by entry.
-          Exit 0: every archive matches its manifest; 1: something differs (printed); 2: usage error.
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        CommonOptions.Store,
+        OptionSpec.Text("--policy", "FILE", "use this policy's store (when --store is not given), and its encryption.age.identityFile"),
+        CommonOptions.Json,
+        AgeIdentityOption.Spec,
+    ];
+
+    public string Arguments => "KEY...";
+
+    public string Notes => """
+        KEY is the archive's key in the store (its .manifest.json key works too).
+        An encrypted archive (.age) is checked against its plaintext .integrity.json record (sizes and
+        SHA-256 of the stored archive and manifest); no key is needed. With an age identity
+        (--identity FILE, $ARCHIVER_AGE_IDENTITY_FILE, or encryption.age.identityFile of --policy FILE)
+        its manifest is decrypted and checked too, entry by entry.
+        Exit 0: every archive matches its manifest; 1: something differs (printed); 2: usage error.
         """;
 
     /// <summary>What was found for one archive; <see cref="Problems"/> is empty when it matches.</summary>
@@ -34,10 +42,10 @@ public sealed class VerifyCommand : ICommand
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = new ArgParser(args, ["--store", "--policy", "--log-level", AgeIdentityOption.Flag], ["--json", "-v"]);
+        var a = new ArgParser(args, Options);
         if (a.Positionals.Count == 0) a.Errors.Add("verify needs the key of an archive, e.g. archiver verify prod/node-1/ns/web-0/web-0-20260101T000000Z.tar.gz --store s3://bucket");
         var spec = ListCommand.StoreSpecFrom(a);
-        if (a.Errors.Count > 0) throw new UsageException(a.Errors, Usage);
+        a.ThrowIfErrors();
 
         var identities = AgeIdentityOption.Load(a);
         await using var store = StoreFactory.Create(spec!);

@@ -65,7 +65,10 @@ public static class CleanupStage
         if (expected.Device != record.Device || expected.Inode != record.Inode)
             throw new IOException($"{c.FullPath} is not the directory that was archived (device/inode changed); nothing deleted");
         CrashPoints.Hit(CrashPoints.BeforeDelete);
-        SafeDelete.DeleteDirectory(ctx.Policy.Root, c.Name, expected);
+        // The delete mostly waits on the disk: on a thread of its own, so it never holds up the thread
+        // pool that compresses the next directory meanwhile (SweepSlots).
+        await Task.Factory.StartNew(() => SafeDelete.DeleteDirectory(ctx.Policy.Root, c.Name, expected),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         ctx.Journal.Complete(record, "deleted");
         Log.Information("Deleted {Directory} after verified archive {Key}", c.Name, record.Key);
         return (true, null, false);

@@ -10,8 +10,9 @@ namespace Archiver.Pipeline;
 /// <summary>
 /// The orchestrator: takes a plan and moves each directory to archive it through
 /// Archive → Verify → Commit → Cleanup, resuming from the journal where an earlier run stopped.
-/// Directories run <c>concurrency</c> at a time; one directory's failure is reported and never
-/// stops the others.
+/// Directories archive <c>concurrency</c> at a time; a directory's re-check and delete overlap the
+/// next directory's archive (<see cref="SweepSlots"/>), and the sweep returns when every delete has
+/// finished. One directory's failure is reported and never stops the others.
 /// </summary>
 public static class SweepRunner
 {
@@ -43,13 +44,28 @@ public static class SweepRunner
         }
 
         await OrphanedUploads.AbortAsync(ctx, cancellationToken);
-        await Parallel.ForEachAsync(plan.ToArchive,
-            new ParallelOptions { MaxDegreeOfParallelism = ctx.Policy.Concurrency, CancellationToken = cancellationToken },
-            async (item, ct) => Report(await ArchiveOneAsync(ctx, item, ct)));
+        using var slots = new SweepSlots(ctx.Policy.Concurrency, pendingDeletes: ctx.Policy.Concurrency);
+        var running = new List<Task>();
+        try
+        {
+            foreach (var item in plan.ToArchive)
+            {
+                var slot = await slots.TakeAsync(cancellationToken);
+                running.Add(Task.Run(async () =>
+                {
+                    using (slot) Report(await ArchiveOneAsync(ctx, item, slot, cancellationToken));
+                }, CancellationToken.None));
+            }
+        }
+        finally
+        {
+            // Deletes still under way finish, and report, before the sweep returns.
+            await Task.WhenAll(running);
+        }
         return outcomes;
     }
 
-    private static async Task<DirectoryOutcome> ArchiveOneAsync(SweepContext ctx, PlannedDirectory item, CancellationToken cancellationToken)
+    private static async Task<DirectoryOutcome> ArchiveOneAsync(SweepContext ctx, PlannedDirectory item, SweepSlot slot, CancellationToken cancellationToken)
     {
         var c = item.Candidate;
         var watch = Stopwatch.StartNew();
@@ -67,7 +83,7 @@ public static class SweepRunner
             }
             hold = acquired.Handle;
             using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, hold.Lost);
-            var done = await ArchiveHeldAsync(ctx, item, outcome, watch, s => stage = s, work.Token);
+            var done = await ArchiveHeldAsync(ctx, item, outcome, watch, slot, s => stage = s, work.Token);
             if (!done.Failed) await RecordEventAsync(ctx, done, cancellationToken);
             return done;
         }
@@ -104,7 +120,7 @@ public static class SweepRunner
         }
     }
 
-    private static async Task<DirectoryOutcome> ArchiveHeldAsync(SweepContext ctx, PlannedDirectory item, DirectoryOutcome outcome, Stopwatch watch, Action<string> setStage, CancellationToken cancellationToken)
+    private static async Task<DirectoryOutcome> ArchiveHeldAsync(SweepContext ctx, PlannedDirectory item, DirectoryOutcome outcome, Stopwatch watch, SweepSlot slot, Action<string> setStage, CancellationToken cancellationToken)
     {
         var c = item.Candidate;
         var stage = "journal";
@@ -142,6 +158,8 @@ public static class SweepRunner
         }
 
         setStage(stage = "cleanup");
+        // Archived, verified and recorded: the re-check and delete run while the next directory archives.
+        await slot.MoveToCleanupAsync(cancellationToken);
         var (deleted, notDeleted, failure) = await CleanupStage.RunAsync(ctx, item, record, cancellationToken);
         return outcome with
         {

@@ -19,11 +19,19 @@ public class CrashResumeTests
 
     [Theory]
     [MemberData(nameof(Points))]
-    public async Task Sweep_KilledAtAnyPoint_ResumesToExactlyOneVerifiedArchivePerDirectory(string point)
+    public Task Sweep_KilledAtAnyPoint_ResumesToExactlyOneVerifiedArchivePerDirectory(string point) =>
+        KillAndResumeAsync(point, ["web-1", "web-2"], concurrency: 2);
+
+    /// <summary>One directory at a time: while the first is being deleted the next one is archiving
+    /// (its delete overlaps the next archive), so the kill leaves a delete and an upload half done.</summary>
+    [Fact]
+    public Task Sweep_KilledDuringAnOverlappedDelete_ResumesToExactlyOneVerifiedArchivePerDirectory() =>
+        KillAndResumeAsync(CrashPoints.MidDelete, ["web-1", "web-2", "web-3"], concurrency: 1);
+
+    private static async Task KillAndResumeAsync(string point, string[] pods, int concurrency)
     {
         using var s = new SweepScene();
         var old = DateTimeOffset.UtcNow.AddDays(-3);
-        var pods = new[] { "web-1", "web-2" };
         var before = new Dictionary<string, TreeSnapshot>();
         foreach (var pod in pods)
         {
@@ -36,7 +44,7 @@ public class CrashResumeTests
             before[pod] = TreeSnapshot.Of(dir);
         }
 
-        var crashed = await RunArchiverAsync(s, point);
+        var crashed = await RunArchiverAsync(s, point, concurrency);
         Assert.True(crashed.ExitCode != 0, $"expected the process to die at {point}: {crashed.Output}");
         foreach (var pod in pods)
         {
@@ -44,7 +52,7 @@ public class CrashResumeTests
                 Assert.True(VerifiedArchiveExists(s, pod), $"{pod} was touched at {point} without a verified archive");
         }
 
-        var resumed = await RunArchiverAsync(s, null);
+        var resumed = await RunArchiverAsync(s, null, concurrency);
         Assert.True(resumed.ExitCode == 0, resumed.Output);
 
         foreach (var pod in pods)
@@ -56,7 +64,7 @@ public class CrashResumeTests
             ExternalTool.Check("tar", "-xzf", archive, "-C", outDir);
             Assert.Empty(TreeSnapshot.Of(Path.Combine(outDir, pod)).Diff(before[pod]));
         }
-        Assert.Equal(2, s.Archives().Count);
+        Assert.Equal(pods.Length, s.Archives().Count);
         Assert.Empty(s.PartialUploads());
         var journal = Path.Combine(s.Root, ".archiver", "default", "journal");
         Assert.True(!Directory.Exists(journal) || !Directory.EnumerateFiles(journal).Any(), "journal records left behind");
@@ -100,10 +108,10 @@ public class CrashResumeTests
         return false;
     }
 
-    private static async Task<(int ExitCode, string Output)> RunArchiverAsync(SweepScene s, string? crashAt)
+    private static async Task<(int ExitCode, string Output)> RunArchiverAsync(SweepScene s, string? crashAt, int concurrency)
     {
         var r = await ProcessRunner.RunAsync("dotnet",
-            [typeof(Archiver.Program).Assembly.Location, "sweep", "--root", s.Root, "--store", s.StoreUrl, "--liveness", "none", "--idle-for", "1h", "--node", "node-a", "--json"],
+            [typeof(Archiver.Program).Assembly.Location, "sweep", "--root", s.Root, "--store", s.StoreUrl, "--liveness", "none", "--idle-for", "1h", "--node", "node-a", "--concurrency", $"{concurrency}", "--json"],
             env: crashAt is null ? null : new Dictionary<string, string> { ["ARCHIVER_CRASH_AT"] = crashAt });
         return (r.ExitCode, $"crash point {crashAt}\n{r}");
     }

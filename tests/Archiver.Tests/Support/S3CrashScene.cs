@@ -65,6 +65,8 @@ public sealed class S3CrashScene : IDisposable
     {
         var path = Path.Combine(_root, pod, name);
         File.WriteAllText(path, "written after the crash\n");
+        // The scene's clock, not the kernel's stamp (they differ under tests/faketime.sh).
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
         return path;
     }
 

@@ -42,6 +42,9 @@ public sealed class IdentityScene : IDisposable
             ["AWS_EC2_METADATA_DISABLED"] = "true",
         };
         if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } dotnetRoot) env["DOTNET_ROOT"] = dotnetRoot;
+        // Not the pod's, the test run's: a shifted clock (tests/faketime.sh) reaches the child too.
+        foreach (var name in new[] { "LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC", "TZ" })
+            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value) env[name] = value;
         foreach (var (k, v) in identity) env[k] = v;
         return ProcessRunner.RunAsync("dotnet",
             [app ?? Path.Combine(AppContext.BaseDirectory, "archiver.dll"), "sweep", "--root", Root, "--store", storeUrl, "--state", Temp.Sub("state"),

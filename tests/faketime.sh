@@ -47,6 +47,8 @@ export FAKETIME=$offset
 shifted() { LD_PRELOAD=$lib "$@"; }
 echo "real clock: $(date -u '+%F %T %Z'); tests see: $(shifted date '+%F %T %Z') (FAKETIME=$FAKETIME)"
 
+# What tests/run.sh installs besides radosgw: the manifest schema validator.
+[ -d tests/k8s-schema/node_modules/kubernetes-models ] || npm ci --prefix tests/k8s-schema --no-audit --no-fund --loglevel=error
 dotnet build Archiver.sln -c Release -nologo -v quiet
 
 if [ -z "${ARCHIVER_TEST_S3_ENDPOINT:-}" ]; then

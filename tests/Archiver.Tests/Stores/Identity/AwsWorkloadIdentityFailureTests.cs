@@ -66,7 +66,10 @@ public sealed class AwsWorkloadIdentityFailureTests : IDisposable
             ["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = broken == "pod token file missing" ? _scene.Temp["no-such-pod-token"] : podTokenFile,
         };
 
-        var sweep = await _scene.SweepAsync("s3://no-bucket-needed/p?endpoint=http%3A%2F%2F127.0.0.1%3A9&pathStyle=true&region=us-east-1",
+        // retries=1: the S3 client retries a failed credential fetch like any request (standard mode,
+        // backoff with jitter), so the default 5 spent about 15 s per directory here; one retry still
+        // shows that the message survives the SDK's retry path.
+        var sweep = await _scene.SweepAsync("s3://no-bucket-needed/p?endpoint=http%3A%2F%2F127.0.0.1%3A9&pathStyle=true&region=us-east-1&retries=1",
             broken.StartsWith("pod", StringComparison.Ordinal) ? pod : irsa);
 
         Assert.True(sweep.ExitCode == exitCode, sweep.ToString());

@@ -24,5 +24,10 @@ public sealed record SweepContext(
     /// <summary>Where "archived" events go (Kubernetes Events); failures there never fail an archive.</summary>
     public IArchiveEventSink Events { get; init; } = NoArchiveEventSink.Instance;
 
+    /// <summary>Told, as a directory is archived, how many more bytes of its tar stream (file contents
+    /// plus headers) were compressed: for a progress line. Called often, from the compressing thread;
+    /// null when nobody watches.</summary>
+    public Action<string, long>? BytesArchived { get; init; }
+
     public VerifyMode VerifyMode => Policy.Verify ?? (Store.IsLocal ? VerifyMode.Full : VerifyMode.Size);
 }

@@ -27,11 +27,14 @@ public static class Restorer
         }
     }
 
-    public static async Task<RestoreReport> RunAsync(IArchiveStore store, string key, ArchiveManifest? manifest, string target, bool restoreOwner, CancellationToken cancellationToken)
+    /// <summary>Restores the whole archive; <paramref name="bytesRead"/> (optional) is told how many
+    /// more bytes of the stored archive were read, for a progress line.</summary>
+    public static async Task<RestoreReport> RunAsync(IArchiveStore store, string key, ArchiveManifest? manifest, string target, bool restoreOwner, CancellationToken cancellationToken, Action<long>? bytesRead = null)
     {
         var report = new RestoreReport { Key = key, Target = target, Check = manifest is null ? null : new ManifestCheck(manifest) };
         await using var stored = await store.OpenReadAsync(key, cancellationToken);
-        await Task.Run(() => Extract(stored, report, restoreOwner, cancellationToken), cancellationToken);
+        await using var watched = bytesRead is null ? stored : new ProgressStream(stored, bytesRead);
+        await Task.Run(() => Extract(watched, report, restoreOwner, cancellationToken), cancellationToken);
         return report;
     }
 

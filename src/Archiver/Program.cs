@@ -20,6 +20,7 @@ public static class Program
         new RestoreCommand(clock),
         new CatCommand(clock),
         new ListCommand(clock),
+        new FindCommand(clock),
         new VerifyCommand(),
     ];
 

@@ -17,8 +17,8 @@ public static class Compression
 
     public static Stream Compress(Stream output, ArchiveFormat format, int level, int workers = 1) => format switch
     {
-        ArchiveFormat.TarZst => new ParallelGzipStream(output, level, Math.Max(1, workers), ParallelGzipStream.ZstdBlockSize, format: ArchiveFormat.TarZst),
-        _ => new ParallelGzipStream(output, level, workers),
+        ArchiveFormat.TarZst => new ParallelBlockStream(output, level, Math.Max(1, workers), ParallelBlockStream.ZstdBlockSize, format: ArchiveFormat.TarZst),
+        _ => new ParallelBlockStream(output, level, workers),
     };
 
     public static Stream Decompress(Stream input, ArchiveFormat format) => format switch

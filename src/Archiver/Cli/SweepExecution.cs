@@ -8,18 +8,19 @@ public static class SweepExecution
 {
     public static async Task<int> RunAsync(SweepContext ctx, IReadOnlyList<Candidate> candidates, bool force, bool dryRun, bool json, CancellationToken cancellationToken, bool refuseSkips = false)
     {
-        var printer = new Printer(new OutcomeRenderer(Terminal.Out, json), json, dryRun, refuseSkips);
+        var progress = dryRun ? null : ProgressLine.ForStderr(json, ctx.Clock);
+        if (progress is not null) ctx = ctx with { BytesArchived = progress.Add };
+        var printer = new Printer(new OutcomeRenderer(Terminal.Out, json), json, dryRun, refuseSkips, progress);
         var result = await SweepOrchestrator.RunAsync(ctx, new SweepRequest(candidates, force, dryRun), printer, cancellationToken);
+        progress?.Clear();
         if (result.Stopped)
             return printer.Refused || result.Plan.Items.Any(i => i.IsFailure) ? ExitCodes.SomeFailed : ExitCodes.Ok;
         printer.Renderer.Summary(result.Outcomes);
         return result.Outcomes.Any(o => o.Failed) ? ExitCodes.SomeFailed : ExitCodes.Ok;
     }
 
-    private sealed class Printer(OutcomeRenderer renderer, bool json, bool dryRun, bool refuseSkips) : ISweepObserver
+    private sealed class Printer(OutcomeRenderer renderer, bool json, bool dryRun, bool refuseSkips, ProgressLine? progress) : ISweepObserver
     {
-        private Progress? _progress;
-
         public OutcomeRenderer Renderer => renderer;
 
         public bool Refused { get; private set; }
@@ -36,14 +37,15 @@ public static class SweepExecution
             }
             if (!json || dryRun) renderer.Plan(plan);
             if (!json && !dryRun) Terminal.Out.WriteLine();
-            _progress = new Progress(plan.ToArchive.Count(), enabled: !json && Terminal.IsInteractive);
+            foreach (var item in plan.ToArchive) progress?.Expect(item.Candidate.Name, item.Bytes);
             return true;
         }
 
         public void Outcome(DirectoryOutcome outcome)
         {
+            progress?.Clear();
             renderer.Outcome(outcome);
-            _progress?.Report(outcome);
+            progress?.Finished(outcome.Dir);
         }
     }
 }

@@ -26,7 +26,27 @@ public static class Terminal
     /// <summary>Sends this async flow's raw stdout to <paramref name="output"/> (tests).</summary>
     public static void RedirectRaw(Stream output) => RawOverride.Value = output;
 
-    public static bool IsInteractive => OutOverride.Value is null && !Console.IsOutputRedirected && !Console.IsErrorRedirected;
+    /// <summary>Stdout is a terminal (not a pipe or a file).</summary>
+    public static bool OutputIsTerminal => OutOverride.Value is null && RawOverride.Value is null && !Console.IsOutputRedirected;
+
+    /// <summary>Stderr is a terminal (progress lines; stdout may be a pipe, as with <c>cat | grep</c>).</summary>
+    public static bool ErrorIsInteractive => ErrorOverride.Value is null && !Console.IsErrorRedirected;
+
+    /// <summary>The terminal's width in columns (80 when it cannot be told).</summary>
+    public static int ErrorWidth
+    {
+        get
+        {
+            try
+            {
+                return Console.WindowWidth is > 20 and var w ? w : 80;
+            }
+            catch (IOException)
+            {
+                return 80;
+            }
+        }
+    }
 
     public static string Bytes(long n) => n switch
     {

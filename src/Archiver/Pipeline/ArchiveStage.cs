@@ -95,7 +95,7 @@ public static class ArchiveStage
         {
             var compressed = Compression.Compress((Stream?)encrypted ?? hashing, ctx.Policy.Format, ctx.Policy.EffectiveLevel, Compression.WorkersFor(ctx.Policy.Concurrency));
             using (compressed)
-            using (var buffered = new BufferedStream(compressed, 1 << 16))
+            using (var buffered = new BufferedStream(ctx.BytesArchived is { } report ? new ProgressStream(compressed, n => report(c.Name, n)) : compressed, 1 << 16))
             {
                 fingerprint = TarArchiveWriter.Write(c.FullPath, c.Name, new Glob(ctx.Policy.Exclude), buffered, manifest, cancellationToken);
             }

@@ -28,5 +28,10 @@ public sealed record SweepContext(
     /// <summary>age recipients when the policy encrypts (<c>encryption.age</c>); null writes plain archives.</summary>
     public IReadOnlyList<AgeRecipient>? Recipients { get; init; }
 
+    /// <summary>Told, as a directory is archived, how many more bytes of its tar stream (file contents
+    /// plus headers) were compressed: for a progress line. Called often, from the compressing thread;
+    /// null when nobody watches.</summary>
+    public Action<string, long>? BytesArchived { get; init; }
+
     public VerifyMode VerifyMode => Policy.Verify ?? (Store.IsLocal ? VerifyMode.Full : VerifyMode.Size);
 }

@@ -31,13 +31,15 @@ public static class Restorer
 
     /// <param name="identities">age identities for an encrypted archive (<c>.age</c>); the stored
     /// ciphertext is hashed and checked against the manifest, the plaintext extracted.</param>
+    /// <param name="bytesRead">told how many more bytes of the stored archive were read, for a progress line.</param>
     public static async Task<RestoreReport> RunAsync(IArchiveStore store, string key, ArchiveManifest? manifest, string target, bool restoreOwner, CancellationToken cancellationToken,
-        IReadOnlyList<AgeIdentity>? identities = null)
+        IReadOnlyList<AgeIdentity>? identities = null, Action<long>? bytesRead = null)
     {
         if (ArchiveKeys.IsEncrypted(key) && identities is null) throw new MissingIdentityException(key);
         var report = new RestoreReport { Key = key, Target = target, Check = manifest is null ? null : new ManifestCheck(manifest) };
         await using var stored = await store.OpenReadAsync(key, cancellationToken);
-        await Task.Run(() => Extract(stored, report, restoreOwner, identities, cancellationToken), cancellationToken);
+        await using var watched = bytesRead is null ? stored : new ProgressStream(stored, bytesRead);
+        await Task.Run(() => Extract(watched, report, restoreOwner, identities, cancellationToken), cancellationToken);
         return report;
     }
 

@@ -21,9 +21,9 @@ public sealed class ZstdSeekableTests
         using var dir = new TempDir("zseek");
         var data = CompressionSamples.LogLike(size);
         var path = dir["out.zst"];
-        ParallelGzipStream zstd;
+        ParallelBlockStream zstd;
         using (var file = File.Create(path))
-        using (zstd = new ParallelGzipStream(file, 3, workers: 2, blockSize: Block, format: ArchiveFormat.TarZst))
+        using (zstd = new ParallelBlockStream(file, 3, workers: 2, blockSize: Block, format: ArchiveFormat.TarZst))
             CompressionSamples.WriteInPieces(zstd, data);
 
         var (exit, output, error) = ExternalTool.Run("zstd", "-dc", path);

@@ -26,11 +26,18 @@ public static class ArchiveChoice
         if (pod is not null && key is not null) a.Errors.Add("give either a KEY or --pod, not both");
         if (pod is null && (a.Get("--namespace") ?? a.Get("--node") ?? a.Get("--at")) is not null) a.Errors.Add("--namespace, --node and --at select by pod; they need --pod");
         if (a.Get("--store") is null && a.Get("--policy") is null) a.Errors.Add("--store URL is required (e.g. --store s3://bucket/prefix)");
-        if (a.Get("--at") is not { } atText) return null;
-        if (DateTimeOffset.TryParse(atText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-            || DateTimeOffset.TryParseExact(atText, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out parsed))
+        return Time(a, "--at");
+    }
+
+    /// <summary>The time given to <paramref name="option"/> (ISO 8601, or a key's yyyyMMddTHHmmssZ);
+    /// a usage error when it is not one.</summary>
+    public static DateTimeOffset? Time(ArgParser a, string option)
+    {
+        if (a.Get(option) is not { } text) return null;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            || DateTimeOffset.TryParseExact(text, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out parsed))
             return parsed;
-        a.Errors.Add($"--at '{atText}' is not a time; use ISO 8601 like 2026-11-20T08:00:00Z");
+        a.Errors.Add($"{option} '{text}' is not a time; use ISO 8601 like 2026-11-20T08:00:00Z");
         return null;
     }
 

@@ -48,7 +48,12 @@ public sealed class CatCommand(TimeProvider clock) : ICommand
             return ExitCodes.SomeFailed;
         }
         await using var stdout = Terminal.OpenRawOut();
-        var result = await EntryCat.RunAsync(store, resolved, manifest!, entry, stdout, cancellationToken);
+        // The line would mix with the file's bytes when they go to the same terminal.
+        var progress = Terminal.OutputIsTerminal ? null : ProgressLine.ForStderr(json: false, clock);
+        progress?.Expect(entry.Path, entry.Size);
+        await using var watched = progress is null ? stdout : new Archives.ProgressStream(stdout, n => progress.Add(entry.Path, n));
+        var result = await EntryCat.RunAsync(store, resolved, manifest!, entry, watched, cancellationToken);
+        progress?.End();
         if (!result.Matches)
         {
             Terminal.Error.WriteLine($"error: {entry.Path}: wrote {result.Bytes} bytes with sha256 {result.Sha256}, but the manifest says {entry.Size} bytes with sha256 {entry.Sha256}; do not trust the output above (the archive or its index is damaged)");

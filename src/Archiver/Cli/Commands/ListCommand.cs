@@ -99,15 +99,22 @@ public sealed class ListCommand(TimeProvider clock) : ICommand
         if (a.Get("--store") is { } url) return new StoreSpec(url);
         if (a.Get("--policy") is { } file)
         {
-            var problems = new List<PolicyProblem>();
-            var policy = PolicyLoader.LoadFile(file, problems, StoreFactory.Validate);
-            if (problems.Any(p => !p.IsWarning)) throw new ConfigurationException(problems.Where(p => !p.IsWarning).ToList());
+            var policy = PolicyFrom(file);
             if (policy is not null && policy.Store.Url.Length > 0) return policy.Store;
             a.Errors.Add($"policy {file} names no store; pass --store URL");
             return null;
         }
         a.Errors.Add("--store URL (or --policy FILE) is required, e.g. --store s3://bucket/prefix");
         return null;
+    }
+
+    /// <summary>The policy in <paramref name="file"/>; throws with every problem when it is not valid.</summary>
+    public static Policy? PolicyFrom(string file)
+    {
+        var problems = new List<PolicyProblem>();
+        var policy = PolicyLoader.LoadFile(file, problems, StoreFactory.Validate);
+        if (problems.Any(p => !p.IsWarning)) throw new ConfigurationException(problems.Where(p => !p.IsWarning).ToList());
+        return policy;
     }
 
     private static void WriteTable(string[] header, List<string[]> rows)

@@ -91,7 +91,10 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
             return Render(await SelectiveRestorer.RunAsync(store, key, manifest!, chosen, target, Native.GetEuid() == 0, cancellationToken));
         }
         Directory.CreateDirectory(target);
-        var report = await Restorer.RunAsync(store, key, manifest, target, Native.GetEuid() == 0, cancellationToken, identities);
+        var progress = ProgressLine.ForStderr(json: false, clock);
+        progress?.Expect(key, manifest?.Archive.Size ?? (await store.StatAsync(key, cancellationToken))?.Size ?? 0);
+        var report = await Restorer.RunAsync(store, key, manifest, target, Native.GetEuid() == 0, cancellationToken, identities, progress is null ? null : n => progress.Add(key, n));
+        progress?.End();
         return Render(report);
     }
 

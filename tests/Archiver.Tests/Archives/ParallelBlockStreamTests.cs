@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Archiver.Tests.Archives;
 
-public sealed class ParallelGzipStreamTests
+public sealed class ParallelBlockStreamTests
 {
     private const int Block = 64 * 1024;
 
@@ -24,7 +24,7 @@ public sealed class ParallelGzipStreamTests
         var data = CompressionSamples.LogLike(size);
         var path = dir["out.gz"];
         using (var file = File.Create(path))
-        using (var gzip = new ParallelGzipStream(file, 6, workers: 2, blockSize: Block))
+        using (var gzip = new ParallelBlockStream(file, 6, workers: 2, blockSize: Block))
             CompressionSamples.WriteInPieces(gzip, data);
 
         var (exit, output, error) = ExternalTool.Run("gzip", "-t", path);
@@ -39,7 +39,7 @@ public sealed class ParallelGzipStreamTests
     {
         var data = CompressionSamples.LogLike(5 * Block + 7);
         var compressed = new MemoryStream();
-        using (var gzip = new ParallelGzipStream(compressed, 6, workers: 3, blockSize: Block))
+        using (var gzip = new ParallelBlockStream(compressed, 6, workers: 3, blockSize: Block))
             CompressionSamples.WriteInPieces(gzip, data);
 
         using var restored = new MemoryStream();
@@ -55,7 +55,7 @@ public sealed class ParallelGzipStreamTests
         var content = CompressionSamples.LogLike(3 * Block + 99, seed: 4);
         var archive = dir["a.tar.gz"];
         using (var file = File.Create(archive))
-        using (var gzip = new ParallelGzipStream(file, 6, workers: 2, blockSize: Block))
+        using (var gzip = new ParallelBlockStream(file, 6, workers: 2, blockSize: Block))
         using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
         {
             tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "pod/logs/access.log") { DataStream = new MemoryStream(content) });
@@ -77,7 +77,7 @@ public sealed class ParallelGzipStreamTests
         using (var gzip = new GZipStream(single, new ZLibCompressionOptions { CompressionLevel = 6 }, leaveOpen: true))
             gzip.Write(data);
         var parallel = new MemoryStream();
-        using (var gzip = new ParallelGzipStream(parallel, 6, workers: 2))
+        using (var gzip = new ParallelBlockStream(parallel, 6, workers: 2))
             gzip.Write(data);
 
         Assert.InRange(parallel.Length, 1, single.Length * 101 / 100);
@@ -86,7 +86,7 @@ public sealed class ParallelGzipStreamTests
     [Fact]
     public void Dispose_DestinationFails_ThrowsInsteadOfWritingAShortArchive()
     {
-        var gzip = new ParallelGzipStream(new FailingStream(), 6, workers: 2, blockSize: Block);
+        var gzip = new ParallelBlockStream(new FailingStream(), 6, workers: 2, blockSize: Block);
         gzip.Write(CompressionSamples.LogLike(Block / 2));
 
         Assert.Throws<IOException>(gzip.Dispose);

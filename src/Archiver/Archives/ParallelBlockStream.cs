@@ -14,7 +14,7 @@ namespace Archiver.Archives;
 /// its content checksum) and the stream ends with a seek table in the zstd seekable format
 /// (<see cref="ZstdSeekTable"/>). Either way <see cref="Index"/> says where each block starts.
 /// </summary>
-public sealed class ParallelGzipStream : Stream, IIndexedCompressor
+public sealed class ParallelBlockStream : Stream, IIndexedCompressor
 {
     public const int DefaultBlockSize = 1 << 20;
 
@@ -27,15 +27,15 @@ public sealed class ParallelGzipStream : Stream, IIndexedCompressor
     private readonly int _maxInFlight;
     private readonly bool _leaveOpen;
     private readonly ArchiveFormat _format;
-    private readonly Queue<Task<GzipBlock>> _inFlight = new();
-    private GzipBlock? _current;
+    private readonly Queue<Task<CompressionBlock>> _inFlight = new();
+    private CompressionBlock? _current;
     private readonly List<long> _memberOffsets = [];
     private long _position;
     private long _written;
     private bool _wroteMember;
     private bool _disposed;
 
-    public ParallelGzipStream(Stream inner, int level, int workers, int blockSize = DefaultBlockSize, bool leaveOpen = true, ArchiveFormat format = ArchiveFormat.TarGz)
+    public ParallelBlockStream(Stream inner, int level, int workers, int blockSize = DefaultBlockSize, bool leaveOpen = true, ArchiveFormat format = ArchiveFormat.TarGz)
     {
         _format = format;
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
@@ -54,7 +54,7 @@ public sealed class ParallelGzipStream : Stream, IIndexedCompressor
         ObjectDisposedException.ThrowIf(_disposed, this);
         while (!buffer.IsEmpty)
         {
-            var slot = _current ??= GzipBlock.Rent(_blockSize);
+            var slot = _current ??= CompressionBlock.Rent(_blockSize);
             var n = Math.Min(buffer.Length, _blockSize - slot.InputLength);
             buffer[..n].CopyTo(slot.Input.AsSpan(slot.InputLength));
             slot.InputLength += n;
@@ -117,7 +117,7 @@ public sealed class ParallelGzipStream : Stream, IIndexedCompressor
     {
         if (_current is not null || !_wroteMember && _inFlight.Count == 0)
         {
-            _current ??= GzipBlock.Rent(_blockSize);
+            _current ??= CompressionBlock.Rent(_blockSize);
             Submit();
         }
         while (_inFlight.Count > 0) WriteOldest();

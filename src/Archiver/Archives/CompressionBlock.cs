@@ -4,17 +4,17 @@ using System.IO.Compression;
 namespace Archiver.Archives;
 
 /// <summary>
-/// One block of <see cref="ParallelGzipStream"/>: its input bytes and their compressed gzip
-/// member. Slots are reused process-wide (a few are kept, the rest dropped) instead of renting
+/// One block of <see cref="ParallelBlockStream"/>: its input bytes and their compressed gzip
+/// member or zstd frame. Slots are reused process-wide (a few are kept, the rest dropped) instead of renting
 /// from <c>ArrayPool.Shared</c>, whose per-thread and per-core caches kept ~40 MiB of 1–2 MiB
 /// arrays alive during a sweep.
 /// </summary>
-internal sealed class GzipBlock
+internal sealed class CompressionBlock
 {
     private const int Kept = 8;
-    private static readonly ConcurrentBag<GzipBlock> Free = [];
+    private static readonly ConcurrentBag<CompressionBlock> Free = [];
 
-    private GzipBlock(int blockSize)
+    private CompressionBlock(int blockSize)
     {
         Input = new byte[blockSize];
         // Deflate grows incompressible data by ~5 bytes per 64 KiB stored block; the frame adds 18.
@@ -27,11 +27,11 @@ internal sealed class GzipBlock
 
     public GrowableBufferStream Output { get; }
 
-    public static GzipBlock Rent(int blockSize)
+    public static CompressionBlock Rent(int blockSize)
     {
         while (Free.TryTake(out var slot))
             if (slot.Input.Length == blockSize) return slot;
-        return new GzipBlock(blockSize);
+        return new CompressionBlock(blockSize);
     }
 
     public void Return()
@@ -42,7 +42,7 @@ internal sealed class GzipBlock
     }
 
     /// <summary>Deflates the input as one complete gzip member into <see cref="Output"/>.</summary>
-    public GzipBlock Compress(int level)
+    public CompressionBlock Compress(int level)
     {
         Output.Reset();
         if (InputLength == 0)
@@ -57,7 +57,7 @@ internal sealed class GzipBlock
     }
 
     /// <summary>Compresses the input as one complete zstd frame, with its content checksum, into <see cref="Output"/>.</summary>
-    public GzipBlock CompressZstd(int level)
+    public CompressionBlock CompressZstd(int level)
     {
         Output.Reset();
         if (NativeZstd.IsAvailable) NativeZstd.CompressFrame(Input.AsSpan(0, InputLength), level, Output);

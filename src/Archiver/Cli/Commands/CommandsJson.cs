@@ -9,4 +9,16 @@ namespace Archiver.Cli.Commands;
 [JsonSerializable(typeof(ListCommand.Row))]
 [JsonSerializable(typeof(VerifyCommand.Result))]
 [JsonSerializable(typeof(FindCommand.Match))]
-internal sealed partial class CommandsJson : JsonSerializerContext;
+internal sealed partial class CommandsJson : JsonSerializerContext
+{
+    /// <summary>One JSON object per line, as <c>list --json</c> and <c>find --json</c> print: web
+    /// casing, paths and names left readable (no \u escapes for '+', '&lt;' and the like).
+    /// Built on first use: a static initializer here could run before the generated <c>Default</c>'s.</summary>
+    public static System.Text.Json.JsonSerializerOptions Lines => s_lines ??= new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = Default,
+    };
+
+    private static System.Text.Json.JsonSerializerOptions? s_lines;
+}

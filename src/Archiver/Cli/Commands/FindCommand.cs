@@ -11,11 +11,7 @@ namespace Archiver.Cli.Commands;
 /// manifests; keys outside --node, --pod and the time range are dropped before any manifest is read.</summary>
 public sealed class FindCommand(TimeProvider clock) : ICommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        TypeInfoResolver = CommandsJson.Default,
-    };
+    private static readonly JsonSerializerOptions Json = CommandsJson.Lines;
 
     public string Name => "find";
 

@@ -10,11 +10,7 @@ namespace Archiver.Cli.Commands;
 /// creation time read from their keys and manifests.</summary>
 public sealed class ListCommand(TimeProvider clock) : ICommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        TypeInfoResolver = CommandsJson.Default,
-    };
+    private static readonly JsonSerializerOptions Json = CommandsJson.Lines;
 
     public string Name => "list";
 

@@ -63,15 +63,20 @@ public sealed class AwsWorkloadIdentityTests(S3Server server) : IDisposable
         Assert.DoesNotContain(mechanism == "web identity" ? webToken : podToken, sweep.Out + sweep.Error, StringComparison.Ordinal);
 
         // Two exchanges: the first credentials, then their refresh; every S3 request signed with an
-        // issued key and carrying that key's token (the gate refused anything else), the last ones
-        // with the refreshed key.
+        // issued key and carrying that key's token (the gate refused anything else); once the refreshed
+        // key signs a request, the old one signs no more. Directories upload in parallel, so a request
+        // signed with the old key just before the refresh may reach the server after one signed with the
+        // new key: the order that holds is the signing time (X-Amz-Date), not the arrival.
         Assert.Equal(2, mechanism == "web identity" ? sts.Exchanges : agent.Exchanges);
         var (first, second) = (keys.Issued[0], keys.Issued[1]);
         var used = proxy.Requests.Select(SessionTokenGate.KeyIdOf).ToList();
         Assert.All(proxy.Requests, r => Assert.Null(r.Fault));
         Assert.Equal(first.AccessKeyId, used[0]);
         Assert.Contains(second.AccessKeyId, used);
-        Assert.Equal(second.AccessKeyId, used[^1]);
+        string SignedAt(ProxiedRequest r) => r.Headers!["X-Amz-Date"];
+        var refreshedFrom = proxy.Requests.Where(r => SessionTokenGate.KeyIdOf(r) == second.AccessKeyId).Min(SignedAt)!;
+        Assert.All(proxy.Requests.Where(r => SessionTokenGate.KeyIdOf(r) == first.AccessKeyId),
+            r => Assert.True(string.CompareOrdinal(SignedAt(r), refreshedFrom) <= 0, $"signed with the old key at {SignedAt(r)}, after the refreshed key was in use at {refreshedFrom}"));
         Assert.All(proxy.Requests, r => Assert.Equal(keys.ByAccessKey(SessionTokenGate.KeyIdOf(r)!)!.SessionToken, r.Headers!["X-Amz-Security-Token"]));
 
         if (mechanism == "web identity")

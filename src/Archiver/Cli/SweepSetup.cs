@@ -66,7 +66,7 @@ public static class SweepSetup
             else Bad($"--liveness: {err}");
         }
         if (args.Get("--format") is { } format && PolicyLoader.FormatNames.TryGetValue(format, out var f))
-            p = p with { Format = f, Key = p.Key == Policy.DefaultKey || p.Key.EndsWith(p.Extension, StringComparison.Ordinal) ? p.Key[..^p.Extension.Length] + (f == ArchiveFormat.TarZst ? ".tar.zst" : ".tar.gz") : p.Key };
+            p = p.WithFormat(f);
         if (args.Int("--concurrency") is { } n) p = p with { Concurrency = n };
         return p;
     }

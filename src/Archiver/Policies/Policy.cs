@@ -8,6 +8,16 @@ public sealed record Policy
 {
     public const string DefaultKey = "{cluster}/{node}/{namespace}/{pod}/{dir}-{timestamp}.tar.gz";
 
+    /// <summary>The default key with the extension of <paramref name="format"/>: a policy that sets
+    /// only <c>format: tar.zst</c> gets <c>....tar.zst</c> keys.</summary>
+    public static string DefaultKeyFor(ArchiveFormat format) => DefaultKey[..^".tar.gz".Length] + ExtensionOf(format);
+
+    public static string ExtensionOf(ArchiveFormat format) => format == ArchiveFormat.TarZst ? ".tar.zst" : ".tar.gz";
+
+    /// <summary>This policy writing <paramref name="format"/>; a key ending with the old format's extension gets the new one.</summary>
+    public Policy WithFormat(ArchiveFormat format) =>
+        this with { Format = format, Key = Key.EndsWith(Extension, StringComparison.Ordinal) ? Key[..^Extension.Length] + ExtensionOf(format) : Key };
+
     public string Name { get; init; } = "default";
     public string Root { get; init; } = "";
     public string Layout { get; init; } = "{pod}";
@@ -49,7 +59,7 @@ public sealed record Policy
 
     public int EffectiveLevel => Level ?? (Format == ArchiveFormat.TarZst ? 3 : 6);
 
-    public string Extension => Format == ArchiveFormat.TarZst ? ".tar.zst" : ".tar.gz";
+    public string Extension => ExtensionOf(Format);
 }
 
 /// <summary>Disk pressure: above <see cref="High"/> percent used, archive eligible directories oldest

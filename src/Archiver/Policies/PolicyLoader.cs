@@ -98,6 +98,7 @@ public static partial class PolicyLoader
             else
                 e2.Add(k, $"unknown field '{key}'{Suggest(key)}; known fields: {string.Join(", ", Fields.Keys.Order(StringComparer.Ordinal))}");
         }
+        if (!map.Children.ContainsKey(new YamlScalarNode("key"))) policy = policy with { Key = Policy.DefaultKeyFor(policy.Format) };
         PolicyValidator.Validate(policy, problems, checkStore, line: f => e2.LineOf(map, f));
         return policy;
     }

@@ -27,6 +27,17 @@ public class PolicyLoaderTests
         Assert.Equal(Path.Combine(tmp.Path, ".archiver", "web"), p.StateDirectory);
     }
 
+    [Theory]
+    [InlineData("tar.gz", ".tar.gz")]
+    [InlineData("tar.zst", ".tar.zst")]
+    public void Load_FormatWithoutKey_TheDefaultKeyEndsWithTheFormatsExtension(string format, string extension)
+    {
+        using var tmp = new TempDir();
+        var (p, problems) = Load($"name: web\nroot: {tmp.Path}\nstore: file:///var/archive\nformat: {format}\n");
+        Assert.Empty(problems);
+        Assert.EndsWith("{dir}-{timestamp}" + extension, p!.Key, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_ManyMistakes_ReportsEveryOneWithItsLine()
     {

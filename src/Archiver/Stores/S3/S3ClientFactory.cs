@@ -18,7 +18,7 @@ public static class S3ClientFactory
     /// <param name="clock">When RRSA credentials for <c>oss://</c> are renewed.</param>
     public static IAmazonS3 Create(S3StoreOptions o, Func<string, string?> environment, HttpClientFactory? httpClientFactory = null, TimeProvider? clock = null)
     {
-        var credentials = Credentials(o, environment, clock ?? TimeProvider.System);
+        var credentials = Credentials(o, environment, clock ?? TimeProvider.System) is { } found ? new ConsistentCredentials(found) : null;
         var config = new AmazonS3Config
         {
             ForcePathStyle = o.PathStyle,

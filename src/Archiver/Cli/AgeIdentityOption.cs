@@ -47,15 +47,13 @@ public static class AgeIdentityOption
         }
     }
 
-    private const string Sources = "pass --identity FILE (the key file age-keygen wrote), set ARCHIVER_AGE_IDENTITY_FILE=FILE, or set encryption.age.identityFile in the policy given with --policy FILE";
-
     /// <summary>What to say when an encrypted archive is met without an identity.</summary>
     public static string Missing(string key) =>
-        $"{key} is encrypted with age and no identity was given: {Sources}. Nothing was written.";
+        $"{key} is encrypted with age and no identity was given: pass --identity FILE (the key file age-keygen wrote), set ARCHIVER_AGE_IDENTITY_FILE=FILE, or set encryption.age.identityFile in the policy given with --policy FILE. Nothing was written.";
 
     /// <summary>What <c>find</c> says when it skipped <paramref name="count"/> encrypted manifests for want of an identity.</summary>
     public static string NotSearched(int count) =>
-        $"{count} encrypted archive{(count == 1 ? " was" : "s were")} not searched: {(count == 1 ? "its manifest is" : "their manifests are")} encrypted with age and no identity was given; to search {(count == 1 ? "it" : "them")}, {Sources}";
+        $"{count} encrypted archive(s) in range were not searched: their manifests are encrypted with age and no identity was given; pass --identity FILE, set ARCHIVER_AGE_IDENTITY_FILE=FILE, or set encryption.age.identityFile in the policy given with --policy FILE";
 
     private static string? PolicyIdentityFile(string? policyFile)
     {

@@ -105,7 +105,7 @@ public sealed class EncryptedCatFindTests : IDisposable
         Assert.Equal(1, r.ExitCode);
         Assert.Contains($"{plainKey}\torders.csv", r.Out);
         Assert.DoesNotContain(EncryptedScene.SecretName, r.Out);
-        Assert.Contains("error: 1 encrypted archive was not searched: its manifest is encrypted with age and no identity was given", r.Error);
+        Assert.Contains("error: 1 encrypted archive(s) in range were not searched: their manifests are encrypted with age and no identity was given", r.Error);
         Assert.Contains("--identity FILE", r.Error);
     }
 

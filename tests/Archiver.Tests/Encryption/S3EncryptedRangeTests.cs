@@ -35,14 +35,7 @@ public sealed class S3EncryptedRangeTests(S3Server server, ITestOutputHelper out
     {
         var bucket = await server.CreateBucketAsync("agerange");
         _key = AgeCli.KeyGen(_temp.Path);
-        var target = SingleEntryRestoreTests.Random(64 << 10, 9);
-        new PodTree(Root).Pod("job-1", DateTimeOffset.UtcNow.AddDays(-3), d =>
-        {
-            File.WriteAllBytes(Path.Combine(d, "a.bin"), SingleEntryRestoreTests.Random(12 << 20, 1));
-            Directory.CreateDirectory(Path.Combine(d, "m"));
-            File.WriteAllBytes(Path.Combine(d, "m", "target.log"), target);
-            File.WriteAllBytes(Path.Combine(d, "z.bin"), SingleEntryRestoreTests.Random(12 << 20, 2));
-        });
+        var target = S3RangeRestoreTests.PodWithTarget(Root);
         File.WriteAllLines(_temp["policy.yaml"],
         [
             "name: enc",
@@ -60,9 +53,6 @@ public sealed class S3EncryptedRangeTests(S3Server server, ITestOutputHelper out
         var objects = (await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects ?? [];
         return (bucket, objects.Single(o => o.Key.EndsWith($".{format}.age", StringComparison.Ordinal)).Key, target);
     }
-
-    private string Proxied(S3FaultProxy proxy, string bucket) =>
-        server.StoreUrl(bucket).Replace(Uri.EscapeDataString(server.Endpoint), Uri.EscapeDataString(proxy.Endpoint), StringComparison.Ordinal);
 
     private S3FaultProxy NewProxy()
     {
@@ -84,10 +74,10 @@ public sealed class S3EncryptedRangeTests(S3Server server, ITestOutputHelper out
         var bound = (2L << 20) + 2 * (65536 + 16) + manifestSize;
 
         var catProxy = NewProxy();
-        var cat = await CliRunner.RunAsync("cat", key, Target, "--store", Proxied(catProxy, bucket), "--identity", _key.IdentityFile);
+        var cat = await CliRunner.RunAsync("cat", key, Target, "--store", server.StoreUrlThrough(catProxy, bucket), "--identity", _key.IdentityFile);
         var restoreProxy = NewProxy();
         var to = _temp["out"];
-        var restored = await CliRunner.RunAsync("restore", key, "--store", Proxied(restoreProxy, bucket), "--to", to, "--path", Target, "--identity", _key.IdentityFile);
+        var restored = await CliRunner.RunAsync("restore", key, "--store", server.StoreUrlThrough(restoreProxy, bucket), "--to", to, "--path", Target, "--identity", _key.IdentityFile);
 
         output.WriteLine($"{format}.age: cat downloaded {catProxy.BytesDown} bytes, restore --path {restoreProxy.BytesDown} bytes (manifest {manifestSize}, bound {bound})");
         Assert.True(cat.ExitCode == 0, cat + catProxy.Log);
@@ -116,7 +106,7 @@ public sealed class S3EncryptedRangeTests(S3Server server, ITestOutputHelper out
         var inFile = entry.Offset!.Value + 1536 + entry.Size - 100;
         var compressed = index.Offsets[(int)(inFile / index.BlockSize)] + inFile % index.BlockSize;
         var stored = manifest.Archive.PayloadOffset!.Value + compressed / 65536 * (65536 + 16) + compressed % 65536;
-        var bytes = await ReadAllAsync(client, bucket, key);
+        var bytes = await S3RangeRestoreTests.ReadAllAsync(client, bucket, key);
         bytes[stored] ^= 0x55;
         await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(bytes) });
 
@@ -139,7 +129,7 @@ public sealed class S3EncryptedRangeTests(S3Server server, ITestOutputHelper out
         using var client = server.CreateClient();
         var manifestKey = ArchiveKeys.ManifestFor(key);
         var wrongSha = new string('0', 64);
-        var edited = AgeCli.EditJson(await ReadAllAsync(client, bucket, manifestKey), _key, m =>
+        var edited = AgeCli.EditJson(await S3RangeRestoreTests.ReadAllAsync(client, bucket, manifestKey), _key, m =>
         {
             foreach (var e in m["entries"]!.AsArray())
                 if ((string?)e!["path"] == "job-1/m/target.log") e["sha256"] = wrongSha;
@@ -158,15 +148,7 @@ public sealed class S3EncryptedRangeTests(S3Server server, ITestOutputHelper out
 
     private async Task<ArchiveManifest> ReadManifestAsync(Amazon.S3.IAmazonS3 client, string bucket, string key)
     {
-        await using var stream = Archiver.Encryption.AgeDecryptingStream.Open(new MemoryStream(await ReadAllAsync(client, bucket, ArchiveKeys.ManifestFor(key))), _key.Identities);
+        await using var stream = Archiver.Encryption.AgeDecryptingStream.Open(new MemoryStream(await S3RangeRestoreTests.ReadAllAsync(client, bucket, ArchiveKeys.ManifestFor(key))), _key.Identities);
         return JsonSerializer.Deserialize<ArchiveManifest>(stream, ArchiveManifest.Json)!;
-    }
-
-    private static async Task<byte[]> ReadAllAsync(Amazon.S3.IAmazonS3 client, string bucket, string key)
-    {
-        using var response = await client.GetObjectAsync(bucket, key);
-        using var ms = new MemoryStream();
-        await response.ResponseStream.CopyToAsync(ms);
-        return ms.ToArray();
     }
 }

@@ -84,4 +84,9 @@ public sealed record ManifestArchive
     /// <summary><c>age</c> when the stored archive is age-encrypted (size and SHA-256 are then the
     /// ciphertext's, as stored); null for a plain archive.</summary>
     public string? Encryption { get; init; }
+    /// <summary>Of an age-encrypted archive: the bytes of its age header and payload nonce, where
+    /// the first 64 KiB STREAM chunk starts. A range read fetches exactly the header with it, then
+    /// only the chunks that hold the <see cref="ArchiveManifest.Index"/>'s blocks (whose offsets are
+    /// in the compressed stream, i.e. the plaintext of the age payload).</summary>
+    public long? PayloadOffset { get; init; }
 }

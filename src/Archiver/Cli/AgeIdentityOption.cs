@@ -27,9 +27,33 @@ public static class AgeIdentityOption
         return file is null ? null : AgeKeyFile.LoadIdentities(file);
     }
 
+    /// <summary>Runs <paramref name="run"/>; an encrypted archive met without an identity, or with one
+    /// that does not open it, is exit 1 with what to do.</summary>
+    public static async Task<int> RunAsync(Func<Task<int>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (MissingIdentityException e)
+        {
+            Terminal.Error.WriteLine($"error: {Missing(e.Key)}");
+            return ExitCodes.SomeFailed;
+        }
+        catch (AgeIdentityMismatchException e)
+        {
+            Terminal.Error.WriteLine($"error: {e.Message}. Nothing was written.");
+            return ExitCodes.SomeFailed;
+        }
+    }
+
     /// <summary>What to say when an encrypted archive is met without an identity.</summary>
     public static string Missing(string key) =>
         $"{key} is encrypted with age and no identity was given: pass --identity FILE (the key file age-keygen wrote), set ARCHIVER_AGE_IDENTITY_FILE=FILE, or set encryption.age.identityFile in the policy given with --policy FILE. Nothing was written.";
+
+    /// <summary>What <c>find</c> says when it skipped <paramref name="count"/> encrypted manifests for want of an identity.</summary>
+    public static string NotSearched(int count) =>
+        $"{count} encrypted archive(s) in range were not searched: their manifests are encrypted with age and no identity was given; pass --identity FILE, set ARCHIVER_AGE_IDENTITY_FILE=FILE, or set encryption.age.identityFile in the policy given with --policy FILE";
 
     private static string? PolicyIdentityFile(string? policyFile)
     {

@@ -6,13 +6,15 @@ namespace Archiver.Encryption;
 /// A read-only stream of an age file's plaintext, decrypted one 64 KiB chunk at a time as it is
 /// read: every chunk is authenticated before any of its bytes is returned, and the end of the
 /// file must be a chunk sealed as final (a truncated file is refused). It holds one chunk.
-/// <see cref="OpenAt"/> starts at a later chunk, for a range read of the stored object.
+/// <see cref="OpenAt"/> starts at a later chunk, for a range read of the stored object, and may end
+/// before the file does (the range's last chunk is then a full, non-final one).
 /// </summary>
 public sealed class AgeDecryptingStream : Stream
 {
     private const int SealedChunk = AgeCrypto.ChunkSize + AgeCrypto.TagSize;
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
+    private readonly bool _endsBeforeFile;
     private readonly ChaCha20Poly1305 _aead;
     // One sealed chunk plus one byte of look-ahead: a full chunk is final only if nothing follows.
     private readonly byte[] _cipher = new byte[SealedChunk + 1];
@@ -24,10 +26,11 @@ public sealed class AgeDecryptingStream : Stream
     private long _counter;
     private bool _done;
 
-    private AgeDecryptingStream(Stream inner, byte[] payloadKey, long firstChunk, bool leaveOpen)
+    private AgeDecryptingStream(Stream inner, byte[] payloadKey, long firstChunk, bool endsBeforeFile, bool leaveOpen)
     {
         _inner = inner;
         _leaveOpen = leaveOpen;
+        _endsBeforeFile = endsBeforeFile;
         _aead = new ChaCha20Poly1305(payloadKey);
         _counter = firstChunk;
     }
@@ -38,7 +41,7 @@ public sealed class AgeDecryptingStream : Stream
     public static AgeDecryptingStream Open(Stream inner, IReadOnlyList<AgeIdentity> identities, bool leaveOpen = false)
     {
         var (payloadKey, _) = ReadPayloadKey(inner, identities);
-        return new AgeDecryptingStream(inner, payloadKey, 0, leaveOpen);
+        return new AgeDecryptingStream(inner, payloadKey, 0, endsBeforeFile: false, leaveOpen);
     }
 
     /// <summary>The payload key and the offset of chunk 0 in the file (header plus nonce), read
@@ -61,9 +64,12 @@ public sealed class AgeDecryptingStream : Stream
         return (chunk, payloadOffset + chunk * SealedChunk, chunk * AgeCrypto.ChunkSize);
     }
 
-    /// <summary>Decrypts from chunk <paramref name="chunk"/>; <paramref name="inner"/> starts at that chunk.</summary>
-    public static AgeDecryptingStream OpenAt(Stream inner, byte[] payloadKey, long chunk, bool leaveOpen = false) =>
-        new(inner, payloadKey, chunk, leaveOpen);
+    /// <summary>Decrypts from chunk <paramref name="chunk"/>; <paramref name="inner"/> starts at that chunk.
+    /// With <paramref name="endsBeforeFile"/>, <paramref name="inner"/> is a range that stops at the end
+    /// of a chunk before the file's final one: its last chunk is authenticated as a full, non-final
+    /// chunk and the stream ends after it.</summary>
+    public static AgeDecryptingStream OpenAt(Stream inner, byte[] payloadKey, long chunk, bool endsBeforeFile = false, bool leaveOpen = false) =>
+        new(inner, payloadKey, chunk, endsBeforeFile, leaveOpen);
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -89,8 +95,11 @@ public sealed class AgeDecryptingStream : Stream
             if (n == 0) break;
             _carried += n;
         }
-        var last = _carried <= SealedChunk;
-        var sealedLength = last ? _carried : SealedChunk;
+        var exhausted = _carried <= SealedChunk;
+        if (exhausted && _endsBeforeFile && _carried != SealedChunk)
+            throw new InvalidDataException($"age payload range is truncated at chunk {_counter}: {_carried} of its {SealedChunk} bytes arrived");
+        var last = exhausted && !_endsBeforeFile;
+        var sealedLength = exhausted ? _carried : SealedChunk;
         if (sealedLength < AgeCrypto.TagSize)
             throw new InvalidDataException($"age payload is truncated at chunk {_counter}: the file ends without its final chunk");
         if (last && sealedLength == AgeCrypto.TagSize && _counter > 0)
@@ -110,8 +119,8 @@ public sealed class AgeDecryptingStream : Stream
         _plainStart = 0;
         _plainEnd = length;
         _counter++;
-        _done = last;
-        if (last) _carried = 0;
+        _done = exhausted;
+        if (exhausted) _carried = 0;
         else
         {
             _cipher[0] = _cipher[SealedChunk];

@@ -26,11 +26,16 @@ public sealed class AgeEncryptingStream : Stream
         _inner = inner;
         _leaveOpen = leaveOpen;
         var fileKey = RandomNumberGenerator.GetBytes(AgeCrypto.FileKeySize);
-        inner.Write(AgeHeader.Write(recipients.Select(r => r.Wrap(fileKey)).ToList(), fileKey));
+        var header = AgeHeader.Write(recipients.Select(r => r.Wrap(fileKey)).ToList(), fileKey);
+        inner.Write(header);
         var nonce = RandomNumberGenerator.GetBytes(AgeCrypto.NonceSize);
         inner.Write(nonce);
+        PayloadOffset = header.Length + nonce.Length;
         _aead = new ChaCha20Poly1305(AgeCrypto.PayloadKey(fileKey, nonce));
     }
+
+    /// <summary>Bytes of the header and payload nonce: where STREAM chunk 0 starts in the file.</summary>
+    public long PayloadOffset { get; }
 
     /// <summary>Plaintext bytes written so far.</summary>
     public long PlaintextLength { get; private set; }

@@ -14,7 +14,9 @@ namespace Archiver.Pipeline;
 /// requested before the store creates it, and its id before the first byte is sent, so a crash at
 /// any moment can be cleaned up. With <c>encryption: age</c> the compressed stream goes through the
 /// age encrypter before it is hashed and uploaded (the recorded size and SHA-256 are the stored
-/// ciphertext's), and the manifest is encrypted too (<see cref="EncryptedSidecars"/>).
+/// ciphertext's), and the manifest is encrypted too (<see cref="EncryptedSidecars"/>). The block
+/// index is recorded either way: of an encrypted archive it indexes the age payload's plaintext, and
+/// the age header's size is recorded beside it, so one file is read from the chunks that hold it.
 /// </summary>
 public static class ArchiveStage
 {
@@ -37,11 +39,12 @@ public static class ArchiveStage
         {
             string fingerprint, sha;
             long size, bytesIn;
+            long? payloadOffset;
             ManifestIndex? index;
             await using (var spool = new FileStream(spoolPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
                 using var manifest = new ManifestWriter(spool, record.Key, ctx.Clock.GetUtcNow(), Source(ctx, item));
-                (fingerprint, sha, size, index) = await Task.Run(() => WriteArchive(ctx, c, upload.Content, manifest, cancellationToken), cancellationToken);
+                (fingerprint, sha, size, index, payloadOffset) = await Task.Run(() => WriteArchive(ctx, c, upload.Content, manifest, cancellationToken), cancellationToken);
                 bytesIn = manifest.BytesIn;
                 manifest.Finish(new ManifestArchive
                 {
@@ -50,6 +53,7 @@ public static class ArchiveStage
                     Size = size,
                     Sha256 = sha,
                     Encryption = ctx.Recipients is null ? null : "age",
+                    PayloadOffset = payloadOffset,
                 }, fingerprint, index);
             }
             CrashPoints.Hit(CrashPoints.BeforeComplete);
@@ -85,11 +89,12 @@ public static class ArchiveStage
         }
     }
 
-    private static (string Fingerprint, string Sha, long Size, ManifestIndex? Index) WriteArchive(SweepContext ctx, Candidate c, Stream destination, ManifestWriter manifest, CancellationToken cancellationToken)
+    private static (string Fingerprint, string Sha, long Size, ManifestIndex? Index, long? PayloadOffset) WriteArchive(SweepContext ctx, Candidate c, Stream destination, ManifestWriter manifest, CancellationToken cancellationToken)
     {
         var hashing = new HashingStream(destination);
         string fingerprint;
         ManifestIndex? index;
+        long? payloadOffset;
         // Encryption streams: one 64 KiB chunk is held, whatever the size of the directory.
         using (var encrypted = ctx.Recipients is { } recipients ? new AgeEncryptingStream(hashing, recipients, leaveOpen: true) : null)
         {
@@ -99,12 +104,13 @@ public static class ArchiveStage
             {
                 fingerprint = TarArchiveWriter.Write(c.FullPath, c.Name, new Glob(ctx.Policy.Exclude), buffered, manifest, cancellationToken);
             }
-            // The index's offsets are in the compressed stream; of an encrypted archive the store holds
-            // the age ciphertext, so ranged reads of it are not offered yet (no index recorded).
-            index = encrypted is null ? (compressed as IIndexedCompressor)?.Index : null;
+            // The index's offsets are in the compressed stream, which is the age payload's plaintext
+            // when encrypting; the manifest holding it is encrypted too, so it reveals nothing.
+            index = (compressed as IIndexedCompressor)?.Index;
+            payloadOffset = encrypted?.PayloadOffset;
             encrypted?.Finish();
         }
-        return (fingerprint, hashing.FinishHash(), hashing.BytesWritten, index);
+        return (fingerprint, hashing.FinishHash(), hashing.BytesWritten, index, payloadOffset);
     }
 
     /// <summary>The key for a directory archived now: template fields from the policy, the node,

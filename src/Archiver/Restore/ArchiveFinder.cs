@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Archiver.Archives;
+using Archiver.Encryption;
 using Archiver.Layouts;
 using Archiver.Stores;
 
@@ -10,26 +11,33 @@ namespace Archiver.Restore;
 /// are listed once; node, pod and time come from each key first (<see cref="KeyPattern"/>), so a
 /// manifest is read only when its key may match. Up to <see cref="Parallel"/> manifests are read at a
 /// time, each parsed as it streams, and results come back in key order: memory holds a few manifests,
-/// not all of them. A key the template did not make is judged by its manifest instead.
+/// not all of them. A key the template did not make is judged by its manifest instead. Encrypted
+/// manifests (<c>K.manifest.json.age</c>) are read with <c>identities</c>; without them they are
+/// counted in <see cref="FindTally.Encrypted"/>, not read.
 /// </summary>
 public static class ArchiveFinder
 {
     public const int Parallel = 8;
 
-    public static async IAsyncEnumerable<FoundArchive> FindAsync(IArchiveStore store, FindQuery query, FindTally tally, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<FoundArchive> FindAsync(IArchiveStore store, FindQuery query, FindTally tally, IReadOnlyList<AgeIdentity>? identities,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var window = new Queue<Task<FoundArchive?>>();
         await foreach (var o in store.ListAsync("", cancellationToken))
         {
-            if (!o.Key.EndsWith(ArchiveManifest.Suffix, StringComparison.Ordinal)) continue;
+            if (ArchiveKeys.ArchiveOf(o.Key) is not { } archiveKey || o.Key != ArchiveKeys.ManifestFor(archiveKey)) continue;
             tally.Manifests++;
-            var archiveKey = o.Key[..^ArchiveManifest.Suffix.Length];
-            if (!MayMatch(query, query.Keys.Match(archiveKey)))
+            if (!MayMatch(query, query.Keys.Match(ArchiveKeys.Plain(archiveKey))))
             {
                 tally.SkippedByKey++;
                 continue;
             }
-            window.Enqueue(SearchAsync(store, archiveKey, query, tally, cancellationToken));
+            if (ArchiveKeys.IsEncrypted(archiveKey) && identities is null)
+            {
+                tally.Encrypted++;
+                continue;
+            }
+            window.Enqueue(SearchAsync(store, archiveKey, query, tally, identities, cancellationToken));
             if (window.Count < Parallel) continue;
             if (await window.Dequeue() is { } found) yield return found;
         }
@@ -55,24 +63,25 @@ public static class ArchiveFinder
     /// node that archived it.</summary>
     public static string NodeOf(ManifestSource source) => source.Fields?.GetValueOrDefault("node") ?? source.Node;
 
-    private static async Task<FoundArchive?> SearchAsync(IArchiveStore store, string key, FindQuery query, FindTally tally, CancellationToken cancellationToken)
+    private static async Task<FoundArchive?> SearchAsync(IArchiveStore store, string key, FindQuery query, FindTally tally, IReadOnlyList<AgeIdentity>? identities,
+        CancellationToken cancellationToken)
     {
         ArchiveManifest? manifest;
         try
         {
-            manifest = await store.ReadManifestAsync(key, cancellationToken);
+            manifest = await store.ReadManifestAsync(key, cancellationToken, identities);
             tally.CountRead();
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or AgeIdentityMismatchException)
         {
-            lock (tally.Unreadable) tally.Unreadable.Add(e.Message);
+            lock (tally.Unreadable) tally.Unreadable.Add(e is AgeIdentityMismatchException ? $"{ArchiveManifest.KeyFor(key)}: {e.Message}" : e.Message);
             return null;
         }
         if (manifest is null) return null;
         var source = manifest.Source;
         if (query.Node is { } node && NodeOf(source) != node) return null;
         if (query.Pod is { } pod && (source.Pod ?? source.Dir) != pod && source.Dir != pod) return null;
-        var made = KeyPattern.Timestamp(query.Keys.Match(key)) ?? manifest.CreatedAt;
+        var made = KeyPattern.Timestamp(query.Keys.Match(ArchiveKeys.Plain(key))) ?? manifest.CreatedAt;
         if (!query.InTime(made)) return null;
         var entries = EntrySelection.Matching(manifest, query.Globs);
         return entries.Count == 0 ? null : new FoundArchive(key, source, manifest.CreatedAt, entries);

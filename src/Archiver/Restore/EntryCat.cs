@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Archiver.Archives;
+using Archiver.Encryption;
 using Archiver.Stores;
 
 namespace Archiver.Restore;
@@ -17,7 +18,7 @@ public sealed record CatResult(long Bytes, string Sha256, ManifestEntry Entry, E
 /// </summary>
 public static class EntryCat
 {
-    public static async Task<CatResult> RunAsync(IArchiveStore store, string key, ArchiveManifest manifest, ManifestEntry entry, Stream output, CancellationToken cancellationToken)
+    public static async Task<CatResult> RunAsync(IArchiveStore store, string key, ArchiveManifest manifest, ManifestEntry entry, Stream output, IReadOnlyList<AgeIdentity>? identities, CancellationToken cancellationToken)
     {
         var source = entry;
         if (entry.Type == "hardlink")
@@ -68,7 +69,7 @@ public static class EntryCat
                 Copy(item.Size);
             }
             output.Flush();
-        }, cancellationToken);
+        }, identities, cancellationToken);
         return new CatResult(written, Convert.ToHexStringLower(hash.GetHashAndReset()), entry, stats);
     }
 }

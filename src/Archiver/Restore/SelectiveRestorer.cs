@@ -1,4 +1,5 @@
 using Archiver.Archives;
+using Archiver.Encryption;
 using Archiver.Stores;
 using Serilog;
 
@@ -15,7 +16,8 @@ public static class SelectiveRestorer
 {
     private static readonly ILogger Log = Serilog.Log.ForContext(typeof(SelectiveRestorer));
 
-    public static async Task<RestoreReport> RunAsync(IArchiveStore store, string key, ArchiveManifest manifest, IReadOnlyList<ManifestEntry> chosen, string target, bool restoreOwner, CancellationToken cancellationToken)
+    public static async Task<RestoreReport> RunAsync(IArchiveStore store, string key, ArchiveManifest manifest, IReadOnlyList<ManifestEntry> chosen, string target, bool restoreOwner,
+        IReadOnlyList<AgeIdentity>? identities, CancellationToken cancellationToken)
     {
         var report = new RestoreReport { Key = key, Target = target, Check = new ManifestCheck(manifest with { Entries = [.. chosen] }) };
         var byPath = manifest.Entries.GroupBy(e => e.Path.TrimEnd('/'), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
@@ -57,7 +59,7 @@ public static class SelectiveRestorer
                     Write(report, extractor, entry, item, item);
                 }
                 report.FailedEntry = null;
-            }, cancellationToken);
+            }, identities, cancellationToken);
             extractor.Finish();
             Log.Information("Restored {Entries} chosen entries of {Key} to {Target}, reading {Fetched} bytes in {Reads} reads", report.Entries, key, target, report.Partial.BytesFetched, report.Partial.Reads);
         }

@@ -5,6 +5,7 @@ namespace Archiver.Tests.Encryption;
 /// <summary><c>archiver restore</c> and <c>archiver verify</c> of an encrypted archive: with an
 /// identity from the flag, the environment or the policy; without one (exit 1, nothing written);
 /// with a wrong one; and verify without any key against the integrity record.</summary>
+[Collection("age identity environment")]
 public sealed class EncryptedRestoreVerifyTests : IDisposable
 {
     private readonly EncryptedScene _scene;
@@ -82,7 +83,7 @@ public sealed class EncryptedRestoreVerifyTests : IDisposable
     {
         var key = await _scene.SweepAsync();
         var target = _scene.Tmp["restored"];
-        // Only the tests of this class read the variable, and they do not run in parallel with each other.
+        // The tests that read the variable share a collection, so none runs while it is set.
         Environment.SetEnvironmentVariable("ARCHIVER_AGE_IDENTITY_FILE", _scene.FromFile.IdentityFile);
         try
         {

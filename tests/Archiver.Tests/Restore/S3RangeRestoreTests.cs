@@ -28,14 +28,7 @@ public sealed class S3RangeRestoreTests(S3Server server) : IDisposable
     private async Task<(string Bucket, string Key, byte[] Target)> ArchiveAsync(string format)
     {
         var bucket = await server.CreateBucketAsync("range");
-        var target = SingleEntryRestoreTests.Random(64 << 10, 9);
-        new PodTree(Root).Pod("job-1", DateTimeOffset.UtcNow.AddDays(-3), d =>
-        {
-            File.WriteAllBytes(Path.Combine(d, "a.bin"), SingleEntryRestoreTests.Random(12 << 20, 1));
-            Directory.CreateDirectory(Path.Combine(d, "m"));
-            File.WriteAllBytes(Path.Combine(d, "m", "target.log"), target);
-            File.WriteAllBytes(Path.Combine(d, "z.bin"), SingleEntryRestoreTests.Random(12 << 20, 2));
-        });
+        var target = PodWithTarget(Root);
         var r = await CliRunner.RunAsync("sweep", "--root", Root, "--store", server.StoreUrl(bucket), "--liveness", "none", "--node", "node-1", "--format", format);
         Assert.True(r.ExitCode == 0, r.ToString());
         using var client = server.CreateClient();
@@ -43,8 +36,22 @@ public sealed class S3RangeRestoreTests(S3Server server) : IDisposable
         return (bucket, objects.Single(o => o.Key.EndsWith("." + format, StringComparison.Ordinal)).Key, target);
     }
 
-    private string Proxied(S3FaultProxy proxy, string bucket) =>
-        server.StoreUrl(bucket).Replace(Uri.EscapeDataString(server.Endpoint), Uri.EscapeDataString(proxy.Endpoint), StringComparison.Ordinal);
+    /// <summary>Pod job-1 under <paramref name="root"/>: 12 MiB of random data, the 64 KiB m/target.log
+    /// (returned), 12 MiB more; so the target sits in the middle of a 24 MiB archive.</summary>
+    internal static byte[] PodWithTarget(string root)
+    {
+        var target = SingleEntryRestoreTests.Random(64 << 10, 9);
+        new PodTree(root).Pod("job-1", DateTimeOffset.UtcNow.AddDays(-3), d =>
+        {
+            File.WriteAllBytes(Path.Combine(d, "a.bin"), SingleEntryRestoreTests.Random(12 << 20, 1));
+            Directory.CreateDirectory(Path.Combine(d, "m"));
+            File.WriteAllBytes(Path.Combine(d, "m", "target.log"), target);
+            File.WriteAllBytes(Path.Combine(d, "z.bin"), SingleEntryRestoreTests.Random(12 << 20, 2));
+        });
+        return target;
+    }
+
+    private string Proxied(S3FaultProxy proxy, string bucket) => server.StoreUrlThrough(proxy, bucket);
 
     private S3FaultProxy NewProxy()
     {
@@ -106,7 +113,7 @@ public sealed class S3RangeRestoreTests(S3Server server) : IDisposable
     private static async Task<ArchiveManifest> ReadManifestAsync(Amazon.S3.IAmazonS3 client, string bucket, string key) =>
         JsonSerializer.Deserialize<ArchiveManifest>(await ReadAllAsync(client, bucket, key + ".manifest.json"), ArchiveManifest.Json)!;
 
-    private static async Task<byte[]> ReadAllAsync(Amazon.S3.IAmazonS3 client, string bucket, string key)
+    internal static async Task<byte[]> ReadAllAsync(Amazon.S3.IAmazonS3 client, string bucket, string key)
     {
         using var response = await client.GetObjectAsync(bucket, key);
         using var ms = new MemoryStream();

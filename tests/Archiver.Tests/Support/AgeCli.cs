@@ -30,4 +30,19 @@ public static class AgeCli
     /// <summary><c>age -r R1 -r R2 ... -o OUT IN</c>.</summary>
     public static void Encrypt(string input, string output, params string[] recipients) =>
         ExternalTool.Check("age", [.. recipients.SelectMany(r => new[] { "-r", r }), "-o", output, input]);
+
+    /// <summary>An encrypted JSON file (a manifest) changed as someone with the key could: decrypted
+    /// with <c>age -d</c>, edited, encrypted again to <paramref name="key"/> with <c>age -r</c>.</summary>
+    public static byte[] EditJson(byte[] encrypted, KeyPair key, Action<System.Text.Json.Nodes.JsonNode> edit)
+    {
+        using var tmp = new TempDir("agejson");
+        File.WriteAllBytes(tmp["in.age"], encrypted);
+        var (exit, plain, error) = Decrypt(key.IdentityFile, tmp["in.age"]);
+        Assert.True(exit == 0, error);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(plain)!;
+        edit(json);
+        File.WriteAllText(tmp["out.json"], json.ToJsonString());
+        Encrypt(tmp["out.json"], tmp["out.age"], key.Recipient);
+        return File.ReadAllBytes(tmp["out.age"]);
+    }
 }

@@ -1,4 +1,5 @@
 using Archiver.Composition;
+using Archiver.Encryption;
 using Archiver.Policies;
 using Archiver.Restore;
 
@@ -15,14 +16,16 @@ public sealed class CatCommand(TimeProvider clock) : ICommand
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         CommonOptions.Store,
-        OptionSpec.Text("--policy", "FILE", "use this policy's store (when --store is not given)"),
+        OptionSpec.Text("--policy", "FILE", "use this policy's store (when --store is not given), and its encryption.age.identityFile"),
         .. ArchiveChoice.Options,
+        AgeIdentityOption.Spec,
     ];
 
     public string Arguments => "KEY PATH --store URL  |  --pod NAME PATH --store URL";
 
     public string Notes => """
-        PATH is inside the pod directory (logs/app.log). Only the blocks that hold it are read.
+        PATH is inside the pod directory (logs/app.log). Only the blocks that hold it are read (of an
+        .age archive: its header and the 64 KiB age chunks that hold them, each authenticated).
         The content's SHA-256 is checked against the manifest once it has been written.
         Exit 0: written and verified; 1: no such file, a read error, or the content differs from the
         manifest (reported on stderr after the bytes already written); 2: usage.
@@ -39,9 +42,14 @@ public sealed class CatCommand(TimeProvider clock) : ICommand
         var spec = ListCommand.StoreSpecFrom(a);
         a.ThrowIfErrors();
         var path = a.Positionals[^1];
+        var identities = AgeIdentityOption.Load(a);
+        return await AgeIdentityOption.RunAsync(() => CatAsync(a, spec!, key, at, path, identities, cancellationToken));
+    }
 
-        await using var store = StoreFactory.Create(spec!);
-        var (resolved, manifest) = await ArchiveChoice.ResolveAsync(a, key, at, store, clock, noManifest: false, identities: null, cancellationToken);
+    private async Task<int> CatAsync(ArgParser a, StoreSpec spec, string? key, DateTimeOffset? at, string path, IReadOnlyList<AgeIdentity>? identities, CancellationToken cancellationToken)
+    {
+        await using var store = StoreFactory.Create(spec);
+        var (resolved, manifest) = await ArchiveChoice.ResolveAsync(a, key, at, store, clock, noManifest: false, identities, cancellationToken);
         if (EntrySelection.Exactly(manifest!, path) is not { } entry)
         {
             Terminal.Error.WriteLine($"error: no {path} in {resolved}; paths are inside the pod directory. Nearest: {string.Join(", ", EntrySelection.Nearest(manifest!, [path]))}");
@@ -52,7 +60,7 @@ public sealed class CatCommand(TimeProvider clock) : ICommand
         var progress = Terminal.OutputIsTerminal ? null : ProgressLine.ForStderr(json: false, clock);
         progress?.Expect(entry.Path, entry.Size);
         await using var watched = progress is null ? stdout : new Archives.ProgressStream(stdout, n => progress.Add(entry.Path, n));
-        var result = await EntryCat.RunAsync(store, resolved, manifest!, entry, watched, cancellationToken);
+        var result = await EntryCat.RunAsync(store, resolved, manifest!, entry, watched, identities, cancellationToken);
         progress?.End();
         if (!result.Matches)
         {

@@ -20,12 +20,13 @@ public sealed class FindCommand(TimeProvider clock) : ICommand
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         CommonOptions.Store,
-        OptionSpec.Text("--policy", "FILE", "search this policy's store, reading times with its key template (when --store is not given)"),
+        OptionSpec.Text("--policy", "FILE", "search this policy's store, reading times with its key template (when --store is not given), and its encryption.age.identityFile"),
         OptionSpec.Text("--pod", "P", "only archives of this pod"),
         OptionSpec.Text("--node", "N", "only archives made on this node"),
         OptionSpec.Text("--since", "DUR", "only archives whose key time is within this last while, e.g. 7d (read from the key, before any manifest)"),
         OptionSpec.Text("--until", "TIME", "only archives whose key time is at or before TIME (ISO 8601)"),
         CommonOptions.Json,
+        AgeIdentityOption.Spec,
     ];
 
     public string Arguments => "GLOB... --store URL|--policy FILE";
@@ -36,8 +37,10 @@ public sealed class FindCommand(TimeProvider clock) : ICommand
         with the policy's key template, or the default one), before any manifest is read.
         Prints KEY, PATH, SIZE, MTIME separated by tabs (PATH is what `archiver cat KEY PATH` takes);
         --json prints one object per matching file.
-        Exit 0: searched every manifest in range (matches or not); 1: some manifests could not be read;
-        2: usage.
+        Encrypted archives (.age) are searched with an identity (--identity FILE); without one, the
+        plain archives are searched and the encrypted ones in range are counted as not searched.
+        Exit 0: searched every manifest in range (matches or not); 1: some manifests could not be read,
+        or encrypted ones could not be opened for want of an identity; 2: usage.
         """;
 
     /// <summary>One matching file, as <c>--json</c> prints it.</summary>
@@ -57,6 +60,7 @@ public sealed class FindCommand(TimeProvider clock) : ICommand
         var template = a.Get("--store") is null && a.Get("--policy") is { } file ? ListCommand.PolicyFrom(file)?.Key : null;
         var spec = ListCommand.StoreSpecFrom(a);
         a.ThrowIfErrors();
+        var identities = AgeIdentityOption.Load(a);
 
         await using var store = StoreFactory.Create(spec!);
         var query = new FindQuery(a.Positionals, new KeyPattern(template ?? Policy.DefaultKey), a.Get("--pod"), a.Get("--node"), since, until);
@@ -64,7 +68,7 @@ public sealed class FindCommand(TimeProvider clock) : ICommand
         var json = a.Has("--json");
         int files = 0, archives = 0;
         if (!json) Terminal.Out.WriteLine("KEY\tPATH\tSIZE\tMTIME");
-        await foreach (var found in ArchiveFinder.FindAsync(store, query, tally, cancellationToken))
+        await foreach (var found in ArchiveFinder.FindAsync(store, query, tally, identities, cancellationToken))
         {
             archives++;
             foreach (var e in found.Entries)
@@ -77,8 +81,9 @@ public sealed class FindCommand(TimeProvider clock) : ICommand
             }
         }
         foreach (var problem in tally.Unreadable) Terminal.Error.WriteLine($"error: {problem}; that archive was not searched (check it with archiver verify KEY)");
+        if (tally.Encrypted > 0) Terminal.Error.WriteLine($"error: {AgeIdentityOption.NotSearched(tally.Encrypted)}");
         if (!json)
             Terminal.Error.WriteLine($"{files} matching entr{(files == 1 ? "y" : "ies")} in {archives} archive{(archives == 1 ? "" : "s")}; read {tally.Read} of {tally.Manifests} manifests ({tally.SkippedByKey} ruled out by key) in {store.Location}");
-        return tally.Unreadable.Count > 0 ? ExitCodes.SomeFailed : ExitCodes.Ok;
+        return tally.Unreadable.Count > 0 || tally.Encrypted > 0 ? ExitCodes.SomeFailed : ExitCodes.Ok;
     }
 }

@@ -57,20 +57,7 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
         var target = Path.GetFullPath(a.Get("--to")!);
         CheckTarget(target, a.Has("--force"));
         var identities = AgeIdentityOption.Load(a);
-        try
-        {
-            return await RestoreAsync(a, spec!, at, paths, target, identities, cancellationToken);
-        }
-        catch (MissingIdentityException e)
-        {
-            Terminal.Error.WriteLine($"error: {AgeIdentityOption.Missing(e.Key)}");
-            return ExitCodes.SomeFailed;
-        }
-        catch (AgeIdentityMismatchException e)
-        {
-            Terminal.Error.WriteLine($"error: {e.Message}. Nothing was written.");
-            return ExitCodes.SomeFailed;
-        }
+        return await AgeIdentityOption.RunAsync(() => RestoreAsync(a, spec!, at, paths, target, identities, cancellationToken));
     }
 
     private async Task<int> RestoreAsync(ArgParser a, StoreSpec spec, DateTimeOffset? at, IReadOnlyList<string> paths, string target, IReadOnlyList<AgeIdentity>? identities, CancellationToken cancellationToken)
@@ -79,8 +66,6 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
         var (key, manifest) = await ArchiveChoice.ResolveAsync(a, a.Positionals.FirstOrDefault(), at, store, clock, a.Has("--no-manifest"), identities, cancellationToken);
         if (paths.Count > 0)
         {
-            if (ArchiveKeys.IsEncrypted(key))
-                throw new ConfigurationException($"--path does not read encrypted archives yet ({key}); restore the whole archive with --identity and copy what you need");
             var chosen = EntrySelection.Matching(manifest!, paths);
             if (chosen.Count == 0)
             {
@@ -88,7 +73,7 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
                 return ExitCodes.SomeFailed;
             }
             Directory.CreateDirectory(target);
-            return Render(await SelectiveRestorer.RunAsync(store, key, manifest!, chosen, target, Native.GetEuid() == 0, cancellationToken));
+            return Render(await SelectiveRestorer.RunAsync(store, key, manifest!, chosen, target, Native.GetEuid() == 0, identities, cancellationToken));
         }
         Directory.CreateDirectory(target);
         var progress = ProgressLine.ForStderr(json: false, clock);

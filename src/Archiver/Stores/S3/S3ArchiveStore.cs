@@ -179,6 +179,10 @@ public sealed partial class S3ArchiveStore : IArchiveStore
         {
             throw new ObjectNotFoundException(key, Location);
         }
+        catch (AmazonS3Exception e) when (e.ErrorCode == S3ColdTiers.InvalidObjectState)
+        {
+            throw await ArchivedAsync(key, objectKey, e, cancellationToken);
+        }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
         {
             throw new StoreException($"{Options.Bucket}/{objectKey} does not hold bytes {offset}..{offset + length}; the object is shorter than its manifest says", e);

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using Archiver.Archives;
 using Archiver.Stores;
 using Archiver.Stores.S3;
 using Archiver.Tests.Support;
@@ -119,6 +121,36 @@ public sealed class ColdTierTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains($"thaw requested: {Key} (GLACIER) is readable in about 3-5 hours (Standard tier), for 2 day(s)", result.Out);
         Assert.Single(server.Requests, r => r.Method == "POST" && r.Query == "restore");
+    }
+
+    [Fact]
+    public async Task CatAndRestorePath_GlacierArchiveWithReadableManifest_SayClassAndTheThawToRun()
+    {
+        // The manifest answers (OSS writes it Standard; any class may be thawed already); the
+        // archive's range GET is refused as AWS refuses any GET of a GLACIER object.
+        var manifest = JsonSerializer.Serialize(new ArchiveManifest
+        {
+            Key = Key,
+            Entries = [new ManifestEntry("web-0", "dir", 0, "0755", 0, 0, DateTimeOffset.UnixEpoch, Offset: 0), new ManifestEntry("web-0/app.log", "file", 5, "0644", 0, 0, DateTimeOffset.UnixEpoch, Sha256: new string('0', 64), Offset: 512)],
+            Archive = new ManifestArchive { Format = "gzip", Size = 10, Sha256 = new string('0', 64) },
+            Index = new ManifestIndex { Kind = ManifestIndex.GzipMembers, BlockSize = 1 << 20, TarSize = 3072, Offsets = [0, 10] },
+        }, ArchiveManifest.Json);
+        var glacier = new GlacierObject();
+        await using var server = new RecordingHttpServer(r => r.Method == "GET" && r.Path.EndsWith(".manifest.json", StringComparison.Ordinal)
+            ? new Reply(200, manifest, new Dictionary<string, string> { ["Content-Type"] = "application/json" })
+            : glacier.Answer(r));
+        var url = $"s3://bucket/prefix?endpoint=http://127.0.0.1:{server.Port}&pathStyle=true&region=us-east-1&credentialsFile={Uri.EscapeDataString(FakeS3.CredentialsFile)}&profile=p";
+        using var temp = new TempDir("coldcat");
+
+        var cat = await CliRunner.RunAsync("cat", Key, "app.log", "--store", url);
+        var restored = await CliRunner.RunAsync("restore", Key, "--store", url, "--to", temp["out"], "--path", "app.log");
+
+        Assert.True(cat.ExitCode == 1, cat.ToString());
+        Assert.Contains($"error: {Key} in s3://bucket/prefix/ is in storage class GLACIER and cannot be read until it is thawed; run `archiver restore {Key} --store s3://bucket/prefix/ --thaw --days 7`", cat.Error);
+        Assert.Empty(cat.RawOut!);
+        Assert.Contains(server.Requests, r => r.Method == "GET" && r.Headers.ContainsKey("Range"));
+        Assert.True(restored.ExitCode == 1, restored.ToString());
+        Assert.Contains($"{Key} in s3://bucket/prefix/ is in storage class GLACIER and cannot be read until it is thawed", restored.Error);
     }
 
     private static IArchiveStore Store(RecordingHttpServer server) => FakeS3.Store(server);

@@ -45,6 +45,8 @@ if [[ $modes == *cat* || $modes == *find* ]]; then
   export AWS_ACCESS_KEY_ID=$ARCHIVER_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$ARCHIVER_TEST_S3_SECRET_KEY AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-us-east-1}
 fi
 s3() { aws --endpoint-url "$ARCHIVER_TEST_S3_ENDPOINT" s3 "$@"; }
+mb() { local i; for i in 1 2 3 4 5; do s3 mb "s3://$bucket" >/dev/null 2>&1 && return; s3 ls "s3://$bucket" >/dev/null 2>&1 && return; sleep 10; done
+  echo "single_file.sh: cannot create bucket $bucket at $ARCHIVER_TEST_S3_ENDPOINT" >&2; exit 3; }
 bucket=archiver-bench-sf-$$
 cleanup() { [[ $modes == *cat* || $modes == *find* ]] && s3 rb --force "s3://$bucket" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -104,7 +106,7 @@ cat)
   python3 "$here/gen_corpus.py" "$root" --pods 1 --mib-per-pod "$mib" --small-files 2000 --seed 7 --age-days 3
   pod=$(cd "$root" && ls | head -1)
   mkdir -p "$root/$pod/m"; head -c 65536 /dev/urandom >"$root/$pod/m/target.log"; touch -d '3 days ago' "$root/$pod/m/target.log" "$root/$pod/m" "$root/$pod"
-  s3 mb "s3://$bucket" >/dev/null
+  mb
   url="s3://$bucket/cat?endpoint=$ARCHIVER_TEST_S3_ENDPOINT"
   echo "- one 64 KiB file from a $(du -sm "$root" | cut -f1) MiB pod directory in the S3 server ($ARCHIVER_TEST_S3_ENDPOINT), $runs runs interleaved:"
   declare -A key=() size=()
@@ -145,7 +147,7 @@ find)
   root=$work/find/data
   rm -rf "$work/find"; mkdir -p "$root"
   python3 "$here/gen_scan_tree.py" "$root" "$archives" 20
-  s3 mb "s3://$bucket" >/dev/null 2>&1 || true
+  mb
   url="s3://$bucket/find?endpoint=$ARCHIVER_TEST_S3_ENDPOINT"
   s=$(seconds "$archiver" sweep --root "$root" --store "$url" --liveness none --idle-for 0 --state "$work/find/state" --node bench --json)
   n=$(s3 ls --recursive "s3://$bucket/find/" | grep -c 'manifest.json$')

@@ -105,6 +105,10 @@ public sealed class S3Server : IAsyncLifetime
         $"s3://{bucket}/{prefix}?endpoint={Uri.EscapeDataString(Endpoint)}&pathStyle=true&region={Region}" +
         $"&credentialsFile={Uri.EscapeDataString(CredentialsFile)}&profile=archiver-test" + (extra is null ? "" : "&" + extra);
 
+    /// <summary><see cref="StoreUrl"/> with the endpoint of <paramref name="proxy"/> in front of this server.</summary>
+    public string StoreUrlThrough(S3FaultProxy proxy, string bucket) =>
+        StoreUrl(bucket).Replace(Uri.EscapeDataString(Endpoint), Uri.EscapeDataString(proxy.Endpoint), StringComparison.Ordinal);
+
     /// <summary>The cluster's ceph.conf, for <c>radosgw-admin -c</c> (users and keys of a test's own).</summary>
     public string CephConf => _conf is { Length: > 0 } && File.Exists(_conf)
         ? _conf

@@ -3,7 +3,9 @@
 #
 #   bench/single_file.sh --cat      one 64 KiB file out of a ~1 GiB archive in the S3 server:
 #                                   cat and restore --path vs the full restore (wall, bytes
-#                                   downloaded), for tar.gz and tar.zst
+#                                   downloaded), for tar.gz and tar.zst; with the floor under cat:
+#                                   archiver --version, and archiver list of an empty prefix
+#                                   (start-up, S3 client and one request)
 #   bench/single_file.sh --find     archiver find over N archives' manifests in the S3 server
 #   bench/single_file.sh --index    the index's size cost on the bench corpus (gen_corpus.py, as
 #                                   run.sh): Archiver's block-compressed archive + the manifest's
@@ -128,8 +130,11 @@ cat)
       rm -rf "$work/cat/out"
       r=$(seconds "$archiver" restore "${key[$f]}" --store "$url" --to "$work/cat/out")
       rm -rf "$work/cat/out"
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$f" "$c" "$p" "$r" "${fetched:-0}" "$(cut -d' ' -f1 /proc/loadavg)" >>"$work/cat/results"
-      echo "    run $run $f: cat ${c}s, restore --path ${p}s (${fetched:-?} bytes read), full restore ${r}s (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+      # The floor under cat: the process alone, and the process plus one S3 request (list of an empty prefix).
+      v=$(seconds "$archiver" --version)
+      l=$(seconds "$archiver" list --store "s3://$bucket/empty?endpoint=$ARCHIVER_TEST_S3_ENDPOINT")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$f" "$c" "$p" "$r" "${fetched:-0}" "$(cut -d' ' -f1 /proc/loadavg)" "$v" "$l" >>"$work/cat/results"
+      echo "    run $run $f: cat ${c}s, restore --path ${p}s (${fetched:-?} bytes read), full restore ${r}s; --version ${v}s, list ${l}s (load $(cut -d' ' -f1 /proc/loadavg))" >&2
     done
   done
   for f in tar.gz tar.zst; do
@@ -139,7 +144,9 @@ cat)
     b=$(awk -v f="$f" '$1 == f { print $5 }' "$work/cat/results" | median)
     per=$(awk -v f="$f" '$1 == f { print $2 / $4 }' "$work/cat/results" | median)
     loads=$(awk -v f="$f" '$1 == f { printf "%s ", $6 }' "$work/cat/results")
-    echo "  - $f: cat ${c}s, restore --path ${p}s, full restore ${r}s (medians); cat / full restore $(awk -v a="$c" -v b="$r" 'BEGIN { printf "%.2f", a / b * 100 }') % (median of per-run ratios $(awk -v a="$per" 'BEGIN { printf "%.2f", a * 100 }') %); downloaded $b bytes ($(awk -v a="$b" 'BEGIN { printf "%.2f", a / 1048576 }') MiB) vs ${size[$f]} for the full restore; load ${loads% }"
+    v=$(awk -v f="$f" '$1 == f { print $7 }' "$work/cat/results" | median)
+    l=$(awk -v f="$f" '$1 == f { print $8 }' "$work/cat/results" | median)
+    echo "  - $f: cat ${c}s, restore --path ${p}s, full restore ${r}s (medians); cat / full restore $(awk -v a="$c" -v b="$r" 'BEGIN { printf "%.2f", a / b * 100 }') % (median of per-run ratios $(awk -v a="$per" 'BEGIN { printf "%.2f", a * 100 }') %); downloaded $b bytes ($(awk -v a="$b" 'BEGIN { printf "%.2f", a / 1048576 }') MiB) vs ${size[$f]} for the full restore; floor: --version ${v}s, list (start-up + one S3 request) ${l}s = $(awk -v a="$l" -v b="$r" 'BEGIN { printf "%.2f", a / b * 100 }') % of the full restore; load ${loads% }"
   done
   s3 rm --recursive "s3://$bucket/cat" >/dev/null; rm -rf "$work/cat"
   ;;

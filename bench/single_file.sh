@@ -3,7 +3,9 @@
 #
 #   bench/single_file.sh --cat      one 64 KiB file out of a ~1 GiB archive in the S3 server:
 #                                   cat and restore --path vs the full restore (wall, bytes
-#                                   downloaded), for tar.gz and tar.zst
+#                                   downloaded), for tar.gz and tar.zst; with the floor under cat:
+#                                   archiver --version, and archiver list of an empty prefix
+#                                   (start-up, S3 client and one request)
 #   bench/single_file.sh --find     archiver find over N archives' manifests in the S3 server
 #   bench/single_file.sh --index    the index's size cost on the bench corpus (gen_corpus.py, as
 #                                   run.sh): Archiver's block-compressed archive + the manifest's
@@ -45,6 +47,8 @@ if [[ $modes == *cat* || $modes == *find* ]]; then
   export AWS_ACCESS_KEY_ID=$ARCHIVER_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$ARCHIVER_TEST_S3_SECRET_KEY AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-us-east-1}
 fi
 s3() { aws --endpoint-url "$ARCHIVER_TEST_S3_ENDPOINT" s3 "$@"; }
+mb() { local i; for i in 1 2 3 4 5; do s3 mb "s3://$bucket" >/dev/null 2>&1 && return; s3 ls "s3://$bucket" >/dev/null 2>&1 && return; sleep 10; done
+  echo "single_file.sh: cannot create bucket $bucket at $ARCHIVER_TEST_S3_ENDPOINT" >&2; exit 3; }
 bucket=archiver-bench-sf-$$
 cleanup() { [[ $modes == *cat* || $modes == *find* ]] && s3 rb --force "s3://$bucket" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -104,7 +108,7 @@ cat)
   python3 "$here/gen_corpus.py" "$root" --pods 1 --mib-per-pod "$mib" --small-files 2000 --seed 7 --age-days 3
   pod=$(cd "$root" && ls | head -1)
   mkdir -p "$root/$pod/m"; head -c 65536 /dev/urandom >"$root/$pod/m/target.log"; touch -d '3 days ago' "$root/$pod/m/target.log" "$root/$pod/m" "$root/$pod"
-  s3 mb "s3://$bucket" >/dev/null
+  mb
   url="s3://$bucket/cat?endpoint=$ARCHIVER_TEST_S3_ENDPOINT"
   echo "- one 64 KiB file from a $(du -sm "$root" | cut -f1) MiB pod directory in the S3 server ($ARCHIVER_TEST_S3_ENDPOINT), $runs runs interleaved:"
   declare -A key=() size=()
@@ -126,8 +130,11 @@ cat)
       rm -rf "$work/cat/out"
       r=$(seconds "$archiver" restore "${key[$f]}" --store "$url" --to "$work/cat/out")
       rm -rf "$work/cat/out"
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$f" "$c" "$p" "$r" "${fetched:-0}" "$(cut -d' ' -f1 /proc/loadavg)" >>"$work/cat/results"
-      echo "    run $run $f: cat ${c}s, restore --path ${p}s (${fetched:-?} bytes read), full restore ${r}s (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+      # The floor under cat: the process alone, and the process plus one S3 request (list of an empty prefix).
+      v=$(seconds "$archiver" --version)
+      l=$(seconds "$archiver" list --store "s3://$bucket/empty?endpoint=$ARCHIVER_TEST_S3_ENDPOINT")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$f" "$c" "$p" "$r" "${fetched:-0}" "$(cut -d' ' -f1 /proc/loadavg)" "$v" "$l" >>"$work/cat/results"
+      echo "    run $run $f: cat ${c}s, restore --path ${p}s (${fetched:-?} bytes read), full restore ${r}s; --version ${v}s, list ${l}s (load $(cut -d' ' -f1 /proc/loadavg))" >&2
     done
   done
   for f in tar.gz tar.zst; do
@@ -137,7 +144,9 @@ cat)
     b=$(awk -v f="$f" '$1 == f { print $5 }' "$work/cat/results" | median)
     per=$(awk -v f="$f" '$1 == f { print $2 / $4 }' "$work/cat/results" | median)
     loads=$(awk -v f="$f" '$1 == f { printf "%s ", $6 }' "$work/cat/results")
-    echo "  - $f: cat ${c}s, restore --path ${p}s, full restore ${r}s (medians); cat / full restore $(awk -v a="$c" -v b="$r" 'BEGIN { printf "%.2f", a / b * 100 }') % (median of per-run ratios $(awk -v a="$per" 'BEGIN { printf "%.2f", a * 100 }') %); downloaded $b bytes ($(awk -v a="$b" 'BEGIN { printf "%.2f", a / 1048576 }') MiB) vs ${size[$f]} for the full restore; load ${loads% }"
+    v=$(awk -v f="$f" '$1 == f { print $7 }' "$work/cat/results" | median)
+    l=$(awk -v f="$f" '$1 == f { print $8 }' "$work/cat/results" | median)
+    echo "  - $f: cat ${c}s, restore --path ${p}s, full restore ${r}s (medians); cat / full restore $(awk -v a="$c" -v b="$r" 'BEGIN { printf "%.2f", a / b * 100 }') % (median of per-run ratios $(awk -v a="$per" 'BEGIN { printf "%.2f", a * 100 }') %); downloaded $b bytes ($(awk -v a="$b" 'BEGIN { printf "%.2f", a / 1048576 }') MiB) vs ${size[$f]} for the full restore; floor: --version ${v}s, list (start-up + one S3 request) ${l}s = $(awk -v a="$l" -v b="$r" 'BEGIN { printf "%.2f", a / b * 100 }') % of the full restore; load ${loads% }"
   done
   s3 rm --recursive "s3://$bucket/cat" >/dev/null; rm -rf "$work/cat"
   ;;
@@ -145,7 +154,7 @@ find)
   root=$work/find/data
   rm -rf "$work/find"; mkdir -p "$root"
   python3 "$here/gen_scan_tree.py" "$root" "$archives" 20
-  s3 mb "s3://$bucket" >/dev/null 2>&1 || true
+  mb
   url="s3://$bucket/find?endpoint=$ARCHIVER_TEST_S3_ENDPOINT"
   s=$(seconds "$archiver" sweep --root "$root" --store "$url" --liveness none --idle-for 0 --state "$work/find/state" --node bench --json)
   n=$(s3 ls --recursive "s3://$bucket/find/" | grep -c 'manifest.json$')

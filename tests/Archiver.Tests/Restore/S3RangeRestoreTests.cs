@@ -51,8 +51,6 @@ public sealed class S3RangeRestoreTests(S3Server server) : IDisposable
         return target;
     }
 
-    private string Proxied(S3FaultProxy proxy, string bucket) => server.StoreUrlThrough(proxy, bucket);
-
     private S3FaultProxy NewProxy()
     {
         var proxy = new S3FaultProxy(server.Endpoint);
@@ -68,10 +66,10 @@ public sealed class S3RangeRestoreTests(S3Server server) : IDisposable
         var (bucket, key, target) = await ArchiveAsync(format);
 
         var catProxy = NewProxy();
-        var cat = await CliRunner.RunAsync("cat", key, "m/target.log", "--store", Proxied(catProxy, bucket));
+        var cat = await CliRunner.RunAsync("cat", key, "m/target.log", "--store", server.StoreUrlThrough(catProxy, bucket));
         var restoreProxy = NewProxy();
         var to = _temp["out"];
-        var restored = await CliRunner.RunAsync("restore", key, "--store", Proxied(restoreProxy, bucket), "--to", to, "--path", "m/target.log");
+        var restored = await CliRunner.RunAsync("restore", key, "--store", server.StoreUrlThrough(restoreProxy, bucket), "--to", to, "--path", "m/target.log");
 
         Assert.True(cat.ExitCode == 0, cat + catProxy.Log);
         Assert.Equal(target, cat.RawOut);

@@ -105,7 +105,7 @@ public sealed class S3Server : IAsyncLifetime
         $"s3://{bucket}/{prefix}?endpoint={Uri.EscapeDataString(Endpoint)}&pathStyle=true&region={Region}" +
         $"&credentialsFile={Uri.EscapeDataString(CredentialsFile)}&profile=archiver-test" + (extra is null ? "" : "&" + extra);
 
-    /// <summary><see cref="StoreUrl"/> with requests going through <paramref name="proxy"/> (which counts what the server sends).</summary>
+    /// <summary><see cref="StoreUrl"/> with the endpoint of <paramref name="proxy"/> in front of this server.</summary>
     public string StoreUrlThrough(S3FaultProxy proxy, string bucket) =>
         StoreUrl(bucket).Replace(Uri.EscapeDataString(Endpoint), Uri.EscapeDataString(proxy.Endpoint), StringComparison.Ordinal);
 

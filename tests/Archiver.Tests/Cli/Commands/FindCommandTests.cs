@@ -74,9 +74,6 @@ public sealed class FindCommandTests(S3Server server) : IDisposable
         if (daysAgo == 0) File.WriteAllText(Path.Combine(dir, "logs", "app.log.1"), "rotated\n");
     }
 
-    private string Proxied(S3FaultProxy proxy, string bucket) =>
-        server.StoreUrl(bucket).Replace(Uri.EscapeDataString(server.Endpoint), Uri.EscapeDataString(proxy.Endpoint), StringComparison.Ordinal);
-
     private S3FaultProxy NewProxy()
     {
         var proxy = new S3FaultProxy(server.Endpoint);
@@ -99,7 +96,7 @@ public sealed class FindCommandTests(S3Server server) : IDisposable
         var (bucket, keys) = await SceneAsync();
         var proxy = NewProxy();
 
-        var r = await CliRunner.RunAsync(_clock, "find", "*.log", "--store", Proxied(proxy, bucket), "--since", "3d");
+        var r = await CliRunner.RunAsync(_clock, "find", "*.log", "--store", server.StoreUrlThrough(proxy, bucket), "--since", "3d");
 
         Assert.True(r.ExitCode == 0, r + proxy.Log);
         string[] expected = ["KEY\tPATH\tSIZE\tMTIME", .. new[] { Line(keys[(2, "web-0")], "logs/app.log", 1002, 2), Line(keys[(0, "web-0")], "logs/app.log", 1000, 0) }.Order(StringComparer.Ordinal)];
@@ -114,8 +111,8 @@ public sealed class FindCommandTests(S3Server server) : IDisposable
         var (bucket, keys) = await SceneAsync();
         var proxy = NewProxy();
 
-        var r = await CliRunner.RunAsync(_clock, "find", "logs/**", "--store", Proxied(proxy, bucket), "--pod", "web-0", "--until", _clock.GetUtcNow().AddDays(-1).ToString("O"), "--json");
-        var none = await CliRunner.RunAsync(_clock, "find", "*", "--store", Proxied(proxy, bucket), "--node", "node-2");
+        var r = await CliRunner.RunAsync(_clock, "find", "logs/**", "--store", server.StoreUrlThrough(proxy, bucket), "--pod", "web-0", "--until", _clock.GetUtcNow().AddDays(-1).ToString("O"), "--json");
+        var none = await CliRunner.RunAsync(_clock, "find", "*", "--store", server.StoreUrlThrough(proxy, bucket), "--node", "node-2");
 
         Assert.True(r.ExitCode == 0, r + proxy.Log);
         var rows = r.JsonLines.ToList();
@@ -156,9 +153,10 @@ public sealed class FindCommandTests(S3Server server) : IDisposable
     {
         var (bucket, keys) = await SceneAsync("archives/{dir}/{timestamp}/{node}.tar.gz");
         var proxy = NewProxy();
+        var bothProxy = NewProxy();
 
         var byPolicy = await CliRunner.RunAsync(_clock, "find", "app.log", "--policy", _temp["policy.yaml"], "--since", "3d");
-        var byStore = await CliRunner.RunAsync(_clock, "find", "app.log", "--store", Proxied(proxy, bucket), "--since", "3d");
+        var byStore = await CliRunner.RunAsync(_clock, "find", "app.log", "--store", server.StoreUrlThrough(proxy, bucket), "--since", "3d");
 
         Assert.True(byPolicy.ExitCode == 0, byPolicy.ToString());
         Assert.Equal(new[] { keys[(2, "web-0")], keys[(0, "web-0")] }.Order(StringComparer.Ordinal), byPolicy.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split('\t')[0]));
@@ -166,6 +164,12 @@ public sealed class FindCommandTests(S3Server server) : IDisposable
         Assert.True(byStore.ExitCode == 0, byStore.ToString());
         Assert.Equal(byPolicy.Out, byStore.Out);
         Assert.Equal(5, ManifestGets(proxy, bucket).Count);
+        // --policy still gives the key template when --store names the store (here through a proxy).
+        var both = await CliRunner.RunAsync(_clock, "find", "app.log", "--policy", _temp["policy.yaml"], "--store", server.StoreUrlThrough(bothProxy, bucket), "--since", "3d");
+        Assert.True(both.ExitCode == 0, both.ToString());
+        Assert.Equal(byPolicy.Out, both.Out);
+        Assert.Contains("read 3 of 5 manifests (2 ruled out by key)", both.Error);
+        Assert.Equal(3, ManifestGets(bothProxy, bucket).Count);
     }
 
     [Fact]

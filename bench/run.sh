@@ -13,8 +13,9 @@
 #   bench/run.sh --memory        peak RSS archiving one 256 MiB vs one 4 GiB directory
 # Options: --runs N --pods N --mib-per-pod M --small-files K --work DIR --bin DIR (skip publish)
 #          --tools "archiver-gz tar-czf ..." --scan-dirs N --scan-files N --big-mib M
-# Tools: archiver-gz archiver-zst archiver-gz-keep archiver-zst-keep tar-czf tar-pigz tar-zstd rm-rf
+# Tools: archiver-gz archiver-zst archiver-gz-keep archiver-zst-keep archiver-empty tar-czf tar-pigz tar-zstd rm-rf
 #        (+ archiver-s3 tar-czf-s3 with --s3). *-keep sweep with afterUpload: keep (no delete).
+#        archiver-empty sweeps an empty root: start-up and shut-down alone, subtracted for "core use".
 # The sweep also deletes what it archived; the rm-rf row shows what that alone costs on this disk.
 # Public tools only: GNU tar, gzip, pigz, zstd, aws cli, /usr/bin/time. Installs the missing ones.
 set -euo pipefail
@@ -46,7 +47,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n $tools ]] || case $mode in
   smoke) tools="archiver-gz tar-czf archiver-zst" ;;
-  *) tools="archiver-gz-keep tar-czf tar-pigz archiver-zst-keep tar-zstd archiver-gz rm-rf" ;;
+  *) tools="archiver-gz-keep tar-czf tar-pigz archiver-zst-keep tar-zstd archiver-gz archiver-empty rm-rf" ;;
 esac
 if [[ $s3 == 1 ]]; then
   : "${ARCHIVER_TEST_S3_ENDPOINT:?--s3 needs ARCHIVER_TEST_S3_ENDPOINT (e.g. http://127.0.0.1:7480)}"
@@ -126,6 +127,8 @@ run_tool() { # run_tool TOOL RUN
     # afterUpload: keep: archive, upload and verify, but leave the directory (no delete cost)
     archiver-gz-keep)  keep tar.gz; timed "$tool" "$run" "$archiver" sweep --policy "$work/keep.yaml" --json ;;
     archiver-zst-keep) keep tar.zst; timed "$tool" "$run" "$archiver" sweep --policy "$work/keep.yaml" --json ;;
+    archiver-empty) rm -rf "$out" "$state" "$work/empty"; mkdir -p "$out" "$state" "$work/empty"
+                  timed "$tool" "$run" "$archiver" sweep --root "$work/empty" --store "file://$out" --state "$state" --liveness none --idle-for 0s --json ;;
     archiver-s3)  fresh; s3_bucket "$run"; sweep tar.gz "$(s3_url "$run")"; timed "$tool" "$run" "${sweep_cmd[@]}"; s3_size "$run"; s3_drop "$run" ;;
     tar-czf)      rm -rf "$out"; mkdir -p "$out"; timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -czf "$2/$p.tar.gz" -C "$1" "$p"; done' _ "$pristine" "$out" ;;
     tar-pigz)     rm -rf "$out"; mkdir -p "$out"; timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -cf - -C "$1" "$p" | pigz -p 2 >"$2/$p.tar.gz"; done' _ "$pristine" "$out" ;;
@@ -135,7 +138,7 @@ run_tool() { # run_tool TOOL RUN
     rm-rf)        fresh; timed "$tool" "$run" rm -rf "$data" ;; # what deleting the swept directories costs here
     *) echo "run.sh: unknown tool '$tool'" >&2; exit 2 ;;
   esac
-  [[ $tool == archiver-* && $tool != archiver-s3 ]] && check_sweep "${tool%-keep}"
+  [[ $tool == archiver-* && $tool != archiver-s3 && $tool != archiver-empty ]] && check_sweep "${tool%-keep}"
   return 0
 }
 
@@ -185,20 +188,25 @@ summary() { # medians per tool and ratios against the first tool of each pair
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
     function flush() { if (tool == "") return
       printf "| %s | %d | %.2f | %.2f | %.0f | %.1f | %s |\n", tool, n, med(w, n), med(c, n), med(r, n) / 1024, med(b, n) / 1048576, loads
-      print tool "\t" med(w, n) "\t" med(b, n) > "'"$work/medians.tsv"'" }
+      print tool "\t" med(w, n) "\t" med(b, n) "\t" med(c, n) > "'"$work/medians.tsv"'" }
     $1 != tool { flush(); tool = $1; n = 0; loads = "" }
     { n++; w[n] = $3; c[n] = $4; r[n] = $5; b[n] = $6; loads = loads (n > 1 ? " " : "") $7 }
     END { flush() }'
   echo
   # Ratios of the medians, and the median of the per-run ratios: runs are interleaved, so the two
   # tools of one run saw the same machine (on a shared VM the speed drifts between runs).
-  awk -F'\t' 'FNR == NR { w[$1] = $2; b[$1] = $3; next } { rw[$1, $2] = $3 }
+  awk -F'\t' 'FNR == NR { w[$1] = $2; b[$1] = $3; c[$1] = $4; next } { rw[$1, $2] = $3 }
     function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
     function ratio(a, z,   r, n, p) { if (!((a in w) && (z in w) && w[z] > 0)) return
       n = 0; for (r = 1; r <= runs; r++) if (((a, r) in rw) && ((z, r) in rw) && rw[z, r] > 0) p[++n] = rw[a, r] / rw[z, r]
       printf "- %s / %s: wall %.2f x (per-run ratios: median %.2f x of %d), size %.3f x\n", a, z, w[a] / w[z], n ? med(p, n) : 0, n, b[a] / b[z] }
-    END { ratio("archiver-gz-keep", "tar-czf"); ratio("archiver-gz-keep", "tar-pigz"); ratio("archiver-zst-keep", "tar-zstd"); ratio("archiver-gz", "tar-czf"); ratio("archiver-gz", "tar-pigz"); ratio("archiver-gz", "archiver-gz-keep"); ratio("archiver-zst", "tar-zstd"); ratio("archiver-s3", "tar-czf-s3") }' runs="$runs" "$work/medians.tsv" "$results"
+    END { ratio("archiver-gz-keep", "tar-czf"); ratio("archiver-gz-keep", "tar-pigz"); ratio("archiver-zst-keep", "tar-zstd"); ratio("archiver-gz", "tar-czf"); ratio("archiver-gz", "tar-pigz"); ratio("archiver-gz", "archiver-gz-keep"); ratio("archiver-zst", "tar-zstd"); ratio("archiver-s3", "tar-czf-s3")
+      core("archiver-gz-keep"); core("archiver-zst-keep"); core("archiver-gz") }
+    # Core use: wall against CPU / cores once start-up (the empty sweep) is taken off both; 1.00 x is
+    # every core busy all the time, more is idle cores.
+    function core(a) { if (!((a in w) && ("archiver-empty" in w))) return
+      printf "- core use of %s after start-up: wall %.2f s for %.2f CPU s on %d cores = %.2f x of CPU / cores\n", a, w[a] - w["archiver-empty"], c[a] - c["archiver-empty"], cores, (w[a] - w["archiver-empty"]) / ((c[a] - c["archiver-empty"]) / cores) }' runs="$runs" cores="$(nproc)" "$work/medians.tsv" "$results"
 }
 
 machine() {

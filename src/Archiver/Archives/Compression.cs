@@ -5,7 +5,7 @@ namespace Archiver.Archives;
 /// <summary>
 /// The compressor for an archive format. gzip: in-box zlib-ng, 1 MiB blocks deflated on
 /// <c>workers</c> threads as consecutive gzip members (pigz-style, read by every gzip reader).
-/// zstd: the same, in 2 MiB blocks compressed as independent frames (libzstd when present, else
+/// zstd: the same, in 1.875 MiB blocks compressed as independent frames (libzstd when present, else
 /// ZstdSharp) followed by a seekable-format seek table, so one entry can be read with a range read.
 /// </summary>
 public static class Compression

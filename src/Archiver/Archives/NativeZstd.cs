@@ -23,7 +23,7 @@ internal static unsafe class NativeZstd
     /// <summary>The file name the app's folder and the dynamic loader know the library by.</summary>
     public const string LibraryName = "libzstd.so.1";
 
-    /// <summary>Compression contexts kept between frames: a new one per 2 MiB frame allocated and
+    /// <summary>Compression contexts kept between frames: a new one per frame allocated and
     /// zeroed its tables each time (page faults were ~5 % of a tar.zst sweep's CPU). A few are kept,
     /// one per compressing thread at most; the rest are freed.</summary>
     private const int KeptContexts = 4;

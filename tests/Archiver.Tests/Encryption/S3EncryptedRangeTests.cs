@@ -20,14 +20,14 @@ public sealed class S3EncryptedRangeTests(S3Server server, ITestOutputHelper out
 {
     private const string Target = "m/target.log";
     private readonly TempDir _temp = new("s3agerange");
-    private readonly List<S3FaultProxy> _proxies = [];
+    private readonly S3Proxies _proxies = new(server);
     private AgeCli.KeyPair _key = null!;
 
     private string Root => _temp.Sub("data");
 
     public void Dispose()
     {
-        foreach (var p in _proxies) p.Dispose();
+        _proxies.Dispose();
         _temp.Dispose();
     }
 
@@ -54,12 +54,6 @@ public sealed class S3EncryptedRangeTests(S3Server server, ITestOutputHelper out
         return (bucket, objects.Single(o => o.Key.EndsWith($".{format}.age", StringComparison.Ordinal)).Key, target);
     }
 
-    private S3FaultProxy NewProxy()
-    {
-        var proxy = new S3FaultProxy(server.Endpoint);
-        _proxies.Add(proxy);
-        return proxy;
-    }
 
     [Theory]
     [InlineData("tar.gz")]
@@ -74,9 +68,9 @@ public sealed class S3EncryptedRangeTests(S3Server server, ITestOutputHelper out
         // that a frame of incompressible data (as here) and both straddling chunks still fit.
         var bound = (2L << 20) + (64 << 10) + manifestSize;
 
-        var catProxy = NewProxy();
+        var catProxy = _proxies.New();
         var cat = await CliRunner.RunAsync("cat", key, Target, "--store", server.StoreUrlThrough(catProxy, bucket), "--identity", _key.IdentityFile);
-        var restoreProxy = NewProxy();
+        var restoreProxy = _proxies.New();
         var to = _temp["out"];
         var restored = await CliRunner.RunAsync("restore", key, "--store", server.StoreUrlThrough(restoreProxy, bucket), "--to", to, "--path", Target, "--identity", _key.IdentityFile);
 

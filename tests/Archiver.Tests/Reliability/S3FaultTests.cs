@@ -154,12 +154,10 @@ public sealed class S3FaultTests(S3Server server) : IDisposable
             new Random(7).NextBytes(data);
             File.WriteAllBytes(Path.Combine(d, "big", "f0"), data);
         });
-        var proxy = new S3FaultProxy(server.Endpoint);
-        _proxies.Add(proxy);
-        return (bucket, dir, proxy);
+        return (bucket, dir, _proxies.New());
     }
 
-    private readonly List<S3FaultProxy> _proxies = [];
+    private readonly S3Proxies _proxies = new(server);
 
     private string ProxiedUrl(S3FaultProxy proxy, string bucket, string? extra = null) =>
         server.StoreUrl(bucket, "", "partSize=5MiB" + (extra is null ? "" : "&" + extra))
@@ -182,7 +180,7 @@ public sealed class S3FaultTests(S3Server server) : IDisposable
 
     public void Dispose()
     {
-        foreach (var p in _proxies) p.Dispose();
+        _proxies.Dispose();
         _temp.Dispose();
     }
 }

@@ -15,13 +15,13 @@ namespace Archiver.Tests.Restore;
 public sealed class S3RangeRestoreTests(S3Server server) : IDisposable
 {
     private readonly TempDir _temp = new("s3range");
-    private readonly List<S3FaultProxy> _proxies = [];
+    private readonly S3Proxies _proxies = new(server);
 
     private string Root => _temp.Sub("data");
 
     public void Dispose()
     {
-        foreach (var p in _proxies) p.Dispose();
+        _proxies.Dispose();
         _temp.Dispose();
     }
 
@@ -51,12 +51,6 @@ public sealed class S3RangeRestoreTests(S3Server server) : IDisposable
         return target;
     }
 
-    private S3FaultProxy NewProxy()
-    {
-        var proxy = new S3FaultProxy(server.Endpoint);
-        _proxies.Add(proxy);
-        return proxy;
-    }
 
     [Theory]
     [InlineData("tar.gz")]
@@ -65,9 +59,9 @@ public sealed class S3RangeRestoreTests(S3Server server) : IDisposable
     {
         var (bucket, key, target) = await ArchiveAsync(format);
 
-        var catProxy = NewProxy();
+        var catProxy = _proxies.New();
         var cat = await CliRunner.RunAsync("cat", key, "m/target.log", "--store", server.StoreUrlThrough(catProxy, bucket));
-        var restoreProxy = NewProxy();
+        var restoreProxy = _proxies.New();
         var to = _temp["out"];
         var restored = await CliRunner.RunAsync("restore", key, "--store", server.StoreUrlThrough(restoreProxy, bucket), "--to", to, "--path", "m/target.log");
 

@@ -19,13 +19,13 @@ public sealed class FindCommandTests(S3Server server) : IDisposable
     /// <summary>The scene's today is the real current time; its clock starts ten days earlier (a
     /// fake clock only moves forward) and stands at today once the scene is built.</summary>
     private readonly FakeTimeProvider _clock = new(SceneClock.Now().AddDays(-10));
-    private readonly List<S3FaultProxy> _proxies = [];
+    private readonly S3Proxies _proxies = new(server);
 
     private string Root => _temp.Sub("data");
 
     public void Dispose()
     {
-        foreach (var p in _proxies) p.Dispose();
+        _proxies.Dispose();
         _temp.Dispose();
     }
 
@@ -74,12 +74,6 @@ public sealed class FindCommandTests(S3Server server) : IDisposable
         if (daysAgo == 0) File.WriteAllText(Path.Combine(dir, "logs", "app.log.1"), "rotated\n");
     }
 
-    private S3FaultProxy NewProxy()
-    {
-        var proxy = new S3FaultProxy(server.Endpoint);
-        _proxies.Add(proxy);
-        return proxy;
-    }
 
     /// <summary>The manifests the proxy saw fetched, as keys.</summary>
     private static List<string> ManifestGets(S3FaultProxy proxy, string bucket) =>
@@ -94,7 +88,7 @@ public sealed class FindCommandTests(S3Server server) : IDisposable
     public async Task Find_Since_ReadsOnlyManifestsOfKeysInRangeAndPrintsExactMatches()
     {
         var (bucket, keys) = await SceneAsync();
-        var proxy = NewProxy();
+        var proxy = _proxies.New();
 
         var r = await CliRunner.RunAsync(_clock, "find", "*.log", "--store", server.StoreUrlThrough(proxy, bucket), "--since", "3d");
 
@@ -109,7 +103,7 @@ public sealed class FindCommandTests(S3Server server) : IDisposable
     public async Task Find_PodUntilNode_PruneByKeyAndJsonHasOneObjectPerFile()
     {
         var (bucket, keys) = await SceneAsync();
-        var proxy = NewProxy();
+        var proxy = _proxies.New();
 
         var r = await CliRunner.RunAsync(_clock, "find", "logs/**", "--store", server.StoreUrlThrough(proxy, bucket), "--pod", "web-0", "--until", _clock.GetUtcNow().AddDays(-1).ToString("O"), "--json");
         var none = await CliRunner.RunAsync(_clock, "find", "*", "--store", server.StoreUrlThrough(proxy, bucket), "--node", "node-2");
@@ -152,8 +146,8 @@ public sealed class FindCommandTests(S3Server server) : IDisposable
     public async Task Find_PolicyKeyTemplate_PrunesByItsTimestampAndStoreAloneFindsTheSameByReadingAll()
     {
         var (bucket, keys) = await SceneAsync("archives/{dir}/{timestamp}/{node}.tar.gz");
-        var proxy = NewProxy();
-        var bothProxy = NewProxy();
+        var proxy = _proxies.New();
+        var bothProxy = _proxies.New();
 
         var byPolicy = await CliRunner.RunAsync(_clock, "find", "app.log", "--policy", _temp["policy.yaml"], "--since", "3d");
         var byStore = await CliRunner.RunAsync(_clock, "find", "app.log", "--store", server.StoreUrlThrough(proxy, bucket), "--since", "3d");

@@ -22,6 +22,16 @@ public static class HttpWire
         throw new IOException("request head longer than 64 KiB");
     }
 
+    /// <summary>A request head split into its method, path, query (without the '?') and header lines.</summary>
+    public static (string Method, string Path, string Query, List<string> Headers) ParseRequest(string head)
+    {
+        var lines = head.Split("\r\n");
+        var requestLine = lines[0].Split(' ');
+        var target = requestLine[1];
+        var q = target.IndexOf('?');
+        return (requestLine[0], q < 0 ? target : target[..q], q < 0 ? "" : target[(q + 1)..], lines.Skip(1).Where(l => l.Length > 0).ToList());
+    }
+
     /// <summary>Accepts connections until <paramref name="stop"/>, each handled on its own.</summary>
     public static async Task AcceptAsync(TcpListener listener, Func<TcpClient, Task> handle, CancellationToken stop)
     {

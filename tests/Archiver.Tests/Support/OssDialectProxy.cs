@@ -102,12 +102,8 @@ public sealed partial class OssDialectProxy : IDisposable
                 var down = client.GetStream();
                 var head = await HttpWire.ReadHeadAsync(down, token);
                 if (head is null) return;
-                var lines = head.Split("\r\n");
-                var requestLine = lines[0].Split(' ');
-                var (method, target) = (requestLine[0], requestLine[1]);
-                var q = target.IndexOf('?');
-                var (path, query) = (q < 0 ? target : target[..q], q < 0 ? "" : target[(q + 1)..]);
-                var headers = lines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(':', 2))
+                var (method, path, query, lines) = HttpWire.ParseRequest(head);
+                var headers = lines.Select(l => l.Split(':', 2))
                     .Select(p => new KeyValuePair<string, string>(p[0].Trim(), p.Length > 1 ? p[1].Trim() : "")).ToList();
                 if (headers.Any(h => h.Key.Equals("Expect", StringComparison.OrdinalIgnoreCase)))
                     await down.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), token);

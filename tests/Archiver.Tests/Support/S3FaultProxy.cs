@@ -94,12 +94,8 @@ public sealed class S3FaultProxy : IDisposable
                 var down = client.GetStream();
                 var head = await HttpWire.ReadHeadAsync(down, token);
                 if (head is null) return;
-                var lines = head.Split("\r\n");
-                var parts = lines[0].Split(' ');
-                var target = parts[1];
-                var q = target.IndexOf('?');
-                var headers = lines.Skip(1).Where(l => l.Length > 0).ToList();
-                var seen = new ProxiedRequest(parts[0], q < 0 ? target : target[..q], q < 0 ? "" : target[(q + 1)..], _clock.Elapsed, null, HeaderMap(headers));
+                var (method, path, query, headers) = HttpWire.ParseRequest(head);
+                var seen = new ProxiedRequest(method, path, query, _clock.Elapsed, null, HeaderMap(headers));
                 var fault = Decide(seen);
                 _requests.Enqueue(seen with { Fault = fault });
 
@@ -134,7 +130,7 @@ public sealed class S3FaultProxy : IDisposable
                         await StallAsync(down, token);
                         return;
                 }
-                await ForwardAsync(down, lines[0], headers, body, fault is S3Fault.TruncateBody or S3Fault.StallMidBody, token);
+                await ForwardAsync(down, head[..head.IndexOf("\r\n", StringComparison.Ordinal)], headers, body, fault is S3Fault.TruncateBody or S3Fault.StallMidBody, token);
                 if (fault == S3Fault.StallMidBody) await StallAsync(down, token);
             }
         }

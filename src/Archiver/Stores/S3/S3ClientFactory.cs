@@ -18,7 +18,6 @@ public static class S3ClientFactory
     /// <param name="clock">When RRSA credentials for <c>oss://</c> are renewed.</param>
     public static IAmazonS3 Create(S3StoreOptions o, Func<string, string?> environment, HttpClientFactory? httpClientFactory = null, TimeProvider? clock = null)
     {
-        var credentials = Credentials(o, environment, clock ?? TimeProvider.System) is { } found ? new ConsistentCredentials(found) : null;
         var config = new AmazonS3Config
         {
             ForcePathStyle = o.PathStyle,
@@ -41,7 +40,10 @@ public static class S3ClientFactory
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(o.Region);
         }
-        return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+        // Every source, the SDK's default chain included, behind ConsistentCredentials: key and token
+        // of one request always come from one answer.
+        var credentials = Credentials(o, environment, clock ?? TimeProvider.System) ?? new DefaultChainCredentials(config);
+        return new AmazonS3Client(new ConsistentCredentials(credentials), config);
     }
 
     /// <summary>Explicit credentials, RRSA for OSS, IRSA or EKS Pod Identity (<see cref="AwsWorkloadIdentity"/>),

@@ -93,6 +93,35 @@ public sealed class AwsWorkloadIdentityTests(S3Server server) : IDisposable
             Assert.All(agent.Requests, r => Assert.Equal(podToken, r.Headers["Authorization"]));
     }
 
+    /// <summary>No IRSA, no Pod Identity: the node's instance role through IMDSv2 (the SDK's default
+    /// chain, which Archiver asks per request like the others so that key and token stay together).</summary>
+    [Fact]
+    public async Task Sweep_WithOnlyTheNodesInstanceRole_ArchivesWithItsTemporaryKeysThroughImdsV2()
+    {
+        using var keys = await RgwTemporaryKeys.CreateAsync(server, 4);
+        using var owner = keys.OwnerClient(server);
+        var bucket = $"imds-{Guid.NewGuid():N}"[..30];
+        await owner.PutBucketAsync(bucket);
+        using var proxy = new S3FaultProxy(server.Endpoint);
+        proxy.Gate = new SessionTokenGate(keys, Clock).Check;
+        await using var imds = new FakeImds("archiver-node-role", _ => keys.Issue(Clock.GetUtcNow(), TimeSpan.FromHours(6)), Clock);
+
+        var sweep = await _scene.SweepAsync(StoreUrl(bucket, proxy.Endpoint), new Dictionary<string, string>
+        {
+            ["AWS_EC2_METADATA_DISABLED"] = "false",
+            ["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds.Endpoint,
+        });
+
+        Assert.True(sweep.ExitCode == 0, $"{sweep}\n{proxy.Log}\n{string.Join('\n', imds.Requests.Select(r => $"{r.Method} {r.Target}"))}");
+        Assert.Empty(_scene.Remaining);
+        var objects = (await owner.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket })).S3Objects ?? [];
+        Assert.Equal(IdentityScene.Pods.Length * 2, objects.Count);
+        Assert.True(imds.Exchanges >= 1);
+        Assert.All(imds.Requests.Where(r => r.Method == "GET"), r => Assert.True(imds.IsValidToken(r.Headers.GetValueOrDefault("X-aws-ec2-metadata-token")), $"{r.Target} without a valid IMDSv2 token"));
+        Assert.All(proxy.Requests, r => Assert.Null(r.Fault));
+        Assert.All(proxy.Requests, r => Assert.Equal(keys.ByAccessKey(SessionTokenGate.KeyIdOf(r)!)!.SessionToken, r.Headers!["X-Amz-Security-Token"]));
+    }
+
     private string StoreUrl(string bucket, string endpoint) =>
         $"s3://{bucket}/p?endpoint={Uri.EscapeDataString(endpoint)}&pathStyle=true&region={server.Region}";
 

@@ -147,50 +147,15 @@ public sealed partial class S3ArchiveStore : IArchiveStore
     public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
         var objectKey = ObjectKey(key);
-        try
-        {
-            var response = await Client.GetObjectAsync(new GetObjectRequest { BucketName = Options.Bucket, Key = objectKey }, cancellationToken);
-            return new ResponseStream(response, Options.Timeout, $"{Options.Bucket}/{objectKey}");
-        }
-        catch (AmazonS3Exception e) when (S3Errors.IsNotFound(e))
-        {
-            throw new ObjectNotFoundException(key, Location);
-        }
-        catch (AmazonS3Exception e) when (e.ErrorCode == S3ColdTiers.InvalidObjectState)
-        {
-            throw await ArchivedAsync(key, objectKey, e, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw S3Errors.Wrap(e, "reading", objectKey, Options);
-        }
+        var response = await GetAsync(key, objectKey, null, cancellationToken);
+        return new ResponseStream(response, Options.Timeout, $"{Options.Bucket}/{objectKey}");
     }
 
     public async Task<Stream> OpenRangeAsync(string key, long offset, long length, CancellationToken cancellationToken)
     {
         var objectKey = ObjectKey(key);
         if (length <= 0) return Stream.Null;
-        GetObjectResponse response;
-        try
-        {
-            response = await Client.GetObjectAsync(new GetObjectRequest { BucketName = Options.Bucket, Key = objectKey, ByteRange = new ByteRange(offset, offset + length - 1) }, cancellationToken);
-        }
-        catch (AmazonS3Exception e) when (S3Errors.IsNotFound(e))
-        {
-            throw new ObjectNotFoundException(key, Location);
-        }
-        catch (AmazonS3Exception e) when (e.ErrorCode == S3ColdTiers.InvalidObjectState)
-        {
-            throw await ArchivedAsync(key, objectKey, e, cancellationToken);
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
-        {
-            throw new StoreException($"{Options.Bucket}/{objectKey} does not hold bytes {offset}..{offset + length}; the object is shorter than its manifest says", e);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw S3Errors.Wrap(e, "reading", objectKey, Options);
-        }
+        var response = await GetAsync(key, objectKey, new ByteRange(offset, offset + length - 1), cancellationToken);
         // A server that ignores Range answers 200 with the whole object; a short object answers less.
         if (response.HttpStatusCode != HttpStatusCode.PartialContent || response.ContentLength != length)
         {
@@ -198,6 +163,32 @@ public sealed partial class S3ArchiveStore : IArchiveStore
             throw new StoreException($"{Options.Bucket}/{objectKey}: asked for {length} bytes at {offset}, the server answered {(int)response.HttpStatusCode} with {response.ContentLength} bytes; the endpoint must support Range GETs and the object must be as long as its manifest says");
         }
         return new BoundedReadStream(new ResponseStream(response, Options.Timeout, $"{Options.Bucket}/{objectKey}"), length, key);
+    }
+
+    /// <summary>GET of the whole object or of <paramref name="range"/>, with what a read can meet said
+    /// as the store says it: missing, in a cold tier (with the thaw command), out of range, or failed.</summary>
+    private async Task<GetObjectResponse> GetAsync(string key, string objectKey, ByteRange? range, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Client.GetObjectAsync(new GetObjectRequest { BucketName = Options.Bucket, Key = objectKey, ByteRange = range }, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (S3Errors.IsNotFound(e))
+        {
+            throw new ObjectNotFoundException(key, Location);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == S3ColdTiers.InvalidObjectState)
+        {
+            throw await ArchivedAsync(key, objectKey, e, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (range is not null && e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            throw new StoreException($"{Options.Bucket}/{objectKey} does not hold bytes {range.Start}..{range.End + 1}; the object is shorter than its manifest says", e);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw S3Errors.Wrap(e, "reading", objectKey, Options);
+        }
     }
 
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)

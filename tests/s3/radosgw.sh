@@ -184,7 +184,9 @@ osd class update on start = false
 
 [$RGW_NAME]
 rgw data = $DIR/rgw
-rgw frontends = beast endpoint=127.0.0.1:$rgw_port
+# tcp_nodelay: without it beast's responses (head and body written apart) wait for the
+# client's delayed ACK, ~40 ms on every request; S3 and OSS do not make clients wait so.
+rgw frontends = beast endpoint=127.0.0.1:$rgw_port tcp_nodelay=1
 # Lets virtual-host style (bucket.localhost:PORT) work too; requests to any other
 # host name (e.g. 127.0.0.1) are plain path-style.
 rgw dns name = localhost
@@ -394,7 +396,7 @@ write_env() {
 
 # The gateway port, read back from the config of a cluster already made.
 read_rgw_port() {
-    RGW_PORT="$(sed -n 's/^rgw frontends = beast endpoint=127\.0\.0\.1:\([0-9]*\)$/\1/p' "$CONF")"
+    RGW_PORT="$(sed -n 's/^rgw frontends = beast endpoint=127\.0\.0\.1:\([0-9]*\)\( .*\)\{0,1\}$/\1/p' "$CONF")"
     [[ -n "$RGW_PORT" ]] || die "no rgw port in $CONF (was 'start' run on this DIR?)"
 }
 

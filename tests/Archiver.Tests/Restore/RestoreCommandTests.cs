@@ -135,6 +135,24 @@ public sealed class RestoreCommandTests : IDisposable
         Assert.Contains("no archive nope/web-0.tar.gz", result.Error);
     }
 
+    [Fact]
+    public async Task RestoreAndCat_ManifestWithoutItsArchive_ExitOneNamingTheArchiveAndWriteNothing()
+    {
+        // restore and cat read the manifest first and ask for the archive only by reading it.
+        var key = await ArchiveSampleAsync();
+        File.Delete(Path.Combine(_f.StoreDir, key));
+
+        var restore = await _f.RestoreAsync(key, "--to", _f.Temp["out"]);
+        var cat = await CliRunner.RunAsync(["cat", key, "logs/app.log", "--store", _f.StoreUrl]);
+
+        Assert.True(restore.ExitCode == 1, restore.ToString());
+        Assert.Contains($"no object {key}", restore.Error);
+        Assert.False(Directory.Exists(_f.Temp["out"]) && Directory.EnumerateFileSystemEntries(_f.Temp["out"]).Any(), "restore wrote into its target");
+        Assert.True(cat.ExitCode == 1, cat.ToString());
+        Assert.Contains($"no object {key}", cat.Error);
+        Assert.Equal("", cat.Out);
+    }
+
     [Theory]
     [InlineData("tar -cjf {0} -C {1} web-0", "old/web-0.tar.bz2")]
     [InlineData("cd {1} && zip -qry {0} web-0", "old/web-0.zip")]

@@ -35,6 +35,41 @@ public sealed record ArchiveManifest
 
     public const string Suffix = ArchiveKeys.ManifestSuffix;
 
+    private static readonly Lazy<Task> ReaderWarmUp = new(() => Task.Run(async () =>
+    {
+        try
+        {
+            await JsonSerializer.DeserializeAsync<ArchiveManifest>(new MemoryStream(WarmUpSample.ToArray()), Json);
+        }
+        catch (Exception)
+        {
+            // Only a warm-up: the real read reports its own errors.
+        }
+    }));
+
+    /// <summary>
+    /// Parses a one-file manifest on a pool thread, once per process, while the caller waits for the
+    /// store to answer. ReadyToRun cannot precompile System.Text.Json's converters over these types,
+    /// so the first parse JIT-compiles them; done here, that happens on the other core during the
+    /// first (cold) S3 request instead of after it. `archiver cat` from S3 on 2 cores: the manifest's
+    /// parse 60-85 ms -> 30-40 ms (docs/benchmarks.md, issue 17).
+    /// </summary>
+    public static void WarmUpReader() => _ = ReaderWarmUp.Value;
+
+    /// <summary>Every part of a manifest a real read meets (source fields, a file entry with its
+    /// SHA-256 and offset, skipped entries, totals, archive, index); ManifestWarmUpTests checks it names every property.</summary>
+    internal static ReadOnlySpan<byte> WarmUpSample => """
+        {"format":"archiver-manifest/1","key":"p/p-20260101T000000Z.tar.gz","createdAt":"2026-01-01T00:00:00+00:00",
+        "source":{"policy":"p","cluster":"c","node":"n","namespace":"ns","pod":"p","root":"/data","dir":"p","fields":{"pod":"p"}},
+        "entries":[{"path":"p","type":"dir","size":0,"mode":"0755","uid":0,"gid":0,"mtime":"2026-01-01T00:00:00+00:00","offset":0},
+        {"path":"p/a.log","type":"file","size":1,"mode":"0644","uid":1000,"gid":1000,"mtime":"2026-01-01T00:00:00.1234567+00:00","sha256":"ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb","offset":1536},
+        {"path":"p/l","type":"symlink","size":0,"mode":"0777","uid":0,"gid":0,"mtime":"2026-01-01T00:00:00+00:00","linkTarget":"a.log","offset":3584}],
+        "skipped":[{"path":"p/s","type":"socket","reason":"a socket holds no data"}],
+        "totals":{"entries":3,"files":1,"bytesIn":1,"skipped":1},
+        "archive":{"format":"tar.gz","level":6,"size":100,"sha256":"ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb","encryption":null,"payloadOffset":null},
+        "fingerprint":"f","index":{"kind":"gzip-members","blockSize":1048576,"tarSize":10240,"offsets":[0,100],"blocks":1}}
+        """u8;
+
     /// <summary>The manifest's key: <c>K.manifest.json</c>, or <c>K.manifest.json.age</c> for <c>K.age</c>.</summary>
     public static string KeyFor(string archiveKey) => ArchiveKeys.ManifestFor(archiveKey);
 }

@@ -38,6 +38,7 @@ public static class ArchiveStoreExtensions
         var key = ArchiveManifest.KeyFor(archiveKey);
         var encrypted = ArchiveKeys.IsEncrypted(archiveKey);
         if (encrypted && identities is null) throw new MissingIdentityException(archiveKey);
+        ArchiveManifest.WarmUpReader();
         Stream content;
         try
         {

@@ -39,7 +39,7 @@ public sealed record ArchiveManifest
     {
         try
         {
-            await JsonSerializer.DeserializeAsync<ArchiveManifest>(new MemoryStream(WarmUpSample.ToArray()), Json);
+            await JsonSerializer.DeserializeAsync<ArchiveManifest>(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(WarmUpSample)), Json);
         }
         catch (Exception)
         {
@@ -58,7 +58,7 @@ public sealed record ArchiveManifest
 
     /// <summary>Every part of a manifest a real read meets (source fields, a file entry with its
     /// SHA-256 and offset, skipped entries, totals, archive, index); ManifestWarmUpTests checks it names every property.</summary>
-    internal static ReadOnlySpan<byte> WarmUpSample => """
+    internal const string WarmUpSample = """
         {"format":"archiver-manifest/1","key":"p/p-20260101T000000Z.tar.gz","createdAt":"2026-01-01T00:00:00+00:00",
         "source":{"policy":"p","cluster":"c","node":"n","namespace":"ns","pod":"p","root":"/data","dir":"p","fields":{"pod":"p"}},
         "entries":[{"path":"p","type":"dir","size":0,"mode":"0755","uid":0,"gid":0,"mtime":"2026-01-01T00:00:00+00:00","offset":0},
@@ -68,7 +68,7 @@ public sealed record ArchiveManifest
         "totals":{"entries":3,"files":1,"bytesIn":1,"skipped":1},
         "archive":{"format":"tar.gz","level":6,"size":100,"sha256":"ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb","encryption":null,"payloadOffset":null},
         "fingerprint":"f","index":{"kind":"gzip-members","blockSize":1048576,"tarSize":10240,"offsets":[0,100],"blocks":1}}
-        """u8;
+        """;
 
     /// <summary>The manifest's key: <c>K.manifest.json</c>, or <c>K.manifest.json.age</c> for <c>K.age</c>.</summary>
     public static string KeyFor(string archiveKey) => ArchiveKeys.ManifestFor(archiveKey);

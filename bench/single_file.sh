@@ -146,7 +146,8 @@ cat)
     loads=$(awk -v f="$f" '$1 == f { printf "%s ", $6 }' "$work/cat/results")
     v=$(awk -v f="$f" '$1 == f { print $7 }' "$work/cat/results" | median)
     l=$(awk -v f="$f" '$1 == f { print $8 }' "$work/cat/results" | median)
-    echo "  - $f: cat ${c}s, restore --path ${p}s, full restore ${r}s (medians); cat / full restore $(awk -v a="$c" -v b="$r" 'BEGIN { printf "%.2f", a / b * 100 }') % (median of per-run ratios $(awk -v a="$per" 'BEGIN { printf "%.2f", a * 100 }') %); downloaded $b bytes ($(awk -v a="$b" 'BEGIN { printf "%.2f", a / 1048576 }') MiB) vs ${size[$f]} for the full restore; floor: --version ${v}s, list (start-up + one S3 request) ${l}s = $(awk -v a="$l" -v b="$r" 'BEGIN { printf "%.2f", a / b * 100 }') % of the full restore; load ${loads% }"
+    above=$(awk -v f="$f" '$1 == f { print ($2 - $8) / $4 }' "$work/cat/results" | median)
+    echo "  - $f: cat ${c}s, restore --path ${p}s, full restore ${r}s (medians); cat / full restore $(awk -v a="$c" -v b="$r" 'BEGIN { printf "%.2f", a / b * 100 }') % (median of per-run ratios $(awk -v a="$per" 'BEGIN { printf "%.2f", a * 100 }') %); downloaded $b bytes ($(awk -v a="$b" 'BEGIN { printf "%.2f", a / 1048576 }') MiB) vs ${size[$f]} for the full restore; floor: --version ${v}s, list (start-up + one S3 request) ${l}s = $(awk -v a="$l" -v b="$r" 'BEGIN { printf "%.2f", a / b * 100 }') % of the full restore; cat above that floor (cat - list) / full restore $(awk -v a="$above" 'BEGIN { printf "%.2f", a * 100 }') % (median of per-run); load ${loads% }"
   done
   s3 rm --recursive "s3://$bucket/cat" >/dev/null; rm -rf "$work/cat"
   ;;

@@ -47,10 +47,12 @@ public static partial class Duration
         return true;
     }
 
-    /// <summary>Short human form: <c>3d2h</c>, <c>12m</c>, <c>45s</c>.</summary>
+    /// <summary>Short human form, in units <see cref="TryParse"/> reads back: <c>3d2h</c>, <c>12m</c>,
+    /// <c>45s</c>, <c>500ms</c> (under a second), <c>0s</c>; longer ones cut to their two largest units.</summary>
     public static string Format(TimeSpan t)
     {
         if (t < TimeSpan.Zero) t = TimeSpan.Zero;
+        if (t > TimeSpan.Zero && t < TimeSpan.FromSeconds(1)) return $"{Math.Max(1, (int)t.TotalMilliseconds)}ms";
         if (t.TotalDays >= 1) return t.Hours > 0 ? $"{(int)t.TotalDays}d{t.Hours}h" : $"{(int)t.TotalDays}d";
         if (t.TotalHours >= 1) return t.Minutes > 0 ? $"{(int)t.TotalHours}h{t.Minutes}m" : $"{(int)t.TotalHours}h";
         if (t.TotalMinutes >= 1) return $"{(int)t.TotalMinutes}m";

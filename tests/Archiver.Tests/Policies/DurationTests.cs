@@ -31,4 +31,22 @@ public class DurationTests
         Assert.False(Duration.TryParse(text, out _, out var error));
         Assert.Contains($"'{text}'", error);
     }
+
+    [Theory]
+    [InlineData(0, "0s")]
+    [InlineData(500, "500ms")]
+    [InlineData(0.4, "1ms")]
+    [InlineData(1_500, "1s")]
+    [InlineData(90_000, "1m")]
+    [InlineData(36 * 3600_000.0, "1d12h")]
+    public void Format_ShortForm_ThatParsesBackToAtMostTheDuration(double milliseconds, string expected)
+    {
+        var t = TimeSpan.FromMilliseconds(milliseconds);
+
+        var text = Duration.Format(t);
+
+        Assert.Equal(expected, text);
+        Assert.True(Duration.TryParse(text, out var back, out var error), error);
+        Assert.True(back <= t || t < TimeSpan.FromMilliseconds(1), $"{text} reads back as {back}, longer than {t}");
+    }
 }

@@ -6,7 +6,7 @@ namespace Archiver.Archives;
 /// libzstd (<c>libzstd.so.1</c>), bound at run time: first the copy shipped in the app's own folder
 /// (<c>deploy/publish.sh</c> bundles Debian's libzstd1 for the target architecture, since the
 /// chiseled base image has none), then the system's. It compresses about 1.6 × faster than the
-/// managed ZstdSharp port and can use worker threads (<c>ZSTD_c_nbWorkers</c>). When neither loads
+/// managed ZstdSharp port. When neither loads
 /// or both are too old (no <c>ZSTD_compressStream2</c>, before 1.4.0), <see cref="IsAvailable"/> is
 /// false and Archiver falls back to ZstdSharp; <see cref="Description"/> says which one is used.
 /// </summary>
@@ -14,9 +14,6 @@ internal static unsafe class NativeZstd
 {
     public const int CompressionLevel = 100;
     public const int ChecksumFlag = 201;
-    public const int NbWorkers = 400;
-    public const int JobSize = 401;
-    public const int EndContinue = 0;
     public const int EndFrame = 2;
     public const int ResetSessionAndParameters = 3;
 
@@ -36,9 +33,6 @@ internal static unsafe class NativeZstd
     /// <summary>Which zstd compressor runs, for <c>archiver --version</c>: <c>native libzstd 1.5.4
     /// (bundled: /app/libzstd.so.1)</c>, <c>... (system)</c> or <c>managed fallback (ZstdSharp): why</c>.</summary>
     public static string Description => Loaded.Value.Description;
-
-    /// <summary>Whether the library was built with multi-threading (it refuses nbWorkers otherwise).</summary>
-    public static bool SupportsWorkers => Loaded.Value.Api?.SupportsWorkers ?? false;
 
     internal static Api Functions => Loaded.Value.Api ?? throw new InvalidOperationException("libzstd.so.1 is not loaded");
 
@@ -121,17 +115,7 @@ internal static unsafe class NativeZstd
     {
         try
         {
-            var api = new Api(lib);
-            var probe = api.CreateCCtx();
-            try
-            {
-                api.SupportsWorkers = api.IsError(api.SetParameter(probe, NbWorkers, 1)) == 0;
-            }
-            finally
-            {
-                api.FreeCCtx(probe);
-            }
-            return api;
+            return new Api(lib);
         }
         catch (EntryPointNotFoundException)
         {
@@ -160,8 +144,6 @@ internal static unsafe class NativeZstd
         private readonly delegate* unmanaged<nuint, byte*> _errorName = (delegate* unmanaged<nuint, byte*>)NativeLibrary.GetExport(lib, "ZSTD_getErrorName");
         private readonly delegate* unmanaged<nuint> _outSize = (delegate* unmanaged<nuint>)NativeLibrary.GetExport(lib, "ZSTD_CStreamOutSize");
         private readonly delegate* unmanaged<byte*> _version = (delegate* unmanaged<byte*>)NativeLibrary.GetExport(lib, "ZSTD_versionString");
-
-        public bool SupportsWorkers { get; set; }
 
         public IntPtr CreateCCtx() => _create() is var p && p != IntPtr.Zero ? p : throw new OutOfMemoryException("libzstd could not allocate a compression context");
 

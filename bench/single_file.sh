@@ -5,7 +5,9 @@
 #                                   cat and restore --path vs the full restore (wall, bytes
 #                                   downloaded), for tar.gz and tar.zst; with the floor under cat:
 #                                   archiver --version, and archiver list of an empty prefix
-#                                   (start-up, S3 client and one request)
+#                                   (start-up, S3 client and one request), cat's cost above that
+#                                   floor, and cat of the same file from the archive of the same pod
+#                                   with 16 MiB of data (cat must not grow with the archive)
 #   bench/single_file.sh --find     archiver find over N archives' manifests in the S3 server
 #   bench/single_file.sh --index    the index's size cost on the bench corpus (gen_corpus.py, as
 #                                   run.sh): Archiver's block-compressed archive + the manifest's
@@ -108,22 +110,36 @@ cat)
   python3 "$here/gen_corpus.py" "$root" --pods 1 --mib-per-pod "$mib" --small-files 2000 --seed 7 --age-days 3
   pod=$(cd "$root" && ls | head -1)
   mkdir -p "$root/$pod/m"; head -c 65536 /dev/urandom >"$root/$pod/m/target.log"; touch -d '3 days ago' "$root/$pod/m/target.log" "$root/$pod/m" "$root/$pod"
+  # The same pod with 16 MiB of data instead of $mib (same small files, so the same manifest size):
+  # cat's time must not grow with the archive.
+  small=$work/cat/small
+  mkdir -p "$small"
+  python3 "$here/gen_corpus.py" "$small" --pods 1 --mib-per-pod 16 --small-files 2000 --seed 7 --age-days 3
+  spod=$(cd "$small" && ls | head -1)
+  mkdir -p "$small/$spod/m"; cp "$root/$pod/m/target.log" "$small/$spod/m/"; touch -d '3 days ago' "$small/$spod/m/target.log" "$small/$spod/m" "$small/$spod"
   mb
   url="s3://$bucket/cat?endpoint=$ARCHIVER_TEST_S3_ENDPOINT"
+  surl="s3://$bucket/cat-small?endpoint=$ARCHIVER_TEST_S3_ENDPOINT"
   echo "- one 64 KiB file from a $(du -sm "$root" | cut -f1) MiB pod directory in the S3 server ($ARCHIVER_TEST_S3_ENDPOINT), $runs runs interleaved:"
-  declare -A key=() size=()
+  declare -A key=() size=() skey=() ssize=()
   for f in tar.gz tar.zst; do
     policy "$work/cat/$f.yaml" "$root" "$url" "$f" "$work/cat/state-$f"
     s=$(seconds "$archiver" sweep --policy "$work/cat/$f.yaml" --json)
     key[$f]=$(s3 ls --recursive "s3://$bucket/cat/" | awk -v f=".$f" '$4 ~ f"$" { sub("^cat/", "", $4); print $4 }')
     size[$f]=$(s3 ls --recursive "s3://$bucket/cat/" | awk -v f=".$f" '$4 ~ f"$" { print $3 }')
     echo "  - $f: archived in ${s}s (load $(load)), ${size[$f]} bytes: ${key[$f]}"
+    policy "$work/cat/small-$f.yaml" "$small" "$surl" "$f" "$work/cat/small-state-$f"
+    seconds "$archiver" sweep --policy "$work/cat/small-$f.yaml" --json >/dev/null
+    skey[$f]=$(s3 ls --recursive "s3://$bucket/cat-small/" | awk -v f=".$f" '$4 ~ f"$" { sub("^cat-small/", "", $4); print $4 }')
+    ssize[$f]=$(s3 ls --recursive "s3://$bucket/cat-small/" | awk -v f=".$f" '$4 ~ f"$" { print $3 }')
   done
   : >"$work/cat/results"
   for run in $(seq 1 "$runs"); do
     for f in tar.gz tar.zst; do
       c=$(seconds "$archiver" cat "${key[$f]}" "m/target.log" --store "$url")
       cmp -s "$work/stdout" "$root/$pod/m/target.log" || { echo "single_file.sh: cat returned other bytes" >&2; exit 1; }
+      cs=$(seconds "$archiver" cat "${skey[$f]}" "m/target.log" --store "$surl")
+      cmp -s "$work/stdout" "$root/$pod/m/target.log" || { echo "single_file.sh: cat (small archive) returned other bytes" >&2; exit 1; }
       rm -rf "$work/cat/out"
       p=$(seconds "$archiver" restore "${key[$f]}" --store "$url" --to "$work/cat/out" --path m/target.log -v)
       fetched=$(grep -ho 'reading [0-9,]* bytes' "$work/stderr" "$work/stdout" | head -1 | tr -dc 0-9)
@@ -133,8 +149,8 @@ cat)
       # The floor under cat: the process alone, and the process plus one S3 request (list of an empty prefix).
       v=$(seconds "$archiver" --version)
       l=$(seconds "$archiver" list --store "s3://$bucket/empty?endpoint=$ARCHIVER_TEST_S3_ENDPOINT")
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$f" "$c" "$p" "$r" "${fetched:-0}" "$(cut -d' ' -f1 /proc/loadavg)" "$v" "$l" >>"$work/cat/results"
-      echo "    run $run $f: cat ${c}s, restore --path ${p}s (${fetched:-?} bytes read), full restore ${r}s; --version ${v}s, list ${l}s (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$f" "$c" "$p" "$r" "${fetched:-0}" "$(cut -d' ' -f1 /proc/loadavg)" "$v" "$l" "$cs" >>"$work/cat/results"
+      echo "    run $run $f: cat ${c}s (from the ${ssize[$f]}-byte archive ${cs}s), restore --path ${p}s (${fetched:-?} bytes read), full restore ${r}s; --version ${v}s, list ${l}s (load $(cut -d' ' -f1 /proc/loadavg))" >&2
     done
   done
   for f in tar.gz tar.zst; do
@@ -147,9 +163,11 @@ cat)
     v=$(awk -v f="$f" '$1 == f { print $7 }' "$work/cat/results" | median)
     l=$(awk -v f="$f" '$1 == f { print $8 }' "$work/cat/results" | median)
     above=$(awk -v f="$f" '$1 == f { print ($2 - $8) / $4 }' "$work/cat/results" | median)
-    echo "  - $f: cat ${c}s, restore --path ${p}s, full restore ${r}s (medians); cat / full restore $(awk -v a="$c" -v b="$r" 'BEGIN { printf "%.2f", a / b * 100 }') % (median of per-run ratios $(awk -v a="$per" 'BEGIN { printf "%.2f", a * 100 }') %); downloaded $b bytes ($(awk -v a="$b" 'BEGIN { printf "%.2f", a / 1048576 }') MiB) vs ${size[$f]} for the full restore; floor: --version ${v}s, list (start-up + one S3 request) ${l}s = $(awk -v a="$l" -v b="$r" 'BEGIN { printf "%.2f", a / b * 100 }') % of the full restore; cat above that floor (cat - list) / full restore $(awk -v a="$above" 'BEGIN { printf "%.2f", a * 100 }') % (median of per-run); load ${loads% }"
+    cs=$(awk -v f="$f" '$1 == f { print $9 }' "$work/cat/results" | median)
+    grow=$(awk -v f="$f" '$1 == f { print $2 / $9 }' "$work/cat/results" | median)
+    echo "  - $f: cat ${c}s, restore --path ${p}s, full restore ${r}s (medians); cat / full restore $(awk -v a="$c" -v b="$r" 'BEGIN { printf "%.2f", a / b * 100 }') % (median of per-run ratios $(awk -v a="$per" 'BEGIN { printf "%.2f", a * 100 }') %); downloaded $b bytes ($(awk -v a="$b" 'BEGIN { printf "%.2f", a / 1048576 }') MiB) vs ${size[$f]} for the full restore; floor: --version ${v}s, list (start-up + one S3 request) ${l}s = $(awk -v a="$l" -v b="$r" 'BEGIN { printf "%.2f", a / b * 100 }') % of the full restore; cat above that floor (cat - list) / full restore $(awk -v a="$above" 'BEGIN { printf "%.2f", a * 100 }') % (median of per-run); the same file from the ${ssize[$f]}-byte archive of the 16 MiB pod: ${cs}s, ${size[$f]}-byte / small $(awk -v a="$grow" 'BEGIN { printf "%.2f", a }') x (median of per-run); load ${loads% }"
   done
-  s3 rm --recursive "s3://$bucket/cat" >/dev/null; rm -rf "$work/cat"
+  s3 rm --recursive "s3://$bucket/cat" >/dev/null; s3 rm --recursive "s3://$bucket/cat-small" >/dev/null; rm -rf "$work/cat"
   ;;
 find)
   root=$work/find/data

@@ -6,9 +6,9 @@ namespace Archiver.Archives;
 /// libzstd (<c>libzstd.so.1</c>), bound at run time: first the copy shipped in the app's own folder
 /// (<c>deploy/publish.sh</c> bundles Debian's libzstd1 for the target architecture, since the
 /// chiseled base image has none), then the system's. It compresses about 1.6 × faster than the
-/// managed ZstdSharp port. When neither loads
-/// or both are too old (no <c>ZSTD_compressStream2</c>, before 1.4.0), <see cref="IsAvailable"/> is
-/// false and Archiver falls back to ZstdSharp; <see cref="Description"/> says which one is used.
+/// managed ZstdSharp port. When neither loads or both are too old (no <c>ZSTD_compressStream2</c>,
+/// before 1.4.0), <see cref="IsAvailable"/> is false and Archiver falls back to ZstdSharp;
+/// <see cref="Description"/> says which one is used.
 /// </summary>
 internal static unsafe class NativeZstd
 {

@@ -10,7 +10,7 @@ public sealed record Policy
 
     /// <summary>The default key with the extension of <paramref name="format"/>: a policy that sets
     /// only <c>format: tar.zst</c> gets <c>....tar.zst</c> keys.</summary>
-    public static string DefaultKeyFor(ArchiveFormat format) => DefaultKey[..^".tar.gz".Length] + ExtensionOf(format);
+    public static string DefaultKeyFor(ArchiveFormat format) => DefaultKey[..^ExtensionOf(ArchiveFormat.TarGz).Length] + ExtensionOf(format);
 
     public static string ExtensionOf(ArchiveFormat format) => format == ArchiveFormat.TarZst ? ".tar.zst" : ".tar.gz";
 

@@ -56,10 +56,12 @@ public static class ArchiveChoice
         {
             // The manifest first: when it is there, the archive is asked for only by the read that
             // follows (one request less, which is most of what `cat` waits for on a near store).
-            manifest = noManifest || (ArchiveKeys.IsEncrypted(key!) && identities is null) ? null : await Restorer.ReadManifestAsync(store, key!, cancellationToken, identities);
+            // Without an identity an encrypted one cannot be read: "no archive" still comes first.
+            var locked = ArchiveKeys.IsEncrypted(key!) && identities is null;
+            manifest = noManifest || locked ? null : await Restorer.ReadManifestAsync(store, key!, cancellationToken, identities);
             if (manifest is null && await store.StatAsync(key!, cancellationToken) is null)
                 throw new ConfigurationException($"no archive {key} in {store.Location}; check the key (keys are relative to the store URL)");
-            if (ArchiveKeys.IsEncrypted(key!) && identities is null) throw new MissingIdentityException(key!);
+            if (locked) throw new MissingIdentityException(key!);
             if (manifest is null && !noManifest)
                 throw new ConfigurationException($"no manifest {ArchiveManifest.KeyFor(key!)} beside {key}, so the restore could not be checked; pass --no-manifest to restore it unchecked (hand-made archives have none)");
         }

@@ -27,12 +27,8 @@ public sealed class AwsWorkloadIdentityTests(S3Server server) : IDisposable
     [MemberData(nameof(Mechanisms))]
     public async Task Sweep_WithOnlyTheInjectedIdentity_ArchivesWithTemporaryKeysAndRefreshesThem(string mechanism)
     {
-        using var keys = await RgwTemporaryKeys.CreateAsync(server, 4);
-        using var owner = keys.OwnerClient(server);
-        var bucket = $"irsa-{Guid.NewGuid():N}"[..30];
-        await owner.PutBucketAsync(bucket);
-        using var proxy = new S3FaultProxy(server.Endpoint);
-        proxy.Gate = new SessionTokenGate(keys, Clock).Check;
+        using var bucket = await GatedBucket.CreateAsync(server, "irsa", 4, Clock);
+        var (keys, proxy) = (bucket.Keys, bucket.Proxy);
         TemporaryCredentials Issue(int n) => keys.Issue(Clock.GetUtcNow(), n == 1 ? TimeSpan.FromMinutes(15) : TimeSpan.FromHours(1));
 
         var webToken = ServiceAccountToken.Create(FakeSts.Audience, Clock.GetUtcNow(), TimeSpan.FromHours(1));
@@ -54,12 +50,11 @@ public sealed class AwsWorkloadIdentityTests(S3Server server) : IDisposable
                 ["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = _scene.WriteFile("eks-pod-identity-token", podToken),
             };
 
-        var sweep = await _scene.SweepAsync(StoreUrl(bucket, proxy.Endpoint), identity);
+        var sweep = await _scene.SweepAsync(StoreUrl(bucket), identity);
 
         Assert.True(sweep.ExitCode == 0, $"{sweep}\n{proxy.Log}");
         Assert.Empty(_scene.Remaining);
-        var objects = (await owner.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket })).S3Objects ?? [];
-        Assert.Equal(IdentityScene.Pods.Length * 2, objects.Count);
+        Assert.Equal(IdentityScene.Pods.Length * 2, (await bucket.ObjectsAsync()).Count);
         Assert.DoesNotContain(mechanism == "web identity" ? webToken : podToken, sweep.Out + sweep.Error, StringComparison.Ordinal);
 
         // Two exchanges: the first credentials, then their refresh (the first ones are inside the refresh
@@ -71,13 +66,12 @@ public sealed class AwsWorkloadIdentityTests(S3Server server) : IDisposable
         // end of the sweep, long after the refresh.
         Assert.Equal(2, mechanism == "web identity" ? sts.Exchanges : agent.Exchanges);
         var (first, second) = (keys.Issued[0], keys.Issued[1]);
-        Assert.All(proxy.Requests, r => Assert.Null(r.Fault));
+        bucket.AssertEveryRequestCarriedItsKeysToken();
         string LastSignedWith(TemporaryCredentials key) =>
             proxy.Requests.Where(r => SessionTokenGate.KeyIdOf(r) == key.AccessKeyId).Select(r => r.Headers!["X-Amz-Date"]).DefaultIfEmpty("").Max()!;
         var (lastFirst, lastSecond) = (LastSignedWith(first), LastSignedWith(second));
         Assert.True(lastSecond.Length > 0 && string.CompareOrdinal(lastSecond, lastFirst) >= 0,
             $"the refreshed key signs the last requests (first key last at '{lastFirst}', refreshed key last at '{lastSecond}'):\n{proxy.Log}");
-        Assert.All(proxy.Requests, r => Assert.Equal(keys.ByAccessKey(SessionTokenGate.KeyIdOf(r)!)!.SessionToken, r.Headers!["X-Amz-Security-Token"]));
 
         if (mechanism == "web identity")
             Assert.All(sts.Requests, r =>
@@ -98,32 +92,25 @@ public sealed class AwsWorkloadIdentityTests(S3Server server) : IDisposable
     [Fact]
     public async Task Sweep_WithOnlyTheNodesInstanceRole_ArchivesWithItsTemporaryKeysThroughImdsV2()
     {
-        using var keys = await RgwTemporaryKeys.CreateAsync(server, 4);
-        using var owner = keys.OwnerClient(server);
-        var bucket = $"imds-{Guid.NewGuid():N}"[..30];
-        await owner.PutBucketAsync(bucket);
-        using var proxy = new S3FaultProxy(server.Endpoint);
-        proxy.Gate = new SessionTokenGate(keys, Clock).Check;
-        await using var imds = new FakeImds("archiver-node-role", _ => keys.Issue(Clock.GetUtcNow(), TimeSpan.FromHours(6)), Clock);
+        using var bucket = await GatedBucket.CreateAsync(server, "imds", 4, Clock);
+        await using var imds = new FakeImds("archiver-node-role", _ => bucket.Keys.Issue(Clock.GetUtcNow(), TimeSpan.FromHours(6)), Clock);
 
-        var sweep = await _scene.SweepAsync(StoreUrl(bucket, proxy.Endpoint), new Dictionary<string, string>
+        var sweep = await _scene.SweepAsync(StoreUrl(bucket), new Dictionary<string, string>
         {
             ["AWS_EC2_METADATA_DISABLED"] = "false",
             ["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds.Endpoint,
         });
 
-        Assert.True(sweep.ExitCode == 0, $"{sweep}\n{proxy.Log}\n{string.Join('\n', imds.Requests.Select(r => $"{r.Method} {r.Target}"))}");
+        Assert.True(sweep.ExitCode == 0, $"{sweep}\n{bucket.Proxy.Log}\n{string.Join('\n', imds.Requests.Select(r => $"{r.Method} {r.Target}"))}");
         Assert.Empty(_scene.Remaining);
-        var objects = (await owner.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket })).S3Objects ?? [];
-        Assert.Equal(IdentityScene.Pods.Length * 2, objects.Count);
+        Assert.Equal(IdentityScene.Pods.Length * 2, (await bucket.ObjectsAsync()).Count);
         Assert.True(imds.Exchanges >= 1);
         Assert.All(imds.Requests.Where(r => r.Method == "GET"), r => Assert.True(imds.IsValidToken(r.Headers.GetValueOrDefault("X-aws-ec2-metadata-token")), $"{r.Target} without a valid IMDSv2 token"));
-        Assert.All(proxy.Requests, r => Assert.Null(r.Fault));
-        Assert.All(proxy.Requests, r => Assert.Equal(keys.ByAccessKey(SessionTokenGate.KeyIdOf(r)!)!.SessionToken, r.Headers!["X-Amz-Security-Token"]));
+        bucket.AssertEveryRequestCarriedItsKeysToken();
     }
 
-    private string StoreUrl(string bucket, string endpoint) =>
-        $"s3://{bucket}/p?endpoint={Uri.EscapeDataString(endpoint)}&pathStyle=true&region={server.Region}";
+    private string StoreUrl(GatedBucket bucket) =>
+        $"s3://{bucket.Name}/p?endpoint={Uri.EscapeDataString(bucket.Proxy.Endpoint)}&pathStyle=true&region={server.Region}";
 
     public void Dispose() => _scene.Dispose();
 }

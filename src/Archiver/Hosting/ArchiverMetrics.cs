@@ -18,7 +18,7 @@ public sealed class ArchiverMetrics
 
     public ArchiverMetrics()
     {
-        SweepsTotal = Declare(new CounterMetric("archiver_sweeps_total", "Sweeps by policy and result (ok, failed, busy, error, cancelled).", "policy", "result"));
+        SweepsTotal = Declare(new CounterMetric("archiver_sweeps_total", "Sweeps by policy and result (ok, failed, busy, error, cancelled, no-root).", "policy", "result"));
         DirectoriesTotal = Declare(new CounterMetric("archiver_directories_total", "Directory decisions by policy, decision and reason class.", "policy", "decision", "reason"));
         BytesReadTotal = Declare(new CounterMetric("archiver_bytes_read_total", "Bytes of directory content read into archives.", "policy"));
         BytesWrittenTotal = Declare(new CounterMetric("archiver_bytes_written_total", "Bytes of archives written to the store.", "policy"));
@@ -89,6 +89,25 @@ public sealed class ArchiverMetrics
         if (!labels.Select(l => l.Key).SequenceEqual(family.LabelNames))
             throw new ArgumentException($"{name} takes the labels ({string.Join(", ", family.LabelNames)}), in that order", nameof(labels));
         return family.Value(labels.Select(l => l.Value).ToArray());
+    }
+
+    /// <summary>Every value the <c>result</c> label of <see cref="SweepsTotal"/> takes.</summary>
+    public static readonly IReadOnlyList<string> SweepResults = ["ok", "failed", "busy", "error", "cancelled", "no-root"];
+
+    /// <summary>Writes 0 into every counter series a policy can take that does not exist yet, so that
+    /// <c>increase()</c> and <c>rate()</c> see the first event (a series born at 1 shows no increase).</summary>
+    public void StartAtZero(string policy)
+    {
+        foreach (var result in SweepResults) SweepsTotal.StartAtZero(policy, result);
+        foreach (var stage in DirectoryOutcome.Stages) FailuresTotal.StartAtZero(policy, stage);
+        foreach (var decision in Enum.GetValues<Decision>())
+        {
+            foreach (var reason in Enum.GetValues<ReasonClass>())
+                DirectoriesTotal.StartAtZero(policy, decision.ToString().ToLowerInvariant(), reason.Label());
+        }
+        foreach (var path in new[] { "prune", "verify" }) ObjectsKeptByLockTotal.StartAtZero(policy, path);
+        foreach (var counter in new[] { BytesReadTotal, BytesWrittenTotal, PressureRunsTotal, PrunedObjectsTotal, KeptDeletedTotal })
+            counter.StartAtZero(policy);
     }
 
     /// <summary>What one directory's outcome adds: its decision, bytes, duration and failure, and a

@@ -1,4 +1,3 @@
-using Archiver.Cli;
 using Archiver.Composition;
 using Archiver.Journal;
 using Archiver.Pipeline;
@@ -29,8 +28,9 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
         var result = "error";
         try
         {
-            if (!RootPresent(policy))
+            if (!Directory.Exists(policy.Root))
             {
+                Log.Warning("Policy {Policy}: root {Root} does not exist on this node, so nothing is archived here; mount that path in the DaemonSet (docs/operations.md, section A policy for another root), or remove the policy", policy.Name, policy.Root);
                 result = "no-root";
                 return;
             }
@@ -171,22 +171,14 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
         }
     }
 
-    /// <summary>A policy whose root does not exist on this node does nothing here (and never creates
-    /// the root): heterogeneous nodes can share one set of policies.</summary>
-    private static bool RootPresent(Policy policy)
-    {
-        if (Directory.Exists(policy.Root)) return true;
-        Log.Information("Policy {Policy}: root {Root} does not exist on this node; nothing to do here (mount it to enable the policy)", policy.Name, policy.Root);
-        return false;
-    }
-
     /// <summary>Readiness: one liveness snapshot and one store lookup, each bounded in time.</summary>
     public async Task CheckReadinessAsync(LoadedPolicy loaded, CancellationToken cancellationToken)
     {
         var policy = loaded.Policy;
-        if (!RootPresent(policy))
+        if (!Directory.Exists(policy.Root))
         {
-            // Not this node's business (the NAS is not mounted here, no jobs run here): ready, idle.
+            // The pod is healthy; the missing root is the sweep's to report (a Warning and
+            // archiver_sweeps_total{result="no-root"}, which the shipped ArchiverPolicyRootMissing alert watches).
             readiness.Liveness(policy.Name, null);
             readiness.Store(policy.Name, null);
             return;

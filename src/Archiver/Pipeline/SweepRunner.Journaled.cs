@@ -16,7 +16,12 @@ public static partial class SweepRunner
         var c = item.Candidate;
         var stage = "journal";
         setStage(stage);
-        var record = ctx.Journal.Get(c.Name) ?? await StartAsync(ctx, item, cancellationToken);
+        var record = ctx.Journal.Get(c.Name);
+        if (record is null)
+        {
+            setStage(stage = "archive"); // the first step of archiving: is the key free in the store?
+            record = await StartAsync(ctx, item, cancellationToken);
+        }
         outcome = outcome with { Key = record.Key };
 
         if (record.State == JournalState.Archiving)

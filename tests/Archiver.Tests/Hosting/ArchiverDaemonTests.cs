@@ -116,6 +116,51 @@ public class ArchiverDaemonTests
     }
 
     [Fact]
+    public async Task Readyz_OneValidAndOneInvalidFile_NotReadyNamingTheFileAndLine_WhileTheValidPolicyRuns()
+    {
+        using var tmp = new TempDir("daemon");
+        var policies = tmp.Sub("policies");
+        HostingKit.WritePolicy(policies, "logs", tmp.Sub("data"), tmp.Sub("store"), "schedule: \"0 3 * * *\"");
+        var bad = Path.Combine(policies, "typo.yaml");
+        File.WriteAllText(bad, "name: typo\nroot: /data\nstore: file:///tmp/x\nschedule: \"every day at 3\"\n");
+
+        await using var daemon = await StartAsync(policies);
+        // Liveness and store of the valid policy answer: only the invalid file keeps the pod unready.
+        await HostingKit.WaitUntilAsync(() => daemon.Readiness.WhyNotReady() is { } why && !why.Contains("not checked yet"), 10, "the valid policy's checks");
+        var (status, body) = await HostingKit.GetAsync(daemon.Endpoint!, "/readyz");
+
+        Assert.Equal(503, status);
+        Assert.Contains($"invalid policy file {bad}:4:", body);
+        Assert.Contains("schedule", body);
+        Assert.Equal(["logs"], daemon.Catalog.Policies.Select(p => p.Name));
+
+        File.Delete(bad);
+        await HostingKit.WaitUntilAsync(() => daemon.Readiness.WhyNotReady() is null, 10, "readiness once the invalid file is gone");
+        Assert.Equal(200, (await HostingKit.GetAsync(daemon.Endpoint!, "/readyz")).Status);
+        await daemon.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Metrics_LoadedPolicy_EveryCounterSeriesItCanTakeStartsAtZero()
+    {
+        using var tmp = new TempDir("daemon");
+        HostingKit.WritePolicy(tmp.Sub("policies"), "logs", tmp.Sub("data"), tmp.Sub("store"), "schedule: \"0 3 * * *\"");
+
+        await using var daemon = await StartAsync(tmp["policies"]);
+        var (_, metrics) = await HostingKit.GetAsync(daemon.Endpoint!, "/metrics");
+        await daemon.StopAsync(CancellationToken.None);
+
+        // Before any sweep: a series that is born at 1 shows no increase() to an alert, so each exists at 0.
+        foreach (var result in new[] { "ok", "failed", "busy", "error", "cancelled", "no-root" })
+            Assert.Contains($"archiver_sweeps_total{{policy=\"logs\",result=\"{result}\"}} 0\n", metrics);
+        foreach (var stage in new[] { "classify", "lock", "journal", "archive", "verify", "cleanup" })
+            Assert.Contains($"archiver_failures_total{{policy=\"logs\",stage=\"{stage}\"}} 0\n", metrics);
+        Assert.Contains("archiver_directories_total{policy=\"logs\",decision=\"skip\",reason=\"pod-live\"} 0\n", metrics);
+        Assert.Contains("archiver_bytes_written_total{policy=\"logs\"} 0\n", metrics);
+        Assert.Contains("archiver_objects_kept_by_lock_total{policy=\"logs\",path=\"prune\"} 0\n", metrics);
+    }
+
+    [Fact]
     public async Task Reload_InvalidNewVersion_KeepsTheOldPolicyRunningAndExposesTheProblem()
     {
         using var tmp = new TempDir("daemon");

@@ -5,16 +5,19 @@ using Serilog.Formatting.Compact;
 namespace Archiver.Logging;
 
 /// <summary>Serilog for the two modes: the CLI logs readable lines to stderr (warnings and up
-/// unless -v or --log-level), the daemon logs compact JSON events to stdout.</summary>
+/// unless -v or --log-level; stack traces only with -v or a level of Debug or lower, since the
+/// message already says what failed and what to do), the daemon logs compact JSON events to stdout.</summary>
 public static class LogSetup
 {
     public static void ForCli(IReadOnlyList<string> args)
     {
-        var level = LevelFrom(args, args.Contains("-v") ? LogEventLevel.Information : LogEventLevel.Warning);
+        var verbose = args.Contains("-v");
+        var level = LevelFrom(args, verbose ? LogEventLevel.Information : LogEventLevel.Warning);
+        var traces = verbose || level <= LogEventLevel.Debug ? "{Exception}" : "";
         Log.Logger = new LoggerConfiguration()
             .MinimumLevel.Is(level)
             .Enrich.FromLogContext()
-            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}")
+            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}" + traces)
             .CreateLogger();
     }
 

@@ -12,6 +12,9 @@ public static class SweepOrchestrator
 {
     public static async Task<SweepResult> RunAsync(SweepContext ctx, SweepRequest request, ISweepObserver observer, CancellationToken cancellationToken)
     {
+        // Credentials and bucket setup before anything is written, the sweep lock's file included: a
+        // store that cannot be used is a configuration error (exit 2), not a failure of every directory.
+        if (!request.DryRun) await ctx.Store.CheckSetupAsync(cancellationToken);
         using var sweepLock = request.DryRun ? null : SweepLock.Acquire(ctx.Policy.StateDirectory, ctx.Policy.Name);
         var plan = await Planner.PlanAsync(ctx, request.Candidates, request.Force, cancellationToken);
         var proceed = observer.Planned(plan);

@@ -32,7 +32,6 @@ public static partial class SweepRunner
             onOutcome?.Invoke(o);
         }
 
-        await ctx.Store.CheckSetupAsync(cancellationToken);
         await JournalReconciler.ReconcileAsync(ctx, plan.ToArchive.Select(i => i.Candidate.Name).ToHashSet(StringComparer.Ordinal), cancellationToken);
         foreach (var skip in plan.Items.Where(i => i.Decision == Decision.Skip))
         {

@@ -41,6 +41,28 @@ public class BadInputTests
     }
 
     [Fact]
+    public async Task Sweep_S3StoreWithoutCredentials_ExitsTwoNamingWhereItLookedAndTouchesNothing()
+    {
+        using var s = new SweepScene();
+        s.Pod("web-1");
+        // Exactly what a pod without a Secret, IRSA or Pod Identity has: no AWS variable, no shared
+        // files (HOME is empty), and no instance role (IMDS off, as on a node that blocks it).
+        var env = new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH")!, ["HOME"] = s.Tmp.Sub("home"), ["AWS_EC2_METADATA_DISABLED"] = "true" };
+
+        var r = await ProcessRunner.RunAsync("dotnet", [typeof(Archiver.Program).Assembly.Location, "sweep", "--root", s.Root, "--store", "s3://bucket/pods?endpoint=http://127.0.0.1:9", "--liveness", "none", "--idle-for", "1h"],
+            env: env, inheritEnvironment: false);
+
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains("s3://bucket/pods/: no usable credentials (none found)", r.Error);
+        foreach (var looked in new[] { "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ACCESS_KEY_ID", "instance role" })
+            Assert.Contains(looked, r.Error);
+        Assert.DoesNotContain("   at ", r.Error);
+        Assert.Contains("Nothing was changed.", r.Error);
+        Assert.True(s.Exists("web-1"));
+        Assert.False(Directory.Exists(Path.Combine(s.Root, ".archiver", "default")), "no journal record may be written before credentials are known");
+    }
+
+    [Fact]
     public async Task Sweep_NoLivenessGiven_DoesNotTreatPodsAsDead()
     {
         using var s = new SweepScene();

@@ -14,9 +14,6 @@ namespace Archiver.Stores.S3;
 /// </summary>
 public sealed partial class S3ArchiveStore
 {
-    private readonly Lock _setupLock = new();
-    private Task? _setupChecked;
-
     /// <summary>The lock headers for an object written now: mode and now + <c>objectLockFor</c> from the
     /// store's clock; nulls (no headers) when the store does not lock.</summary>
     private (ObjectLockMode?, DateTime?) ObjectLock() =>
@@ -47,14 +44,7 @@ public sealed partial class S3ArchiveStore
         }, cancellationToken);
     }
 
-    /// <summary>With <c>objectLockMode</c> set, the bucket must have Object Lock enabled
-    /// (GetObjectLockConfiguration); asked once per store.</summary>
-    public Task CheckSetupAsync(CancellationToken cancellationToken)
-    {
-        if (Options.ObjectLockMode is null) return Task.CompletedTask;
-        lock (_setupLock) return _setupChecked ??= CheckObjectLockAsync(cancellationToken);
-    }
-
+    /// <summary>With <c>objectLockMode</c> set, the bucket must have Object Lock enabled (GetObjectLockConfiguration).</summary>
     private async Task CheckObjectLockAsync(CancellationToken cancellationToken)
     {
         string? enabled;

@@ -16,7 +16,7 @@ public static class S3ClientFactory
 {
     /// <param name="httpClientFactory">Only for tests that record requests on loopback; null in production.</param>
     /// <param name="clock">When RRSA credentials for <c>oss://</c> are renewed.</param>
-    public static IAmazonS3 Create(S3StoreOptions o, Func<string, string?> environment, HttpClientFactory? httpClientFactory = null, TimeProvider? clock = null)
+    public static (IAmazonS3 Client, AWSCredentials Credentials) Create(S3StoreOptions o, Func<string, string?> environment, HttpClientFactory? httpClientFactory = null, TimeProvider? clock = null)
     {
         var config = new AmazonS3Config
         {
@@ -42,8 +42,8 @@ public static class S3ClientFactory
         }
         // Every source, the SDK's default chain included, behind ConsistentCredentials: key and token
         // of one request always come from one answer.
-        var credentials = Credentials(o, environment, clock ?? TimeProvider.System) ?? new DefaultChainCredentials(config);
-        return new AmazonS3Client(new ConsistentCredentials(credentials), config);
+        var credentials = new ConsistentCredentials(Credentials(o, environment, clock ?? TimeProvider.System) ?? new DefaultChainCredentials(config));
+        return (new AmazonS3Client(credentials, config), credentials);
     }
 
     /// <summary>Explicit credentials, RRSA for OSS, IRSA or EKS Pod Identity (<see cref="AwsWorkloadIdentity"/>),

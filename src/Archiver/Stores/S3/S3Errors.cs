@@ -44,16 +44,17 @@ public static class S3Errors
     public static bool IsNotFound(AmazonS3Exception e) =>
         e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode is not "NoSuchBucket";
 
-    private static string CredentialHint(S3StoreOptions o) => o switch
+    /// <summary>Where credentials were looked for, in the order they are tried, and how to give them.</summary>
+    internal static string CredentialHint(S3StoreOptions o) => o switch
     {
         { Flavor: S3Flavor.Oss, CredentialsFile: { } f } => $"credentials file {f}",
         { Flavor: S3Flavor.Oss } => "OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET",
         { CredentialsFile: { } f } => $"profile '{o.Profile ?? "default"}' in {f}",
         { Profile: { } p } => $"AWS profile '{p}'",
-        _ => "set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, web identity (IRSA) or an instance role",
+        _ => "looked for AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN (IRSA), AWS_CONTAINER_CREDENTIALS_FULL_URI (EKS Pod Identity), AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, the shared credentials and config files, and the node's instance role; set one of them (docs/operations.md, Credentials)",
     };
 
-    private static Exception Innermost(Exception e)
+    internal static Exception Innermost(Exception e)
     {
         while (e.InnerException is not null) e = e.InnerException;
         return e;

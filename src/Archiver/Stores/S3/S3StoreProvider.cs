@@ -25,7 +25,8 @@ public sealed class S3StoreProvider(S3Flavor flavor, Func<string, string?>? envi
         if (problems.Count > 0) throw new ConfigurationException(problems.Select(p => new PolicyProblem("store", 0, p)).ToList());
         try
         {
-            return new S3ArchiveStore(parsed, S3ClientFactory.Create(parsed, _environment, httpClientFactory, clock), clock ?? TimeProvider.System);
+            var (client, credentials) = S3ClientFactory.Create(parsed, _environment, httpClientFactory, clock);
+            return new S3ArchiveStore(parsed, client, clock ?? TimeProvider.System) { Credentials = credentials };
         }
         catch (StoreException e)
         {

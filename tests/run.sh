@@ -12,19 +12,26 @@ cd "$(dirname "$0")/.."
 missing=()
 # unshare and mount: tests run the binary in a private mount namespace (as root); file: the
 # publish tests read ELF architectures; node/npm: the Kubernetes schema validator; age and
-# age-keygen: the encryption tests prove interoperability with the real age tool.
-for tool in tar zstd gzip python3 mkfifo mknod file unshare mount node npm age age-keygen; do
+# age-keygen: the encryption tests prove interoperability with the real age tool; promtool: the
+# shipped alert rules; go with sprig and sigs.k8s.io/yaml: tests/helm-render renders the Helm chart
+# (helm's template engine is those two; no helm binary is served).
+for tool in tar zstd gzip python3 mkfifo mknod file unshare mount node npm age age-keygen promtool go; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+[ -d /usr/share/gocode/src/github.com/Masterminds/sprig ] || missing+=(sprig)
+[ -d /usr/share/gocode/src/sigs.k8s.io/yaml ] || missing+=(sigs.k8s.io/yaml)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends zstd tar gzip python3 coreutils file util-linux mount age \
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends zstd tar gzip python3 coreutils file util-linux mount age \
+    prometheus golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev \
     $(command -v node >/dev/null || echo nodejs) $(command -v npm >/dev/null || echo npm) >/dev/null
 fi
-# The Kubernetes schema validator the manifest tests run (tests/k8s-schema/validate.mjs).
-if [ ! -d tests/k8s-schema/node_modules/kubernetes-models ]; then
+# The Kubernetes and Prometheus Operator schema validator the manifest tests run (tests/k8s-schema/validate.mjs).
+if [ ! -d tests/k8s-schema/node_modules/kubernetes-models ] || [ ! -d tests/k8s-schema/node_modules/@kubernetes-models/prometheus-operator ]; then
   npm ci --prefix tests/k8s-schema --no-audit --no-fund --loglevel=error
 fi
+# The chart renderer (Debian's Go and its packaged libraries, no module download).
+(cd tests/helm-render && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= go build -o helm-render .)
 
 if [ -z "${ARCHIVER_TEST_S3_ENDPOINT:-}" ]; then
   rgw_dir=$(mktemp -d /tmp/archiver-rgw.XXXXXX)

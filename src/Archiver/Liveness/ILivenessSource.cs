@@ -8,7 +8,7 @@ namespace Archiver.Liveness;
 /// about to be deleted (a consistent read, never one call per directory).
 /// <para>Error semantics: an incomplete or failed answer throws <see cref="LivenessUnknownException"/>
 /// saying what failed; callers then fail closed (archive and delete nothing). A pod that does not
-/// exist is not an error: it is absent from the snapshot, and <see cref="GetPodAsync"/> returns null.</para>
+/// exist is not an error: it is absent from the snapshot.</para>
 /// </summary>
 public interface ILivenessSource
 {
@@ -16,10 +16,6 @@ public interface ILivenessSource
     string Description { get; }
 
     Task<LivenessSnapshot> SnapshotAsync(CancellationToken cancellationToken);
-
-    /// <summary>The pod's current state, or null when no such pod exists. When
-    /// <paramref name="pod"/> has no namespace, any namespace matches (the first live one wins).</summary>
-    Task<PodState?> GetPodAsync(PodRef pod, CancellationToken cancellationToken);
 
     /// <summary>One consistent read that answers for all of <paramref name="pods"/> at once: the returned
     /// snapshot holds every existing pod that could own one of their directories (it may hold more).

@@ -11,6 +11,4 @@ public sealed class NoLivenessSource : ILivenessSource
     public Task<LivenessSnapshot> SnapshotAsync(CancellationToken cancellationToken) => Task.FromResult(new LivenessSnapshot([]));
 
     public Task<LivenessSnapshot> RecheckAsync(IReadOnlyCollection<PodRef> pods, CancellationToken cancellationToken) => SnapshotAsync(cancellationToken);
-
-    public Task<PodState?> GetPodAsync(PodRef pod, CancellationToken cancellationToken) => Task.FromResult<PodState?>(null);
 }

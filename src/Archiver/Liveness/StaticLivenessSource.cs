@@ -21,12 +21,6 @@ public sealed class StaticLivenessSource(string path) : ILivenessSource
     public Task<LivenessSnapshot> RecheckAsync(IReadOnlyCollection<PodRef> pods, CancellationToken cancellationToken) =>
         Task.FromResult(new LivenessSnapshot(pods.Count == 0 ? [] : Read()));
 
-    public Task<PodState?> GetPodAsync(PodRef pod, CancellationToken cancellationToken)
-    {
-        var found = new LivenessSnapshot(Read()).Find(pod.Namespace, pod.Name);
-        return Task.FromResult(found.FirstOrDefault(p => !p.IsTerminal) ?? found.FirstOrDefault());
-    }
-
     /// <summary>Checks the file; every bad line is reported. Used by configuration loading.</summary>
     public static List<PolicyProblem> Check(string path)
     {

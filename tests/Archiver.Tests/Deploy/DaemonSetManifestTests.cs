@@ -24,9 +24,13 @@ public class DaemonSetManifestTests
         var ds = (await RenderAsync()).OfType<V1DaemonSet>().Single();
         var pod = ds.Spec.Template.Spec;
         var data = pod.Volumes.Single(v => v.Name == "data");
-        Assert.Equal("Directory", data.HostPath.Type);
+        // DirectoryOrCreate: a node without the directory must not hold its pod in ContainerCreating
+        // (that pod would count against maxUnavailable and stall every rollout).
+        Assert.Equal("DirectoryOrCreate", data.HostPath.Type);
         var container = pod.Containers.Single();
-        Assert.Equal(data.HostPath.Path, container.VolumeMounts.Single(m => m.Name == "data").MountPath);
+        var dataMount = container.VolumeMounts.Single(m => m.Name == "data");
+        Assert.Equal(data.HostPath.Path, dataMount.MountPath);
+        Assert.Equal("HostToContainer", dataMount.MountPropagation);
         Assert.Equal("spec.nodeName", container.Env.Single(e => e.Name == "NODE_NAME").ValueFrom.FieldRef.FieldPath);
         Assert.Equal("/healthz", container.LivenessProbe.HttpGet.Path);
         Assert.Equal("/readyz", container.ReadinessProbe.HttpGet.Path);
@@ -50,7 +54,10 @@ public class DaemonSetManifestTests
         Assert.False(sc.Privileged ?? false);
         Assert.Equal("RuntimeDefault", sc.SeccompProfile.Type);
         Assert.Equal(["ALL"], sc.Capabilities.Drop);
-        Assert.Equal(["DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER"], sc.Capabilities.Add.Order());
+        // Not DAC_READ_SEARCH: DAC_OVERRIDE covers reading, and DAC_READ_SEARCH allows open_by_handle_at(2).
+        Assert.Equal(["DAC_OVERRIDE", "FOWNER"], sc.Capabilities.Add.Order());
+        var ns = (await RenderAsync()).OfType<V1Namespace>().Single();
+        Assert.Equal("privileged", ns.Metadata.Labels["pod-security.kubernetes.io/enforce"]);
     }
 
     [Fact]
@@ -59,20 +66,50 @@ public class DaemonSetManifestTests
         var objects = await RenderAsync();
         string Rules(IEnumerable<V1PolicyRule> rules) => string.Join("; ", rules.SelectMany(r =>
             r.Resources.Select(res => $"{r.ApiGroups.Single()}/{res}:{string.Join(",", r.Verbs.Order())}")).Order());
-        Assert.Equal("/pods:get,list", Rules(objects.OfType<V1ClusterRole>().Single().Rules));
+        Assert.Equal("/pods:list", Rules(objects.OfType<V1ClusterRole>().Single().Rules));
         var role = objects.OfType<V1Role>().Single();
         Assert.Equal("archiver", role.Metadata.NamespaceProperty);
         Assert.Equal("/events:create; coordination.k8s.io/leases:create,delete,get,list,update", Rules(role.Rules));
         Assert.DoesNotContain("*", string.Join(" ", objects.OfType<V1ClusterRole>().SelectMany(r => r.Rules).SelectMany(r => r.Verbs.Concat(r.Resources))));
     }
 
-    [Fact]
-    public async Task ConfigMap_HoldsExactlyTheShippedPolicies()
+    /// <summary>The base, and the base with each component, as an overlay would list them.</summary>
+    public static IEnumerable<object[]> Installs() =>
+        new[] { "" }.Concat(Directory.EnumerateDirectories(RepoRoot.Combine("deploy", "components")).Select(Path.GetFileName).Order()!).Select(c => new object[] { c! });
+
+    [Theory]
+    [MemberData(nameof(Installs))]
+    public async Task EveryShippedPolicy_IsACopyOfPoliciesAndItsRootIsMounted(string component)
     {
-        var configMap = (await RenderAsync()).OfType<V1ConfigMap>().Single(c => c.Metadata.Name.StartsWith("archiver-policies", StringComparison.Ordinal));
-        var shipped = Directory.EnumerateFiles(RepoRoot.Combine("policies"), "*.yaml").ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
-        Assert.Equal(shipped.Keys.Order(), configMap.Data.Keys.Order());
-        foreach (var (name, text) in shipped) Assert.Equal(text, configMap.Data[name]);
+        using var tmp = new TempDir("overlay");
+        var overlay = tmp.Sub("overlay");
+        string Rel(params string[] p) => Path.GetRelativePath(overlay, RepoRoot.Combine(p));
+        File.WriteAllText(Path.Combine(overlay, "kustomization.yaml"),
+            $"resources: [{Rel("deploy", "daemonset")}]\n" + (component.Length > 0 ? $"components: [{Rel("deploy", "components", component)}]\n" : ""));
+        var r = await ProcessRunner.RunAsync("kubectl", ["kustomize", overlay]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var objects = KubernetesYaml.LoadAllFromString(r.Out, strict: true);
+        var configMap = objects.OfType<V1ConfigMap>().Single(c => c.Metadata.Name.StartsWith("archiver-policies", StringComparison.Ordinal));
+        var container = objects.OfType<V1DaemonSet>().Single().Spec.Template.Spec.Containers.Single();
+
+        Assert.Contains("default.yaml", configMap.Data.Keys);
+        if (component.Length > 0) Assert.Contains($"{component}.yaml", configMap.Data.Keys);
+        foreach (var (name, text) in configMap.Data)
+        {
+            Assert.Equal(File.ReadAllText(RepoRoot.Combine("policies", name)), text);
+            var root = System.Text.RegularExpressions.Regex.Match(text, "(?m)^root: (.+)$").Groups[1].Value;
+            Assert.True(container.VolumeMounts.Any(m => root == m.MountPath || root.StartsWith(m.MountPath.TrimEnd('/') + "/", StringComparison.Ordinal)),
+                $"policy {name}: root {root} is under none of the mounts {string.Join(", ", container.VolumeMounts.Select(m => m.MountPath))}");
+        }
+    }
+
+    [Fact]
+    public void EveryPolicyFile_ShipsInTheBaseOrAComponent()
+    {
+        var shipped = Directory.EnumerateFiles(RepoRoot.Combine("deploy", "daemonset", "policies"))
+            .Concat(Directory.EnumerateDirectories(RepoRoot.Combine("deploy", "components")).SelectMany(d => Directory.EnumerateFiles(d, "*.yaml")))
+            .Select(Path.GetFileName).Where(n => n != "kustomization.yaml").Order();
+        Assert.Equal(Directory.EnumerateFiles(RepoRoot.Combine("policies"), "*.yaml").Select(Path.GetFileName).Order(), shipped);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Archiver.Tests.Deploy;
 /// </summary>
 public class DaemonSetSchemaTests
 {
-    private static async Task<ProcessRunner.Result> ValidateAsync(string yaml)
+    internal static async Task<ProcessRunner.Result> ValidateAsync(string yaml)
     {
         Assert.True(Directory.Exists(RepoRoot.Combine("tests", "k8s-schema", "node_modules", "kubernetes-models")),
             "the schema validator is not installed: run npm ci --prefix tests/k8s-schema (tests/run.sh does)");
@@ -32,6 +32,20 @@ public class DaemonSetSchemaTests
         var objects = KubernetesYaml.LoadAllFromString(yaml, strict: true);
         Assert.Equal(objects.Count, r.Out.Split('\n').Count(l => l.StartsWith("ok ", StringComparison.Ordinal)));
         Assert.Contains("ok DaemonSet/archiver", r.Out);
+    }
+
+    [Fact]
+    public async Task RenderedMonitoring_EveryObject_MatchesThePrometheusOperatorSchema()
+    {
+        var yaml = await Archiver.Tests.Support.Deploy.Chart.KustomizeAsync("deploy/monitoring");
+
+        var r = await ValidateAsync(yaml);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("ok PodMonitor/archiver", r.Out);
+        Assert.Contains("ok PrometheusRule/archiver", r.Out);
+        var broken = await ValidateAsync(yaml.Replace("targetLabel: node", "targetLabel: [node]", StringComparison.Ordinal));
+        Assert.Equal(1, broken.ExitCode);
     }
 
     [Theory]

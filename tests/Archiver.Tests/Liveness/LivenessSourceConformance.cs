@@ -60,30 +60,30 @@ public abstract class LivenessSourceConformance : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetPod_NoSuchPod_ReturnsNull()
+    public async Task Recheck_NoSuchPod_FindsNothing()
     {
-        Assert.Null(await _source.GetPodAsync(Ref("prod", "nope-0"), CancellationToken.None));
-        Assert.Null(await _source.GetPodAsync(Ref(null, "nope-0"), CancellationToken.None));
+        var snapshot = await _source.RecheckAsync([Ref("prod", "nope-0"), Ref(null, "nope-1")], CancellationToken.None);
+
+        Assert.Empty(snapshot.Find("prod", "nope-0"));
+        Assert.Empty(snapshot.Find(null, "nope-1"));
     }
 
     [Fact]
-    public async Task GetPod_WithNamespace_ReturnsThatNamespacesPod()
+    public async Task Recheck_WithNamespace_FindsThatNamespacesPod()
     {
-        var pod = await _source.GetPodAsync(Ref("staging", "web-0"), CancellationToken.None);
+        var snapshot = await _source.RecheckAsync([Ref("staging", "web-0")], CancellationToken.None);
 
-        Assert.NotNull(pod);
+        var pod = Assert.Single(snapshot.Find("staging", "web-0"));
         Assert.Equal("Succeeded", pod.Phase);
         Assert.Equal("staging", pod.Namespace);
     }
 
     [Fact]
-    public async Task GetPod_NameOnly_PrefersALivePodInAnyNamespace()
+    public async Task Recheck_NameOnly_FindsTheLivePodInAnyNamespace()
     {
-        var pod = await _source.GetPodAsync(Ref(null, "db-0"), CancellationToken.None);
+        var snapshot = await _source.RecheckAsync([Ref(null, "db-0")], CancellationToken.None);
 
-        Assert.NotNull(pod);
-        Assert.Equal("b", pod.Namespace);
-        Assert.False(pod.IsTerminal);
+        Assert.Contains(snapshot.Find(null, "db-0"), p => p.Namespace == "b" && !p.IsTerminal);
     }
 
     [Fact]
@@ -92,6 +92,6 @@ public abstract class LivenessSourceConformance : IAsyncLifetime
         Break();
 
         await Assert.ThrowsAsync<LivenessUnknownException>(() => _source.SnapshotAsync(CancellationToken.None));
-        await Assert.ThrowsAsync<LivenessUnknownException>(() => _source.GetPodAsync(Ref("prod", "web-0"), CancellationToken.None));
+        await Assert.ThrowsAsync<LivenessUnknownException>(() => _source.RecheckAsync([Ref("prod", "web-0")], CancellationToken.None));
     }
 }

@@ -100,50 +100,6 @@ public sealed class KubernetesLivenessSource(KubernetesApi api, KubernetesOption
         }
     }
 
-    public async Task<PodState?> GetPodAsync(PodRef pod, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (pod.Namespace is not null)
-            {
-                var found = await Api.CallAsync($"get pod {pod.Namespace}/{pod.Name}", $"pods get (in namespace {pod.Namespace})",
-                    async ct => await ReadOrNullAsync(pod.Namespace, pod.Name, ct), cancellationToken);
-                if (found is null) return null;
-                var state = ToState(found);
-                // hostPath is node-local: a pod bound to another node cannot be writing here.
-                if (Options.Scope == KubernetesScope.Node && found.Spec?.NodeName is { Length: > 0 } bound && bound != NodeName)
-                {
-                    Log.Information("Pod {Pod} exists but runs on node {Node}, not {This}; it does not protect this node's directory", state.Display, bound, NodeName);
-                    return null;
-                }
-                return state;
-            }
-            // No namespace in the layout: look the name up in every namespace. Only pods of exactly that
-            // name count, whatever else the answer holds. In node scope a pod bound to another node does
-            // not count; one not yet scheduled might come here, so it does.
-            var pods = await ListAsync($"find pod {pod.Name}", null, $"metadata.name={pod.Name}", Consistent, cancellationToken,
-                p => p.Metadata?.Name == pod.Name &&
-                    (Options.Scope == KubernetesScope.Cluster || string.IsNullOrEmpty(p.Spec?.NodeName) || p.Spec.NodeName == NodeName));
-            return pods.FirstOrDefault(p => !p.IsTerminal) ?? pods.FirstOrDefault();
-        }
-        catch (KubernetesApiException e)
-        {
-            throw new LivenessUnknownException(e.Message, e);
-        }
-    }
-
-    private async Task<V1Pod?> ReadOrNullAsync(string ns, string name, CancellationToken ct)
-    {
-        try
-        {
-            return await Api.Client.CoreV1.ReadNamespacedPodAsync(name, ns, cancellationToken: ct);
-        }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-
     /// <summary>A paginated list, restarted from the start when its continue token expires (410 Gone).</summary>
     private async Task<List<PodState>> ListWithRestartsAsync(string what, string? ns, string? fieldSelector, string? resourceVersion, CancellationToken cancellationToken, Func<V1Pod, bool>? keep = null)
     {

@@ -3,21 +3,29 @@ using Archiver.Tests.Support;
 namespace Archiver.Tests.Reliability;
 
 /// <summary>
-/// Least privilege, with the real binary run as uid 65534 through <c>setpriv</c>: with only
-/// DAC_READ_SEARCH, DAC_OVERRIDE and FOWNER (the DaemonSet's set) it archives and deletes another
+/// Least privilege, with the real binary run as uid 65534 through <c>setpriv</c>: with only the
+/// capabilities the rendered DaemonSet adds (DAC_OVERRIDE and FOWNER) it archives and deletes another
 /// user's private files; with no capability, the directory fails with "permission denied" and
-/// nothing is deleted.
+/// nothing is deleted. (tests/image.sh runs the same sweep inside the built image.)
 /// </summary>
 public class PrivilegeTests
 {
-    private const string Caps = "+dac_read_search,+dac_override,+fowner";
+    /// <summary>The archiver container's added capabilities, as <c>kubectl kustomize deploy/daemonset</c> renders them, in setpriv's form.</summary>
+    private static async Task<string> DaemonSetCapsAsync()
+    {
+        var objects = k8s.KubernetesYaml.LoadAllFromString(await Archiver.Tests.Deploy.DaemonSetManifestTests.RenderYamlAsync(), strict: true);
+        var added = objects.OfType<k8s.Models.V1DaemonSet>().Single().Spec.Template.Spec.Containers.Single().SecurityContext.Capabilities.Add;
+        Assert.DoesNotContain("DAC_READ_SEARCH", added);
+        return string.Join(',', added.Select(c => "+" + c.ToLowerInvariant()));
+    }
 
     [Fact]
-    public async Task Sweep_AsNobodyWithTheThreeFileCapabilities_ArchivesAndDeletesRootsPrivateFiles()
+    public async Task Sweep_AsNobodyWithTheDaemonSetsCapabilities_ArchivesAndDeletesRootsPrivateFiles()
     {
         using var s = new SweepScene();
         var dir = Private(s);
-        var r = await RunAsNobodyAsync(s, ["--inh-caps=" + Caps, "--ambient-caps=" + Caps, "--bounding-set=-all," + Caps]);
+        var caps = await DaemonSetCapsAsync();
+        var r = await RunAsNobodyAsync(s, ["--inh-caps=" + caps, "--ambient-caps=" + caps, "--bounding-set=-all," + caps]);
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.False(Directory.Exists(dir));
         Assert.Single(s.Archives());
@@ -35,13 +43,14 @@ public class PrivilegeTests
         Assert.Empty(s.Archives());
     }
 
-    /// <summary>A dead pod's directory with a file only root may read.</summary>
+    /// <summary>A dead pod's directory (0700) with a file (0600) only root may read.</summary>
     private static string Private(SweepScene s)
     {
         var dir = s.Pod("web-1", fill: d =>
         {
             File.WriteAllText(Path.Combine(d, "private.log"), "root only");
             File.SetUnixFileMode(Path.Combine(d, "private.log"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.SetUnixFileMode(d, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // 0700: listing it needs the capability too
         });
         // The store and state belong to nobody; the data root and the pod stay root's.
         Directory.CreateDirectory(s.StoreDir);

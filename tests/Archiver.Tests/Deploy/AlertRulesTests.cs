@@ -18,7 +18,7 @@ public partial class AlertRulesTests
     private static partial Regex MetricName();
 
     /// <summary>The PrometheusRule's spec, as a plain Prometheus rules file.</summary>
-    private static string KustomizeRules()
+    internal static string KustomizeRules()
     {
         var text = File.ReadAllText(RepoRoot.Combine("deploy", "monitoring", "prometheusrule.yaml"));
         var spec = text[(text.IndexOf("\nspec:\n", StringComparison.Ordinal) + "\nspec:\n".Length)..];

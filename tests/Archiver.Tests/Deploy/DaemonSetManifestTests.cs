@@ -118,9 +118,10 @@ public class DaemonSetManifestTests
         var container = (await RenderAsync()).OfType<V1DaemonSet>().Single().Spec.Template.Spec.Containers.Single();
         using var tmp = new TempDir("probes");
         var policies = tmp.Sub("policies");
-        // The shipped policies, with roots that are absent here (as on a node without that volume).
+        // The shipped policies, with roots that are absent here (as on a node without that volume);
+        // each runs once at start.
         foreach (var f in Directory.EnumerateFiles(RepoRoot.Combine("policies")))
-            File.WriteAllText(Path.Combine(policies, Path.GetFileName(f)), System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(f), "(?m)^root: .*$", $"root: {tmp["absent"]}/{Path.GetFileNameWithoutExtension(f)}"));
+            File.WriteAllText(Path.Combine(policies, Path.GetFileName(f)), System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(f), "(?m)^root: .*$", $"root: {tmp["absent"]}/{Path.GetFileNameWithoutExtension(f)}") + "runOnStart: true\n");
         var port = FreePort();
         var args = container.Args.ToList();
         args[args.IndexOf("--policies") + 1] = policies;
@@ -147,6 +148,8 @@ public class DaemonSetManifestTests
             Assert.True(ready, "readiness probe never succeeded");
             Assert.True((await http.GetAsync($"http://127.0.0.1:{port}{container.LivenessProbe.HttpGet.Path}")).IsSuccessStatusCode);
             Assert.Contains("archiver_policies_loaded 3", await http.GetStringAsync($"http://127.0.0.1:{port}/metrics"));
+            for (var i = 0; i < 40 && !(await http.GetStringAsync($"http://127.0.0.1:{port}/metrics")).Contains("archiver_sweeps_total{policy=\"jobs\",result=\"no-root\"} 1"); i++)
+                await Task.Delay(250);
         }
         finally
         {
@@ -154,7 +157,9 @@ public class DaemonSetManifestTests
             Assert.True(daemon.WaitForExit(TimeSpan.FromSeconds(45)), "daemon did not stop within its grace period");
         }
         Assert.Equal(0, daemon.ExitCode);
-        _ = await output;
+        // A missing root is a Warning (JSON logs: "@l":"Warning"), naming the policy and the root.
+        var warnings = (await output).Split('\n').Where(l => l.Contains("\"@l\":\"Warning\"", StringComparison.Ordinal) && l.Contains("does not exist on this node", StringComparison.Ordinal)).ToList();
+        Assert.Contains(warnings, l => l.Contains("\"Policy\":\"jobs\"", StringComparison.Ordinal) && l.Contains($"{tmp["absent"]}/jobs", StringComparison.Ordinal));
     }
 
     private static int FreePort()

@@ -57,11 +57,7 @@ public static class AgeIdentityOption
 
     private static string? PolicyIdentityFile(string? policyFile)
     {
-        if (policyFile is null) return null;
-        var problems = new List<PolicyProblem>();
-        var policy = PolicyLoader.LoadFile(policyFile, problems, StoreFactory.Validate);
-        PolicyValidator.ThrowIfErrors(problems);
-        return policy?.Encryption?.IdentityFile;
+        return policyFile is null ? null : PolicyFiles.LoadValid(policyFile).Encryption?.IdentityFile;
     }
 
     private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;

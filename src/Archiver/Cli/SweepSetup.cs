@@ -42,9 +42,7 @@ public static class SweepSetup
         var policy = new Policy();
         if (args.Get("--policy") is { } file)
         {
-            policy = PolicyLoader.LoadFile(file, problems, StoreFactory.Validate) ?? policy;
-            if (problems.Any(p => !p.IsWarning)) throw new ConfigurationException(problems.Where(p => !p.IsWarning).ToList());
-            problems.Clear();
+            policy = PolicyFiles.LoadValid(file);
         }
         policy = ApplyFlags(policy, args, root, problems);
         PolicyValidator.Validate(policy, problems, StoreFactory.Validate);

@@ -106,7 +106,7 @@ public sealed class PolicyCatalog(string directory, string? stateBase)
 
     private LoadedPolicy? Load(string file, string hash, List<PolicyProblem> problems)
     {
-        var policy = PolicyLoader.LoadFile(file, problems, StoreFactory.Validate);
+        var policy = PolicyFiles.Load(file, problems);
         if (policy is null || problems.Any(p => !p.IsWarning)) return null;
         if (stateBase is not null && policy.State.Length == 0)
             policy = policy with { State = Path.Combine(Path.GetFullPath(stateBase), policy.Name) };

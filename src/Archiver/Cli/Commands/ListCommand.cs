@@ -105,13 +105,7 @@ public sealed class ListCommand(TimeProvider clock) : ICommand
     }
 
     /// <summary>The policy in <paramref name="file"/>; throws with every problem when it is not valid.</summary>
-    public static Policy? PolicyFrom(string file)
-    {
-        var problems = new List<PolicyProblem>();
-        var policy = PolicyLoader.LoadFile(file, problems, StoreFactory.Validate);
-        if (problems.Any(p => !p.IsWarning)) throw new ConfigurationException(problems.Where(p => !p.IsWarning).ToList());
-        return policy;
-    }
+    public static Policy PolicyFrom(string file) => PolicyFiles.LoadValid(file);
 
     private static void WriteTable(string[] header, List<string[]> rows)
     {

@@ -42,7 +42,7 @@ public sealed class PoliciesValidateCommand(TimeProvider clock) : ICommand
         foreach (var file in files)
         {
             var before = problems.Count(p => !p.IsWarning);
-            var policy = PolicyLoader.LoadFile(file, problems, StoreFactory.Validate);
+            var policy = PolicyFiles.Load(file, problems);
             if (policy is null) continue;
             if (names.TryGetValue(policy.Name, out var other))
                 problems.Add(new PolicyProblem(file, 0, $"policy name '{policy.Name}' is also used by {other}; names must be unique (they name state directories)"));

@@ -40,13 +40,7 @@ public sealed class PruneCommand(TimeProvider clock) : ICommand
         if (olderThan < TimeSpan.FromDays(1)) a.Errors.Add($"--older-than: '{a.Get("--older-than")}' is under 1d; prune keeps at least a day of archives");
         a.ThrowIfErrors();
 
-        var problems = new List<PolicyProblem>();
-        var policy = new Policy();
-        if (a.Get("--policy") is { } file)
-        {
-            policy = PolicyLoader.LoadFile(file, problems, StoreFactory.Validate) ?? policy;
-            PolicyValidator.ThrowIfErrors(problems);
-        }
+        var policy = a.Get("--policy") is { } file ? PolicyFiles.LoadValid(file) : new Policy();
         if (a.Get("--store") is { } url) policy = policy with { Store = new StoreSpec(url) };
         var remoteFor = olderThan ?? policy.RemoteFor
             ?? throw new ConfigurationException($"no retention: set retention: {{remoteFor: 180d}} in {policy.Source} or pass --older-than DUR");

@@ -1,0 +1,24 @@
+using Archiver.Policies;
+
+namespace Archiver.Composition;
+
+/// <summary>
+/// A policy file read and checked, its store URL included: the one way every command and the daemon
+/// load one (the store check needs the adapters, which only this layer knows).
+/// </summary>
+public static class PolicyFiles
+{
+    /// <summary>Reads and checks <paramref name="file"/>, adding every problem (warnings too) to
+    /// <paramref name="problems"/>; null when the file cannot be read or parsed at all.</summary>
+    public static Policy? Load(string file, List<PolicyProblem> problems) => PolicyLoader.LoadFile(file, problems, StoreFactory.Validate);
+
+    /// <summary>Reads and checks <paramref name="file"/>; throws <see cref="ConfigurationException"/> with
+    /// every error in it (warnings are not errors).</summary>
+    public static Policy LoadValid(string file)
+    {
+        var problems = new List<PolicyProblem>();
+        var policy = Load(file, problems);
+        PolicyValidator.ThrowIfErrors(problems);
+        return policy ?? throw new ConfigurationException(new PolicyProblem(file, 0, "cannot be read as a policy").ToString());
+    }
+}

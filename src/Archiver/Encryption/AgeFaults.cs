@@ -17,6 +17,9 @@ public static class AgeFaults
         return e;
     }
 
+    /// <summary>A malformed header (<see cref="AgeFault.Header"/>).</summary>
+    public static InvalidDataException Header(string message) => Create(AgeFault.Header, message);
+
     /// <summary>The fault an age reader attached to <paramref name="exception"/>; null for any other exception.</summary>
     public static AgeFault? Of(Exception exception) => exception.Data[Key] as AgeFault?;
 }

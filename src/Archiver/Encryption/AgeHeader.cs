@@ -45,25 +45,25 @@ internal static class AgeHeader
         while ((line = ReadLine(source, raw)).StartsWith("-> ", StringComparison.Ordinal))
         {
             var parts = line[3..].Split(' ');
-            if (parts.Any(p => p.Length == 0)) throw Malformed("a stanza line has empty arguments");
+            if (parts.Any(p => p.Length == 0)) throw AgeFaults.Header("age header: a stanza line has empty arguments");
             if (parts.Any(p => p.Any(c => c < 33 || c > 126)))
-                throw Malformed("a stanza argument has a character outside printable ASCII (VCHAR)");
+                throw AgeFaults.Header("age header: a stanza argument has a character outside printable ASCII (VCHAR)");
             var body = new StringBuilder();
             string chunk;
             do
             {
                 chunk = ReadLine(source, raw);
-                if (chunk.Length > 64) throw Malformed("a stanza body line is longer than 64 columns");
+                if (chunk.Length > 64) throw AgeFaults.Header("age header: a stanza body line is longer than 64 columns");
                 body.Append(chunk);
             }
             while (chunk.Length == 64);
-            var bytes = AgeBase64.Decode(body.ToString()) ?? throw Malformed("a stanza body is not canonical base64");
+            var bytes = AgeBase64.Decode(body.ToString()) ?? throw AgeFaults.Header("age header: a stanza body is not canonical base64");
             stanzas.Add(new AgeStanza(parts[0], parts[1..], bytes));
         }
         if (!line.StartsWith("--- ", StringComparison.Ordinal) || stanzas.Count == 0)
-            throw Malformed("expected recipient stanzas and a '--- MAC' line");
+            throw AgeFaults.Header("age header: expected recipient stanzas and a '--- MAC' line");
         var mac = AgeBase64.Decode(line[4..]);
-        if (mac is not { Length: 32 }) throw Malformed("the MAC on the '---' line is not 32 bytes of canonical base64");
+        if (mac is not { Length: 32 }) throw AgeFaults.Header("age header: the MAC on the '---' line is not 32 bytes of canonical base64");
         if (stanzas.Any(s => s.Type == "scrypt"))
             throw AgeFaults.Create(AgeFault.Unsupported, "this age file is encrypted with a passphrase (scrypt), which is not supported: Archiver reads files encrypted to age recipients (age -r age1... or age1pq1...)");
         var fileKey = Unwrap(stanzas, identities);
@@ -72,8 +72,6 @@ internal static class AgeHeader
             throw AgeFaults.Create(AgeFault.HeaderMac, "age header MAC does not match: the header was changed");
         return fileKey;
     }
-
-    private static InvalidDataException Malformed(string message) => AgeFaults.Create(AgeFault.Header, "age header: " + message);
 
     // ASCII armor may follow blank lines (age skips whitespace around it).
     private static InvalidDataException NotVersion1(string first, Stream source, MemoryStream raw)
@@ -103,8 +101,8 @@ internal static class AgeHeader
         int b;
         while ((b = source.ReadByte()) != '\n')
         {
-            if (b < 0) throw Malformed("the file ended inside the header (it is truncated)");
-            if (raw.Length >= MaxHeaderBytes) throw Malformed("it is longer than 1 MiB; this is not an age file Archiver wrote");
+            if (b < 0) throw AgeFaults.Header("age header is truncated (the file ended inside the header)");
+            if (raw.Length >= MaxHeaderBytes) throw AgeFaults.Header("age header is longer than 1 MiB; this is not an age file Archiver wrote");
             raw.WriteByte((byte)b);
         }
         raw.WriteByte((byte)'\n');

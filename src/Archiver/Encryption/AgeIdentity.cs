@@ -54,6 +54,4 @@ public abstract class AgeIdentity
     /// <summary>The file key from <paramref name="stanza"/>, or null when the stanza is not for this
     /// identity. Throws an <see cref="InvalidDataException"/> (<see cref="AgeFault.Header"/>) for a malformed stanza of its own type.</summary>
     internal abstract byte[]? Unwrap(AgeStanza stanza);
-
-    private protected static InvalidDataException Malformed(string message) => AgeFaults.Create(AgeFault.Header, "age header: " + message);
 }

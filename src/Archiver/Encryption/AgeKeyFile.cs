@@ -29,7 +29,7 @@ public static class AgeKeyFile
                 throw new ConfigurationException($"{path}:{line}: {error}");
             recipients.Add(recipient!);
         }
-        if (recipients.Count == 0) throw new ConfigurationException($"{path} holds no age recipient (age1... line); add the output of age-keygen -y KEYFILE (or archiver keygen --recipient-of KEYFILE)");
+        if (recipients.Count == 0) throw new ConfigurationException($"{path} holds no age recipient (age1... line); add the output of age-keygen -y KEYFILE");
         return recipients;
     }
 

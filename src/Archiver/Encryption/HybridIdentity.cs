@@ -24,13 +24,13 @@ internal sealed class HybridIdentity : AgeIdentity
     {
         if (stanza.Type != HybridRecipient.StanzaType) return null;
         if (stanza.Args.Count != 1 || AgeBase64.Decode(stanza.Args[0]) is not { } encapsulation)
-            throw Malformed("an mlkem768x25519 stanza must have one argument, the base64 encapsulated key");
+            throw AgeFaults.Header("age header: an mlkem768x25519 stanza must have one argument, the base64 encapsulated key");
         if (encapsulation.Length != MlKem768X25519.EncapsulationSize)
-            throw Malformed($"an mlkem768x25519 stanza's encapsulated key must be {MlKem768X25519.EncapsulationSize} bytes, not {encapsulation.Length}");
+            throw AgeFaults.Header($"age header: an mlkem768x25519 stanza's encapsulated key must be {MlKem768X25519.EncapsulationSize} bytes, not {encapsulation.Length}");
         if (stanza.Body.Length != AgeCrypto.FileKeySize + AgeCrypto.TagSize)
-            throw Malformed("an mlkem768x25519 stanza's body must be 32 bytes");
+            throw AgeFaults.Header("age header: an mlkem768x25519 stanza's body must be 32 bytes");
         var shared = _key.Decapsulate(encapsulation)
-            ?? throw Malformed("an mlkem768x25519 stanza has an invalid X25519 share (the shared secret is all zeros)");
+            ?? throw AgeFaults.Header("age header: an mlkem768x25519 stanza has an invalid X25519 share (the shared secret is all zeros)");
         return Hpke.Open(MlKem768X25519.KemId, shared, HybridRecipient.Info, stanza.Body);
     }
 }

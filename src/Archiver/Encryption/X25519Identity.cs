@@ -23,11 +23,11 @@ internal sealed class X25519Identity : AgeIdentity
     {
         if (stanza.Type != X25519Recipient.StanzaType) return null;
         if (stanza.Args.Count != 1 || AgeBase64.Decode(stanza.Args[0]) is not { Length: 32 } share)
-            throw Malformed("an X25519 stanza must have one argument, a 32-byte ephemeral share");
+            throw AgeFaults.Header("age header: an X25519 stanza must have one argument, a 32-byte ephemeral share");
         if (stanza.Body.Length != AgeCrypto.FileKeySize + AgeCrypto.TagSize)
-            throw Malformed("an X25519 stanza's body must be 32 bytes");
+            throw AgeFaults.Header("age header: an X25519 stanza's body must be 32 bytes");
         var shared = X25519Recipient.SharedSecret(_secret, share)
-            ?? throw Malformed("an X25519 stanza has an invalid ephemeral share (the shared secret is all zeros)");
+            ?? throw AgeFaults.Header("age header: an X25519 stanza has an invalid ephemeral share");
         var wrapKey = AgeCrypto.Hkdf(shared, [.. share, .. _recipient.PublicKey], X25519Recipient.WrapInfo);
         return AgeCrypto.Open(wrapKey, stanza.Body);
     }

@@ -56,7 +56,7 @@ public static partial class PolicyLoader
             if (bad) return null;
             if (recipients.Count == 0 && recipientsFile is null)
             {
-                Add(map, "encryption.age needs recipients: [\"age1...\"] or recipientsFile: /etc/archiver/age/recipients.txt (age-keygen -y KEYFILE or archiver keygen --recipient-of KEYFILE prints a recipient)");
+                Add(map, "encryption.age needs recipients: [\"age1...\"] or recipientsFile: /etc/archiver/age/recipients.txt (age-keygen -y KEYFILE prints a recipient)");
                 return null;
             }
             var spec = new EncryptionSpec(recipients, recipientsFile, identityFile);

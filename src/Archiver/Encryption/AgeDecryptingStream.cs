@@ -38,9 +38,10 @@ public sealed class AgeDecryptingStream : Stream
 
     /// <summary>Reads the header and payload nonce from <paramref name="inner"/> and decrypts what follows.
     /// Throws <see cref="AgeIdentityMismatchException"/> when no identity opens the file and
-    /// <see cref="InvalidDataException"/> carrying an <see cref="AgeFault"/> (<see cref="AgeFaults"/>) when it is not an
-    /// intact age file or uses a feature Archiver does not implement; reading throws it too, with
-    /// <see cref="AgeFault.Payload"/>, at the first chunk that does not authenticate.</summary>
+    /// <see cref="InvalidDataException"/> carrying an <see cref="AgeFault"/> (<see cref="AgeFaults"/>)
+    /// when it is not an intact age file or uses a feature Archiver does not implement; reading
+    /// throws it too, with <see cref="AgeFault.Payload"/>, at the first chunk that does not
+    /// authenticate.</summary>
     public static AgeDecryptingStream Open(Stream inner, IReadOnlyList<AgeIdentity> identities, bool leaveOpen = false)
     {
         var (payloadKey, _) = ReadPayloadKey(inner, identities);

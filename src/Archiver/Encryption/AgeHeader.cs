@@ -32,9 +32,9 @@ internal static class AgeHeader
 
     /// <summary>Reads the header from <paramref name="source"/> (byte by byte, so nothing of the
     /// payload is consumed) and returns the file key one of <paramref name="identities"/> unwraps.
-    /// Throws an <see cref="InvalidDataException"/> with its <see cref="AgeFault"/> for a malformed header, a wrong MAC or a feature
-    /// Archiver does not implement, and <see cref="AgeIdentityMismatchException"/> when no identity
-    /// opens a well-formed header.</summary>
+    /// Throws an <see cref="InvalidDataException"/> with its <see cref="AgeFault"/> for a malformed
+    /// header, a wrong MAC or a feature Archiver does not implement, and
+    /// <see cref="AgeIdentityMismatchException"/> when no identity opens a well-formed header.</summary>
     public static byte[] ReadFileKey(Stream source, IReadOnlyList<AgeIdentity> identities)
     {
         var raw = new MemoryStream();

@@ -52,6 +52,7 @@ public abstract class AgeIdentity
     public static AgeIdentity GeneratePostQuantum() => new HybridIdentity(RandomNumberGenerator.GetBytes(HybridIdentity.SeedSize));
 
     /// <summary>The file key from <paramref name="stanza"/>, or null when the stanza is not for this
-    /// identity. Throws an <see cref="InvalidDataException"/> (<see cref="AgeFault.Header"/>) for a malformed stanza of its own type.</summary>
+    /// identity. Throws an <see cref="InvalidDataException"/> (<see cref="AgeFault.Header"/>) for a
+    /// malformed stanza of its own type.</summary>
     internal abstract byte[]? Unwrap(AgeStanza stanza);
 }

@@ -30,6 +30,11 @@ fi
 if [ ! -d tests/k8s-schema/node_modules/kubernetes-models ] || [ ! -d tests/k8s-schema/node_modules/@kubernetes-models/prometheus-operator ]; then
   npm ci --prefix tests/k8s-schema --no-audit --no-fund --loglevel=error
 fi
+# The age test vectors (C2SP CCTV testkit, npm cctv-age) and typage (npm age-encryption, the
+# TypeScript age with post-quantum keys) the encryption tests run (tests/age-testkit).
+if [ ! -d tests/age-testkit/node_modules/cctv-age ] || [ ! -d tests/age-testkit/node_modules/age-encryption ]; then
+  npm ci --prefix tests/age-testkit --no-audit --no-fund --loglevel=error
+fi
 # The chart renderer (Debian's Go and its packaged libraries, no module download).
 (cd tests/helm-render && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= go build -o helm-render .)
 

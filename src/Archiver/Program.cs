@@ -22,6 +22,7 @@ public static class Program
         new ListCommand(clock),
         new FindCommand(clock),
         new VerifyCommand(),
+        new KeygenCommand(clock),
     ];
 
     public static async Task<int> Main(string[] args)

@@ -25,23 +25,29 @@ internal static class AgeCrypto
     public static byte[] PayloadKey(byte[] fileKey, ReadOnlySpan<byte> nonce) => Hkdf(fileKey, nonce, "payload");
 
     /// <summary>ChaCha20-Poly1305 with the all-zero nonce, as stanzas wrap the file key.</summary>
-    public static byte[] Seal(byte[] key, ReadOnlySpan<byte> plaintext)
+    public static byte[] Seal(byte[] key, ReadOnlySpan<byte> plaintext) => Seal(key, new byte[12], plaintext);
+
+    /// <summary>ChaCha20-Poly1305 of one message, without associated data.</summary>
+    public static byte[] Seal(byte[] key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext)
     {
         var output = new byte[plaintext.Length + TagSize];
         using var aead = new ChaCha20Poly1305(key);
-        aead.Encrypt(new byte[12], plaintext, output.AsSpan(0, plaintext.Length), output.AsSpan(plaintext.Length));
+        aead.Encrypt(nonce, plaintext, output.AsSpan(0, plaintext.Length), output.AsSpan(plaintext.Length));
         return output;
     }
 
-    /// <summary>Opens what <see cref="Seal"/> made; null when it does not authenticate.</summary>
-    public static byte[]? Open(byte[] key, ReadOnlySpan<byte> sealedData)
+    /// <summary>Opens what <see cref="Seal(byte[], ReadOnlySpan{byte})"/> made; null when it does not authenticate.</summary>
+    public static byte[]? Open(byte[] key, ReadOnlySpan<byte> sealedData) => Open(key, new byte[12], sealedData);
+
+    /// <summary>Opens one ChaCha20-Poly1305 message; null when it does not authenticate.</summary>
+    public static byte[]? Open(byte[] key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> sealedData)
     {
         if (sealedData.Length < TagSize) return null;
         var plaintext = new byte[sealedData.Length - TagSize];
         using var aead = new ChaCha20Poly1305(key);
         try
         {
-            aead.Decrypt(new byte[12], sealedData[..plaintext.Length], sealedData[plaintext.Length..], plaintext);
+            aead.Decrypt(nonce, sealedData[..plaintext.Length], sealedData[plaintext.Length..], plaintext);
             return plaintext;
         }
         catch (AuthenticationTagMismatchException)

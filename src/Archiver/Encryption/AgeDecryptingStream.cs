@@ -5,7 +5,9 @@ namespace Archiver.Encryption;
 /// <summary>
 /// A read-only stream of an age file's plaintext, decrypted one 64 KiB chunk at a time as it is
 /// read: every chunk is authenticated before any of its bytes is returned, and the end of the
-/// file must be a chunk sealed as final (a truncated file is refused). It holds one chunk.
+/// file must be a chunk sealed as final (a truncated file is refused). A full chunk is opened as a
+/// middle chunk, else as the final one; bytes after the final chunk fail the read after its
+/// plaintext was returned, as age's own reader does. It holds one chunk.
 /// <see cref="OpenAt"/> starts at a later chunk, for a range read of the stored object, and may end
 /// before the file does (the range's last chunk is then a full, non-final one).
 /// </summary>
@@ -16,15 +18,14 @@ public sealed class AgeDecryptingStream : Stream
     private readonly bool _leaveOpen;
     private readonly bool _endsBeforeFile;
     private readonly ChaCha20Poly1305 _aead;
-    // One sealed chunk plus one byte of look-ahead: a full chunk is final only if nothing follows.
-    private readonly byte[] _cipher = new byte[SealedChunk + 1];
+    private readonly byte[] _cipher = new byte[SealedChunk];
     private readonly byte[] _plain = new byte[AgeCrypto.ChunkSize];
     private readonly byte[] _nonce = new byte[12];
-    private int _carried;
     private int _plainStart;
     private int _plainEnd;
     private long _counter;
     private bool _done;
+    private string? _trailing;
 
     private AgeDecryptingStream(Stream inner, byte[] payloadKey, long firstChunk, bool endsBeforeFile, bool leaveOpen)
     {
@@ -37,7 +38,10 @@ public sealed class AgeDecryptingStream : Stream
 
     /// <summary>Reads the header and payload nonce from <paramref name="inner"/> and decrypts what follows.
     /// Throws <see cref="AgeIdentityMismatchException"/> when no identity opens the file and
-    /// <see cref="InvalidDataException"/> when it is not an intact age file.</summary>
+    /// <see cref="InvalidDataException"/> carrying an <see cref="AgeFault"/> (<see cref="AgeFaults"/>)
+    /// when it is not an intact age file or uses a feature Archiver does not implement; reading
+    /// throws it too, with <see cref="AgeFault.Payload"/>, at the first chunk that does not
+    /// authenticate.</summary>
     public static AgeDecryptingStream Open(Stream inner, IReadOnlyList<AgeIdentity> identities, bool leaveOpen = false)
     {
         var (payloadKey, _) = ReadPayloadKey(inner, identities);
@@ -51,7 +55,8 @@ public sealed class AgeDecryptingStream : Stream
         var counting = new CountingReader(inner);
         var fileKey = AgeHeader.ReadFileKey(counting, identities);
         var nonce = new byte[AgeCrypto.NonceSize];
-        counting.ReadExactly(nonce);
+        if (counting.ReadAtLeast(nonce, nonce.Length, throwOnEndOfStream: false) < nonce.Length)
+            throw AgeFaults.Create(AgeFault.Header, "age file ends before its 16-byte payload nonce (it is truncated after the header)");
         return (AgeCrypto.PayloadKey(fileKey, nonce), counting.Count);
     }
 
@@ -78,7 +83,7 @@ public sealed class AgeDecryptingStream : Stream
         if (buffer.Length == 0) return 0;
         while (_plainStart == _plainEnd)
         {
-            if (_done) return 0;
+            if (_done) return _trailing is null ? 0 : throw AgeFaults.Create(AgeFault.Payload, _trailing);
             NextChunk();
         }
         var n = Math.Min(buffer.Length, _plainEnd - _plainStart);
@@ -89,21 +94,34 @@ public sealed class AgeDecryptingStream : Stream
 
     private void NextChunk()
     {
-        while (_carried < _cipher.Length)
+        var length = 0;
+        int n;
+        while (length < SealedChunk && (n = _inner.Read(_cipher, length, SealedChunk - length)) > 0) length += n;
+        if (_endsBeforeFile)
         {
-            var n = _inner.Read(_cipher, _carried, _cipher.Length - _carried);
-            if (n == 0) break;
-            _carried += n;
+            if (length == 0)
+            {
+                _done = true;
+                return;
+            }
+            if (length != SealedChunk)
+                throw AgeFaults.Create(AgeFault.Payload, $"age payload range is truncated at chunk {_counter}: {length} of its {SealedChunk} bytes arrived");
+            if (!TryOpen(length, last: false)) throw ChunkFailed(false);
+            return;
         }
-        var exhausted = _carried <= SealedChunk;
-        if (exhausted && _endsBeforeFile && _carried != SealedChunk)
-            throw new InvalidDataException($"age payload range is truncated at chunk {_counter}: {_carried} of its {SealedChunk} bytes arrived");
-        var last = exhausted && !_endsBeforeFile;
-        var sealedLength = exhausted ? _carried : SealedChunk;
-        if (sealedLength < AgeCrypto.TagSize)
-            throw new InvalidDataException($"age payload is truncated at chunk {_counter}: the file ends without its final chunk");
-        if (last && sealedLength == AgeCrypto.TagSize && _counter > 0)
-            throw new InvalidDataException($"age payload ends with an empty chunk {_counter}, which age never writes; the file was changed");
+        if (length < AgeCrypto.TagSize)
+            throw AgeFaults.Create(AgeFault.Payload, $"age payload is truncated at chunk {_counter}: the file ends without its final chunk");
+        var full = length == SealedChunk;
+        if (!full && length == AgeCrypto.TagSize && _counter > 0)
+            throw AgeFaults.Create(AgeFault.Payload, $"age payload ends with an empty chunk {_counter}, which age never writes; the file was changed");
+        if (full && TryOpen(length, last: false)) return;
+        if (!TryOpen(length, last: true)) throw ChunkFailed(!full);
+        _done = true;
+        if (_inner.ReadByte() >= 0) _trailing = $"age payload has data after its final chunk {_counter - 1}; the file was changed";
+    }
+
+    private bool TryOpen(int sealedLength, bool last)
+    {
         var length = sealedLength - AgeCrypto.TagSize;
         AgeCrypto.ChunkNonce(_nonce, _counter, last);
         try
@@ -112,21 +130,17 @@ public sealed class AgeDecryptingStream : Stream
         }
         catch (AuthenticationTagMismatchException)
         {
-            throw new InvalidDataException(last
-                ? $"age payload chunk {_counter} failed authentication: the file was changed or truncated"
-                : $"age payload chunk {_counter} failed authentication: the file was changed");
+            return false;
         }
         _plainStart = 0;
         _plainEnd = length;
         _counter++;
-        _done = exhausted;
-        if (exhausted) _carried = 0;
-        else
-        {
-            _cipher[0] = _cipher[SealedChunk];
-            _carried = 1;
-        }
+        return true;
     }
+
+    private InvalidDataException ChunkFailed(bool shortChunk) => AgeFaults.Create(AgeFault.Payload, shortChunk
+        ? $"age payload chunk {_counter} failed authentication: the file was changed or truncated"
+        : $"age payload chunk {_counter} failed authentication: the file was changed");
 
     protected override void Dispose(bool disposing)
     {

@@ -23,6 +23,7 @@ public sealed class AgeEncryptingStream : Stream
     public AgeEncryptingStream(Stream inner, IReadOnlyList<AgeRecipient> recipients, bool leaveOpen = false)
     {
         if (recipients.Count == 0) throw new ArgumentException("age encryption needs at least one recipient", nameof(recipients));
+        if (AgeRecipient.MixError([.. recipients]) is { } mix) throw new ArgumentException(mix, nameof(recipients));
         _inner = inner;
         _leaveOpen = leaveOpen;
         var fileKey = RandomNumberGenerator.GetBytes(AgeCrypto.FileKeySize);

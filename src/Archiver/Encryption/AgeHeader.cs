@@ -31,50 +31,68 @@ internal static class AgeHeader
     }
 
     /// <summary>Reads the header from <paramref name="source"/> (byte by byte, so nothing of the
-    /// payload is consumed) and returns the file key one of <paramref name="identities"/> unwraps.</summary>
+    /// payload is consumed) and returns the file key one of <paramref name="identities"/> unwraps.
+    /// Throws an <see cref="InvalidDataException"/> with its <see cref="AgeFault"/> for a malformed
+    /// header, a wrong MAC or a feature Archiver does not implement, and
+    /// <see cref="AgeIdentityMismatchException"/> when no identity opens a well-formed header.</summary>
     public static byte[] ReadFileKey(Stream source, IReadOnlyList<AgeIdentity> identities)
     {
         var raw = new MemoryStream();
-        if (ReadLine(source, raw) != VersionLine)
-            throw new InvalidDataException("not an age file: it does not start with age-encryption.org/v1");
+        var first = ReadLine(source, raw);
+        if (first != VersionLine) throw NotVersion1(first, source, raw);
         var stanzas = new List<AgeStanza>();
         string line;
         while ((line = ReadLine(source, raw)).StartsWith("-> ", StringComparison.Ordinal))
         {
             var parts = line[3..].Split(' ');
-            if (parts.Any(p => p.Length == 0)) throw new InvalidDataException("age header: a stanza line has empty arguments");
+            if (parts.Any(p => p.Length == 0)) throw AgeFaults.Header("age header: a stanza line has empty arguments");
+            if (parts.Any(p => p.Any(c => c < 33 || c > 126)))
+                throw AgeFaults.Header("age header: a stanza argument has a character outside printable ASCII (VCHAR)");
             var body = new StringBuilder();
             string chunk;
             do
             {
                 chunk = ReadLine(source, raw);
-                if (chunk.Length > 64) throw new InvalidDataException("age header: a stanza body line is longer than 64 columns");
+                if (chunk.Length > 64) throw AgeFaults.Header("age header: a stanza body line is longer than 64 columns");
                 body.Append(chunk);
             }
             while (chunk.Length == 64);
-            var bytes = AgeBase64.Decode(body.ToString()) ?? throw new InvalidDataException("age header: a stanza body is not canonical base64");
+            var bytes = AgeBase64.Decode(body.ToString()) ?? throw AgeFaults.Header("age header: a stanza body is not canonical base64");
             stanzas.Add(new AgeStanza(parts[0], parts[1..], bytes));
         }
         if (!line.StartsWith("--- ", StringComparison.Ordinal) || stanzas.Count == 0)
-            throw new InvalidDataException("age header: expected recipient stanzas and a '--- MAC' line");
+            throw AgeFaults.Header("age header: expected recipient stanzas and a '--- MAC' line");
+        var mac = AgeBase64.Decode(line[4..]);
+        if (mac is not { Length: 32 }) throw AgeFaults.Header("age header: the MAC on the '---' line is not 32 bytes of canonical base64");
         if (stanzas.Any(s => s.Type == "scrypt"))
-            throw new InvalidDataException("this age file is encrypted with a passphrase (scrypt); Archiver reads files encrypted to X25519 recipients (age -r age1...)");
+            throw AgeFaults.Create(AgeFault.Unsupported, "this age file is encrypted with a passphrase (scrypt), which is not supported: Archiver reads files encrypted to age recipients (age -r age1... or age1pq1...)");
         var fileKey = Unwrap(stanzas, identities);
         var macInput = raw.GetBuffer().AsSpan(0, (int)raw.Length - line.Length - 1 + 3);
-        var mac = AgeBase64.Decode(line[4..]);
-        if (mac is null || !CryptographicOperations.FixedTimeEquals(mac, AgeCrypto.HeaderMac(fileKey, macInput)))
-            throw new InvalidDataException("age header MAC does not match: the header was changed");
+        if (!CryptographicOperations.FixedTimeEquals(mac, AgeCrypto.HeaderMac(fileKey, macInput)))
+            throw AgeFaults.Create(AgeFault.HeaderMac, "age header MAC does not match: the header was changed");
         return fileKey;
+    }
+
+    // ASCII armor may follow blank lines (age skips whitespace around it).
+    private static InvalidDataException NotVersion1(string first, Stream source, MemoryStream raw)
+    {
+        var line = first;
+        for (var i = 0; i < 16 && line.Trim().Length == 0 && raw.Length < 4096; i++) line = ReadLine(source, raw);
+        return line.TrimStart().StartsWith("-----", StringComparison.Ordinal)
+            ? AgeFaults.Create(AgeFault.Unsupported, "this is an ASCII-armored age file (-----BEGIN AGE ENCRYPTED FILE-----, age -a), which is not supported: Archiver reads binary age files")
+            : AgeFaults.Create(AgeFault.Header, first.StartsWith("age-encryption.org/", StringComparison.Ordinal)
+                ? $"this age file has version '{first}'; Archiver reads age-encryption.org/v1"
+                : "not an age file: it does not start with age-encryption.org/v1");
     }
 
     private static byte[] Unwrap(List<AgeStanza> stanzas, IReadOnlyList<AgeIdentity> identities)
     {
         foreach (var s in stanzas)
             foreach (var id in identities)
-                if (id.Unwrap(s) is { Length: AgeCrypto.FileKeySize } key) return key;
-        var x25519 = stanzas.Count(s => s.Type == AgeRecipient.StanzaType);
+                if (id.Unwrap(s) is { } key) return key;
+        var types = string.Join(", ", stanzas.GroupBy(s => s.Type).Select(g => $"{g.Count()} {g.Key}"));
         throw new AgeIdentityMismatchException(
-            $"none of the {identities.Count} age identities given opens this file (it is encrypted to {x25519} X25519 recipient(s)); use an identity whose recipient (age-keygen -y KEYFILE) was in the policy's encryption.age recipients when it was archived");
+            $"none of the {identities.Count} age identities given opens this file (its recipient stanzas: {types}); use an identity whose recipient (age-keygen -y KEYFILE) was in the policy's encryption.age recipients when it was archived");
     }
 
     private static string ReadLine(Stream source, MemoryStream raw)
@@ -83,11 +101,12 @@ internal static class AgeHeader
         int b;
         while ((b = source.ReadByte()) != '\n')
         {
-            if (b < 0) throw new InvalidDataException("age header is truncated (the file ended inside the header)");
-            if (raw.Length >= MaxHeaderBytes) throw new InvalidDataException("age header is longer than 1 MiB; this is not an age file Archiver wrote");
+            if (b < 0) throw AgeFaults.Header("age header is truncated (the file ended inside the header)");
+            if (raw.Length >= MaxHeaderBytes) throw AgeFaults.Header("age header is longer than 1 MiB; this is not an age file Archiver wrote");
             raw.WriteByte((byte)b);
         }
         raw.WriteByte((byte)'\n');
-        return Encoding.ASCII.GetString(raw.GetBuffer(), (int)start, (int)(raw.Length - start - 1));
+        // Latin-1 maps each byte to one char, so a byte outside ASCII stays outside it (ASCII would make it '?').
+        return Encoding.Latin1.GetString(raw.GetBuffer(), (int)start, (int)(raw.Length - start - 1));
     }
 }

@@ -1,23 +1,22 @@
+using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Security;
 
 namespace Archiver.Encryption;
 
 /// <summary>
-/// An age X25519 identity (<c>AGE-SECRET-KEY-1...</c>, the private key <c>age-keygen</c> writes):
-/// unwraps the file key from a stanza addressed to its recipient.
+/// An age identity: the private key that unwraps the file key from a stanza addressed to its
+/// recipient. Two kinds: X25519 (<c>AGE-SECRET-KEY-1...</c>, from <c>age-keygen</c>) and the
+/// post-quantum hybrid of age 1.3 (<c>AGE-SECRET-KEY-PQ-1...</c>, from <c>age-keygen -pq</c> or
+/// <c>archiver keygen --pq</c>).
 /// </summary>
-public sealed class AgeIdentity
+public abstract class AgeIdentity
 {
-    private readonly X25519PrivateKeyParameters _secret;
-
-    private AgeIdentity(byte[] secret)
-    {
-        _secret = new X25519PrivateKeyParameters(secret);
-        Recipient = AgeRecipient.FromPublicKey(_secret.GeneratePublicKey().GetEncoded());
-    }
-
     /// <summary>The public half: files encrypted to it open with this identity.</summary>
-    public AgeRecipient Recipient { get; }
+    public abstract AgeRecipient Recipient { get; }
+
+    /// <summary>The Bech32 form (<c>AGE-SECRET-KEY-...</c>), as a key file holds it.</summary>
+    public abstract string Text { get; }
 
     public static bool TryParse(string text, out AgeIdentity? identity, out string? error)
     {
@@ -27,37 +26,33 @@ public sealed class AgeIdentity
             error = $"it {why}";
             return false;
         }
-        if (hrp != "age-secret-key-" || key.Length != 32 || text != text.ToUpperInvariant())
+        if (text != text.ToUpperInvariant())
         {
-            error = hrp.StartsWith("age-secret-key-", StringComparison.Ordinal) || hrp.StartsWith("age-plugin-", StringComparison.Ordinal)
-                ? "it is a post-quantum, plugin or hardware-key identity; Archiver reads X25519 identities (AGE-SECRET-KEY-1... from age-keygen)"
-                : "it is not an X25519 identity (AGE-SECRET-KEY-1... from age-keygen)";
+            error = "it is in lower case; age identities are upper case (AGE-SECRET-KEY-...)";
             return false;
         }
-        identity = new AgeIdentity(key);
-        error = null;
-        return true;
+        identity = hrp switch
+        {
+            X25519Identity.Hrp when key.Length == 32 => new X25519Identity(key),
+            HybridIdentity.Hrp when key.Length == HybridIdentity.SeedSize => new HybridIdentity(key),
+            _ => null,
+        };
+        error = identity is not null ? null
+            : hrp is X25519Identity.Hrp or HybridIdentity.Hrp ? "its key has the wrong length"
+            : hrp.StartsWith("age-plugin-", StringComparison.Ordinal) || hrp.StartsWith("age-secret-key-", StringComparison.Ordinal)
+                ? "it is a plugin or hardware-key identity; Archiver reads X25519 (AGE-SECRET-KEY-1...) and post-quantum (AGE-SECRET-KEY-PQ-1...) identities"
+                : "it is not an age identity (AGE-SECRET-KEY-1... from age-keygen, or AGE-SECRET-KEY-PQ-1... from archiver keygen --pq)";
+        return identity is not null;
     }
 
-    /// <summary>Generates a new identity (for tests and tools; operators use age-keygen).</summary>
-    public static AgeIdentity Generate() =>
-        new(new X25519PrivateKeyParameters(new Org.BouncyCastle.Security.SecureRandom()).GetEncoded());
+    /// <summary>A new X25519 identity (for tests and tools; operators use age-keygen).</summary>
+    public static AgeIdentity Generate() => new X25519Identity(new X25519PrivateKeyParameters(new SecureRandom()).GetEncoded());
 
-    /// <summary>The <c>AGE-SECRET-KEY-1...</c> form.</summary>
-    public string Text => Bech32.Encode("age-secret-key-", _secret.GetEncoded()).ToUpperInvariant();
+    /// <summary>A new post-quantum hybrid identity, as <c>age-keygen -pq</c> makes one.</summary>
+    public static AgeIdentity GeneratePostQuantum() => new HybridIdentity(RandomNumberGenerator.GetBytes(HybridIdentity.SeedSize));
 
     /// <summary>The file key from <paramref name="stanza"/>, or null when the stanza is not for this
-    /// identity. Throws <see cref="InvalidDataException"/> for a malformed X25519 stanza.</summary>
-    internal byte[]? Unwrap(AgeStanza stanza)
-    {
-        if (stanza.Type != AgeRecipient.StanzaType) return null;
-        if (stanza.Args.Count != 1 || AgeBase64.Decode(stanza.Args[0]) is not { Length: 32 } share)
-            throw new InvalidDataException("age header: an X25519 stanza must have one argument, a 32-byte ephemeral share");
-        if (stanza.Body.Length != AgeCrypto.FileKeySize + AgeCrypto.TagSize)
-            throw new InvalidDataException("age header: an X25519 stanza's body must be 32 bytes");
-        var shared = AgeRecipient.SharedSecret(_secret, share);
-        if (shared is null) throw new InvalidDataException("age header: an X25519 stanza has an invalid ephemeral share");
-        var wrapKey = AgeCrypto.Hkdf(shared, [.. share, .. Recipient.PublicKey], AgeRecipient.WrapInfo);
-        return AgeCrypto.Open(wrapKey, stanza.Body);
-    }
+    /// identity. Throws an <see cref="InvalidDataException"/> (<see cref="AgeFault.Header"/>) for a
+    /// malformed stanza of its own type.</summary>
+    internal abstract byte[]? Unwrap(AgeStanza stanza);
 }

@@ -13,10 +13,10 @@ public static class AgeKeyFile
         foreach (var (line, text) in Lines(path, "identity"))
         {
             if (!AgeIdentity.TryParse(text, out var identity, out var error))
-                throw new ConfigurationException($"{path}:{line}: not an age identity: {error}; the file should hold AGE-SECRET-KEY-1... lines as written by age-keygen");
+                throw new ConfigurationException($"{path}:{line}: not an age identity: {error}; the file should hold AGE-SECRET-KEY-1... lines as written by age-keygen (or AGE-SECRET-KEY-PQ-1... from archiver keygen --pq)");
             identities.Add(identity!);
         }
-        if (identities.Count == 0) throw new ConfigurationException($"{path} holds no age identity (AGE-SECRET-KEY-1... line); write one with age-keygen -o {path}");
+        if (identities.Count == 0) throw new ConfigurationException($"{path} holds no age identity (AGE-SECRET-KEY-1... line); write one with age-keygen -o {path} (or archiver keygen --pq -o {path})");
         return identities;
     }
 
@@ -31,6 +31,28 @@ public static class AgeKeyFile
         }
         if (recipients.Count == 0) throw new ConfigurationException($"{path} holds no age recipient (age1... line); add the output of age-keygen -y KEYFILE");
         return recipients;
+    }
+
+    /// <summary>Creates <paramref name="path"/> readable by its owner only and writes a key file's
+    /// <paramref name="text"/>; throws <see cref="ConfigurationException"/> when the file exists or
+    /// cannot be created, and leaves an existing file as it was.</summary>
+    public static async Task WriteNewAsync(string path, string text, CancellationToken cancellationToken)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, options);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            throw new ConfigurationException($"{path} already exists; Archiver never overwrites a key file: choose another path or move that one away");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"cannot create the age key file {path}: {e.Message}");
+        }
+        await using (file) await file.WriteAsync(System.Text.Encoding.ASCII.GetBytes(text), cancellationToken);
     }
 
     private static IEnumerable<(int Line, string Text)> Lines(string path, string what)

@@ -1,47 +1,30 @@
-using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto.Agreement;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Security;
-
 namespace Archiver.Encryption;
 
 /// <summary>
-/// An age X25519 recipient (<c>age1...</c>, as <c>age-keygen</c> prints it): files encrypted to it
-/// are opened by the matching identity. X25519 comes from BouncyCastle; HKDF and
-/// ChaCha20-Poly1305 from .NET.
+/// An age recipient: a public key that files are encrypted to, opened by the matching
+/// <see cref="AgeIdentity"/>. Two kinds: X25519 (<c>age1...</c>, from <c>age-keygen</c>) and the
+/// post-quantum hybrid ML-KEM-768 + X25519 of age 1.3 (<c>age1pq1...</c>, from
+/// <c>age-keygen -pq</c> or <c>archiver keygen --pq</c>).
 /// </summary>
-public sealed class AgeRecipient
+public abstract class AgeRecipient
 {
-    internal const string StanzaType = "X25519";
-    internal const string WrapInfo = "age-encryption.org/v1/X25519";
+    private protected AgeRecipient(string text) => Text = text;
 
-    private AgeRecipient(byte[] publicKey, string text)
-    {
-        PublicKey = publicKey;
-        Text = text;
-    }
-
-    public byte[] PublicKey { get; }
-
-    /// <summary>The <c>age1...</c> form.</summary>
+    /// <summary>The Bech32 form, as <c>age-keygen -y</c> prints it.</summary>
     public string Text { get; }
 
-    public override string ToString() => Text;
+    /// <summary>True for a post-quantum (hybrid ML-KEM) recipient.</summary>
+    public abstract bool IsPostQuantum { get; }
 
-    internal static AgeRecipient FromPublicKey(byte[] publicKey) => new(publicKey, Bech32.Encode("age", publicKey));
+    public override string ToString() => Text;
 
     public static bool TryParse(string text, out AgeRecipient? recipient, out string? error)
     {
         recipient = null;
         var shown = text.Length > 16 ? text[..16] + "..." : text;
-        if (text.StartsWith("age1pq1", StringComparison.Ordinal) || text.StartsWith("age1tag", StringComparison.Ordinal))
-        {
-            error = $"recipient {shown} is a post-quantum or hardware-key recipient; Archiver encrypts to X25519 recipients (age1... from age-keygen)";
-            return false;
-        }
         if (text.StartsWith("ssh-", StringComparison.Ordinal))
         {
-            error = $"recipient {shown} is an SSH key; Archiver encrypts to age X25519 recipients only (age1... from age-keygen)";
+            error = $"recipient {shown} is an SSH key; Archiver encrypts to age recipients only (age1... from age-keygen, or age1pq1... from archiver keygen --pq)";
             return false;
         }
         if (!Bech32.TryDecode(text, out var hrp, out var key, out var why))
@@ -49,41 +32,36 @@ public sealed class AgeRecipient
             error = $"recipient '{shown}' is not an age recipient: it {why}; expected age1... as printed by age-keygen -y";
             return false;
         }
-        if (hrp != "age" || key.Length != 32 || text != text.ToLowerInvariant())
+        if (text != text.ToLowerInvariant())
         {
-            error = $"recipient '{shown}' is not an age X25519 recipient (age1... with a 32-byte key)";
+            error = $"recipient '{shown}' is in upper case; age recipients are lower case (age1...)";
             return false;
         }
-        recipient = new AgeRecipient(key, text);
-        error = null;
-        return true;
+        if (hrp.StartsWith("age1", StringComparison.Ordinal) && hrp != HybridRecipient.Hrp)
+        {
+            error = $"recipient {shown} is a plugin or hardware-key recipient ({hrp}1...); Archiver encrypts to X25519 (age1...) and post-quantum (age1pq1...) recipients";
+            return false;
+        }
+        recipient = hrp switch
+        {
+            "age" => X25519Recipient.FromPublicKey(key),
+            HybridRecipient.Hrp => HybridRecipient.FromPublicKey(key),
+            _ => null,
+        };
+        error = recipient is not null ? null
+            : hrp is "age" or HybridRecipient.Hrp ? $"recipient '{shown}' does not hold a valid {(hrp == "age" ? "X25519" : "ML-KEM-768 + X25519")} public key (wrong length or out-of-range values); copy it again from age-keygen -y"
+            : $"recipient '{shown}' is not an age recipient (age1... or age1pq1...)";
+        return recipient is not null;
     }
 
-    /// <summary>Wraps <paramref name="fileKey"/> for this recipient with a fresh ephemeral key.</summary>
-    internal AgeStanza Wrap(byte[] fileKey)
-    {
-        var ephemeral = new X25519PrivateKeyParameters(new SecureRandom());
-        var share = ephemeral.GeneratePublicKey().GetEncoded();
-        var shared = SharedSecret(ephemeral, PublicKey)
-            ?? throw new CryptographicException("X25519 produced an all-zero shared secret for this recipient; it is not a valid public key");
-        var wrapKey = AgeCrypto.Hkdf(shared, [.. share, .. PublicKey], WrapInfo);
-        return new AgeStanza(StanzaType, [AgeBase64.Encode(share)], AgeCrypto.Seal(wrapKey, fileKey));
-    }
+    /// <summary>Why <paramref name="recipients"/> cannot share a file, or null when they can. As in
+    /// age, post-quantum recipients are not mixed with X25519 ones: a file encrypted to both is
+    /// only as safe against a quantum computer as its X25519 stanza.</summary>
+    public static string? MixError(IReadOnlyCollection<AgeRecipient> recipients) =>
+        recipients.Any(r => r.IsPostQuantum) && recipients.Any(r => !r.IsPostQuantum)
+            ? $"the age recipients mix post-quantum (age1pq1...) and X25519 (age1...) keys; age refuses that, since the file would be only as safe as X25519 against a quantum computer: make every recipient age1pq1... (archiver keygen --pq) or none"
+            : null;
 
-    /// <summary>X25519(<paramref name="secret"/>, <paramref name="publicKey"/>); null when the result is all zeros.</summary>
-    internal static byte[]? SharedSecret(X25519PrivateKeyParameters secret, byte[] publicKey)
-    {
-        var agreement = new X25519Agreement();
-        agreement.Init(secret);
-        var shared = new byte[agreement.AgreementSize];
-        try
-        {
-            agreement.CalculateAgreement(new X25519PublicKeyParameters(publicKey), shared, 0);
-        }
-        catch (InvalidOperationException)
-        {
-            return null; // BouncyCastle refuses an all-zero result
-        }
-        return shared.Any(b => b != 0) ? shared : null;
-    }
+    /// <summary>Wraps <paramref name="fileKey"/> for this recipient with fresh randomness.</summary>
+    internal abstract AgeStanza Wrap(byte[] fileKey);
 }

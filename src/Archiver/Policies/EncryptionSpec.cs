@@ -12,7 +12,7 @@ namespace Archiver.Policies;
 public sealed record EncryptionSpec(IReadOnlyList<string> Recipients, string? RecipientsFile, string? IdentityFile)
 {
     /// <summary>Every recipient; throws <see cref="ConfigurationException"/> naming the file and line
-    /// of a bad one, or when there is none.</summary>
+    /// of a bad one, when there is none, or when post-quantum and X25519 recipients are mixed.</summary>
     public IReadOnlyList<AgeRecipient> LoadRecipients()
     {
         var recipients = new List<AgeRecipient>();
@@ -20,6 +20,8 @@ public sealed record EncryptionSpec(IReadOnlyList<string> Recipients, string? Re
             recipients.Add(AgeRecipient.TryParse(text, out var r, out var error) ? r! : throw new ConfigurationException(error!));
         if (RecipientsFile is not null) recipients.AddRange(AgeKeyFile.LoadRecipients(RecipientsFile));
         if (recipients.Count == 0) throw new ConfigurationException("encryption.age has no recipients; add recipients: [age1...] (age-keygen -y KEYFILE prints one) or recipientsFile");
+        if (AgeRecipient.MixError(recipients) is { } mix)
+            throw new ConfigurationException($"encryption.age: {mix}" + (RecipientsFile is null ? "" : $" (recipients and {RecipientsFile} together)"));
         return recipients;
     }
 }

@@ -59,19 +59,21 @@ public static partial class PolicyLoader
                 Add(map, "encryption.age needs recipients: [\"age1...\"] or recipientsFile: /etc/archiver/age/recipients.txt (age-keygen -y KEYFILE prints a recipient)");
                 return null;
             }
-            if (recipientsFile is not null && File.Exists(recipientsFile))
+            var spec = new EncryptionSpec(recipients, recipientsFile, identityFile);
+            // The file may not exist yet (a Secret mounted later): then each sweep reads and checks it.
+            if (recipientsFile is null || File.Exists(recipientsFile))
             {
                 try
                 {
-                    AgeKeyFile.LoadRecipients(recipientsFile);
+                    spec.LoadRecipients();
                 }
                 catch (ConfigurationException e)
                 {
-                    Add(map, $"encryption.age.recipientsFile: {e.Message}");
+                    Add(map, e.Message.StartsWith("encryption.age", StringComparison.Ordinal) ? e.Message : $"encryption.age.recipientsFile: {e.Message}");
                     return null;
                 }
             }
-            return new EncryptionSpec(recipients, recipientsFile, identityFile);
+            return spec;
         }
 
         private string? AbsolutePath(YamlNode v, string field, ref bool bad)

@@ -31,12 +31,53 @@ public sealed class AgeKeyTests : IDisposable
     [InlineData("age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwx", "wrong checksum")]
     [InlineData("age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwJ", "mixes upper and lower case")]
     [InlineData("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI", "SSH key")]
-    [InlineData("age1pq1x34nzsvr0rxjsgdn8zgyhfe8j7ceq5r9rdelkjuh3y235", "post-quantum")]
     [InlineData("npub1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73eqk9ph0e", "not an age")]
     public void BadRecipient_IsRefusedWithTheReason(string text, string reason)
     {
         Assert.False(AgeRecipient.TryParse(text, out _, out var error));
         Assert.Contains(reason, error);
+    }
+
+    [Fact]
+    public void PluginRecipient_IsRefusedNamingItsKind()
+    {
+        Assert.False(AgeRecipient.TryParse(Bech32.Encode("age1yubikey", new byte[33]), out _, out var error));
+
+        Assert.Contains("plugin or hardware-key recipient (age1yubikey1...)", error);
+    }
+
+    [Fact]
+    public void PostQuantumRecipient_OfTheWrongLength_IsRefused()
+    {
+        Assert.False(AgeRecipient.TryParse(Bech32.Encode("age1pq", new byte[32]), out _, out var error));
+
+        Assert.Contains("does not hold a valid ML-KEM-768 + X25519 public key", error);
+    }
+
+    [Fact]
+    public void PostQuantumRecipient_WithAnMlKemCoefficientOutOfRange_IsRefused()
+    {
+        // FIPS 203 section 7.2: an encapsulation key whose 12-bit coefficients are not all below q = 3329 is invalid.
+        var good = AgeIdentity.GeneratePostQuantum().Recipient.Text;
+        Assert.True(Bech32.TryDecode(good, out _, out var key, out _));
+        key[0] = 0xFF;
+        key[1] |= 0x0F; // the first coefficient becomes 4095
+
+        Assert.False(AgeRecipient.TryParse(Bech32.Encode("age1pq", key), out _, out var error));
+        Assert.Contains("out-of-range values", error);
+        Assert.True(AgeRecipient.TryParse(good, out var recipient, out _));
+        Assert.True(recipient!.IsPostQuantum);
+    }
+
+    [Fact]
+    public void PostQuantumIdentity_RoundTripsThroughItsText()
+    {
+        var identity = AgeIdentity.GeneratePostQuantum();
+
+        Assert.True(AgeIdentity.TryParse(identity.Text, out var again, out var error), error);
+        Assert.Equal(identity.Recipient.Text, again!.Recipient.Text);
+        Assert.False(AgeIdentity.TryParse(identity.Text.ToLowerInvariant(), out _, out error));
+        Assert.Contains("lower case", error);
     }
 
     [Fact]

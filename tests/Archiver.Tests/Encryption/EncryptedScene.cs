@@ -4,19 +4,20 @@ using Archiver.Tests.Support;
 namespace Archiver.Tests.Encryption;
 
 /// <summary>A pod directory swept by a policy with <c>encryption.age</c> (one recipient inline, one
-/// in a recipients file, both from age-keygen) into a local store; the tree as it was, to compare.</summary>
+/// in a recipients file, both from age-keygen unless <c>keys</c> are given) into a local store; the
+/// tree as it was, to compare.</summary>
 public sealed class EncryptedScene : IDisposable
 {
     public const string Marker = "TOPSECRET-CONTENT-MARKER";
     public const string SecretName = "customer-list.csv";
 
     /// <param name="storeYaml">The policy's <c>store:</c> value lines (a mapping for S3); default the local store.</param>
-    public EncryptedScene(string? identityFileInPolicy = null, IReadOnlyList<string>? storeYaml = null)
+    /// <param name="keys">The two key pairs (e.g. post-quantum ones from archiver keygen --pq); default two from age-keygen.</param>
+    public EncryptedScene(string? identityFileInPolicy = null, IReadOnlyList<string>? storeYaml = null, (AgeCli.KeyPair Inline, AgeCli.KeyPair FromFile)? keys = null)
     {
         Root = Tmp.Sub("data");
         StoreDir = Tmp.Sub("store");
-        Inline = AgeCli.KeyGen(Tmp.Path, "inline");
-        FromFile = AgeCli.KeyGen(Tmp.Path, "fromfile");
+        (Inline, FromFile) = keys ?? (AgeCli.KeyGen(Tmp.Path, "inline"), AgeCli.KeyGen(Tmp.Path, "fromfile"));
         File.WriteAllText(Tmp["recipients.txt"], $"# team key\n{FromFile.Recipient}\n");
         var dir = new PodTree(Root).Pod("web-0", DateTimeOffset.UtcNow.AddDays(-3), d =>
         {

@@ -33,6 +33,33 @@ public sealed class EncryptionPolicyTests : IDisposable
     }
 
     [Fact]
+    public void PostQuantumRecipients_AreRead()
+    {
+        var a = Archiver.Encryption.AgeIdentity.GeneratePostQuantum().Recipient.Text;
+        var b = Archiver.Encryption.AgeIdentity.GeneratePostQuantum().Recipient.Text;
+        File.WriteAllText(_dir["r.txt"], $"{b}\n");
+
+        var (policy, problems) = Load($"encryption:\n  age:\n    recipients: [\"{a}\"]\n    recipientsFile: {_dir["r.txt"]}\n");
+
+        Assert.Empty(problems);
+        Assert.Equal([a, b], policy!.Encryption!.LoadRecipients().Select(r => r.Text));
+    }
+
+    [Fact]
+    public void PostQuantumAndX25519Recipients_Mixed_AreRefused()
+    {
+        var pq = Archiver.Encryption.AgeIdentity.GeneratePostQuantum().Recipient.Text;
+        var classic = AgeCli.KeyGen(_dir.Path, "classic");
+        File.WriteAllText(_dir["r.txt"], $"{classic.Recipient}\n");
+
+        var (_, inlineProblems) = Load($"encryption:\n  age:\n    recipients: [\"{pq}\", \"{classic.Recipient}\"]\n");
+        var (_, fileProblems) = Load($"encryption:\n  age:\n    recipients: [\"{pq}\"]\n    recipientsFile: {_dir["r.txt"]}\n");
+
+        Assert.Contains(inlineProblems, p => !p.IsWarning && p.Message.StartsWith("encryption.age: the age recipients mix post-quantum (age1pq1...) and X25519 (age1...) keys", StringComparison.Ordinal));
+        Assert.Contains(fileProblems, p => !p.IsWarning && p.Message.Contains($"(recipients and {_dir["r.txt"]} together)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TypoInARecipient_IsAnErrorOnItsLine()
     {
         var (_, problems) = Load("encryption:\n  age:\n    recipients:\n      - age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwx\n");

@@ -5,7 +5,7 @@ using Archiver.Tests.Support;
 namespace Archiver.Tests.Pipeline;
 
 /// <summary>Issue 25: a pod directory whose names are not UTF-8 (Latin-1 from an old Java or C
-/// program) is archived, deleted and restored byte for byte, by Archiver and by GNU tar.</summary>
+/// program) is archived, deleted and restored byte for byte, by Archiver, by GNU tar and by deploy/restore.sh.</summary>
 public sealed class ByteNameSweepTests
 {
     [Fact]
@@ -38,5 +38,10 @@ public sealed class ByteNameSweepTests
         var (code, output) = FidelityTests.Run("tar", $"-xzf {FidelityTests.Quote(archive)} -C {FidelityTests.Quote(gnu)}");
         Assert.True(code == 0 && output.Length == 0, output); // not even a warning
         Assert.Equal(Encoding.Latin1.GetString(before), Encoding.Latin1.GetString(ByteNameTree.Listing(Path.Combine(gnu, "web-1"))));
+
+        var script = s.Tmp.Sub("restore-sh");
+        var (scriptCode, scriptOutput) = FidelityTests.Run("sh", $"{FidelityTests.Quote(RepoRoot.Combine("deploy", "restore.sh"))} {FidelityTests.Quote(new Uri(archive).AbsoluteUri)} {FidelityTests.Quote(script)}");
+        Assert.True(scriptCode == 0, scriptOutput);
+        Assert.Equal(Encoding.Latin1.GetString(before), Encoding.Latin1.GetString(ByteNameTree.Listing(Path.Combine(script, "web-1"))));
     }
 }

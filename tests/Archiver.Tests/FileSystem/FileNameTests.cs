@@ -74,6 +74,17 @@ public sealed class FileNameTests : IDisposable
     }
 
     [Fact]
+    public void TreeWalker_ExcludeGlob_MatchesThePrintedForm()
+    {
+        Create([.. "caf"u8, 0xE9, .. ".log"u8], "a");
+        Create([.. "caf"u8, 0xFF, .. ".log"u8], "b");
+
+        var excluded = TreeWalker.Walk(_dir.Path, new Glob(["caf\\xe9*"])).Skip(1).ToDictionary(e => FileName.Printable(e.RelativePath), e => e.Excluded);
+
+        Assert.Equal(new Dictionary<string, bool> { ["caf\\xe9.log"] = true, ["caf\\xff.log"] = false }, excluded);
+    }
+
+    [Fact]
     public void ManifestEntry_NameWithInvalidBytes_IsWrittenAsUdcEscapesAndReadBack()
     {
         var name = "p/" + FileName.Decode([.. "caf"u8, 0xE9, .. " \"q\" \U0001F4A9"u8]);

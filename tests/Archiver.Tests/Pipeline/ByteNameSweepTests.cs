@@ -28,6 +28,11 @@ public sealed class ByteNameSweepTests
         Assert.Contains("web-1/caf\\xff.log", paths);
         Assert.Contains("web-1/d\\xe9/inner\\xfe", paths);
 
+        // In the tar as GNU tar writes such names: raw bytes in PAX records (here also a sparse file's real name).
+        var tar = Tar(archive);
+        Assert.True(tar.AsSpan().IndexOf((byte[])[.. " path=web-1/caf"u8, 0xE9, .. ".log\n"u8]) > 0);
+        Assert.True(tar.AsSpan().IndexOf((byte[])[.. " GNU.sparse.name=web-1/sparse"u8, 0xE9, (byte)'\n']) > 0);
+
         var restored = s.Tmp.Sub("restored");
         var restore = await CliRunner.RunAsync("restore", Path.GetRelativePath(s.StoreDir, archive), "--to", restored, "--store", s.StoreUrl);
         Assert.True(restore.ExitCode == 0, restore.ToString());
@@ -43,5 +48,13 @@ public sealed class ByteNameSweepTests
         var (scriptCode, scriptOutput) = FidelityTests.Run("sh", $"{FidelityTests.Quote(RepoRoot.Combine("deploy", "restore.sh"))} {FidelityTests.Quote(new Uri(archive).AbsoluteUri)} {FidelityTests.Quote(script)}");
         Assert.True(scriptCode == 0, scriptOutput);
         Assert.Equal(Encoding.Latin1.GetString(before), Encoding.Latin1.GetString(ByteNameTree.Listing(Path.Combine(script, "web-1"))));
+    }
+
+    private static byte[] Tar(string archive)
+    {
+        using var gz = new System.IO.Compression.GZipStream(File.OpenRead(archive), System.IO.Compression.CompressionMode.Decompress);
+        using var tar = new MemoryStream();
+        gz.CopyTo(tar);
+        return tar.ToArray();
     }
 }

@@ -11,7 +11,8 @@ public static class ByteNameTree
     /// Fills <paramref name="dir"/>: <c>caf\xe9.log</c> and <c>caf\xff.log</c> (same name but for one
     /// invalid byte, different contents), a directory <c>d\xe9</c> with <c>inner\xfe</c>, a symlink
     /// <c>link\xe9</c> to <c>caf\xe9.log</c>, a hard link <c>hard\xe9</c> to <c>caf\xff.log</c>, a
-    /// 121-byte name ending in 0xE9 (past ustar's 100 bytes), and <c>plain.txt</c>. Every mtime is
+    /// 121-byte name ending in 0xE9 (past ustar's 100 bytes), a 3 MiB sparse file <c>sparse\xe9</c> (a GNU.sparse
+    /// entry whose real name is in a PAX record), and <c>plain.txt</c>. Every mtime is
     /// set to <paramref name="mtime"/>.
     /// </summary>
     public static void Fill(string dir, DateTimeOffset mtime)
@@ -27,6 +28,8 @@ public static class ByteNameTree
             ln $'caf\xff.log' $'hard\xe9'
             printf 'long' > "$(printf 'n%.0s' $(seq 1 120))"$'\xe9'
             printf 'plain' > plain.txt
+            printf 'data after a hole' | dd of=$'sparse\xe9' bs=1 seek=1048576 conv=notrunc status=none
+            truncate -s 3M $'sparse\xe9'
             find . -exec touch -h -d @{{mtime.ToUnixTimeSeconds()}} {} +
             """;
         ExternalTool.Check("bash", "-c", script);

@@ -4,7 +4,8 @@ namespace Archiver.FileSystem;
 /// Walks a directory depth-first in ordinal name order, taking every type from lstat and never
 /// following a symlink. The order is stable, so two walks of an unchanged tree yield the same
 /// sequence (which is what the fingerprint relies on). Directories on another file system, and
-/// mount points, are reported and not entered.
+/// mount points, are reported and not entered. Names are read as bytes (<see cref="DirectoryNames"/>)
+/// and held as <see cref="FileName"/> strings, so a name that is not UTF-8 is walked like any other.
 /// </summary>
 public static class TreeWalker
 {

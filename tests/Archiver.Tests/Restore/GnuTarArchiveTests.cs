@@ -16,6 +16,27 @@ public sealed class GnuTarArchiveTests : IDisposable
 
     private string Source => _f.Temp.Sub("src");
 
+    /// <summary>Names that are not UTF-8 in an archive GNU tar wrote: raw bytes in ustar name fields,
+    /// GNU long-name ('L'/'K') records or PAX path/linkpath records (manual: "Basic Tar Format",
+    /// "GNU and old GNU tar format", "POSIX tar format"). Each comes back byte for byte, and the two
+    /// names that differ only in one invalid byte stay two files.</summary>
+    [Theory]
+    [InlineData("--format=gnu")]
+    [InlineData("--format=pax")]
+    public async Task Restore_ByteNamesWrittenByGnuTar_ComeBackByteForByte(string format)
+    {
+        var source = Directory.CreateDirectory(Path.Combine(Source, "web-0")).FullName;
+        ByteNameTree.Fill(source, DateTimeOffset.FromUnixTimeSeconds(_mtime));
+        var tar = GnuTar(format, "web-0");
+
+        var (ours, gnu) = await RestoreBothAsync(tar, gnuExit: 0);
+
+        var listing = ByteNameTree.Listing(Path.Combine(ours, "web-0"));
+        Assert.Equal(Encoding.Latin1.GetString(ByteNameTree.Listing(source)), Encoding.Latin1.GetString(listing));
+        Assert.Equal(Encoding.Latin1.GetString(ByteNameTree.Listing(gnu)), Encoding.Latin1.GetString(ByteNameTree.Listing(ours)));
+        Assert.True(ByteNameTree.Lists(listing, [.. "caf"u8, 0xE9, .. ".log"u8]) && ByteNameTree.Lists(listing, [.. "caf"u8, 0xFF, .. ".log"u8]));
+    }
+
     /// <summary>Several extended headers before one entry: GNU tar keeps only the last (the last 'x'
     /// header read replaces the earlier ones whole; tar 1.34 list.c read_header, and the manual's
     /// "Controlling Extended Header Keywords" on per-file headers). A decoy header naming another

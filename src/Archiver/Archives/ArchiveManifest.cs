@@ -86,21 +86,23 @@ public sealed record ManifestSource
     public Dictionary<string, string>? Fields { get; init; }
 }
 
-/// <summary>One archived entry. <see cref="Offset"/> is where its tar header (its PAX header first)
+/// <summary>One archived entry. <see cref="Path"/> and <see cref="LinkTarget"/> are names as
+/// <see cref="FileSystem.FileName"/> holds them (see <see cref="FileNameJsonConverter"/> for their JSON form).
+/// <see cref="Offset"/> is where its tar header (its PAX header first)
 /// starts in the uncompressed tar stream; absent in archives made before the index existed.</summary>
 public sealed record ManifestEntry(
-    string Path,
+    [property: JsonConverter(typeof(FileNameJsonConverter))] string Path,
     string Type,
     long Size,
     string Mode,
     int Uid,
     int Gid,
     DateTimeOffset Mtime,
-    string? LinkTarget = null,
+    [property: JsonConverter(typeof(FileNameJsonConverter))] string? LinkTarget = null,
     string? Sha256 = null,
     long? Offset = null);
 
-public sealed record SkippedEntry(string Path, string Type, string Reason);
+public sealed record SkippedEntry([property: JsonConverter(typeof(FileNameJsonConverter))] string Path, string Type, string Reason);
 
 public sealed record ManifestTotals
 {

@@ -38,26 +38,26 @@ public static class TarArchiveWriter
             switch (st.Type)
             {
                 case EntryType.Directory:
-                    tar.WriteEntry(Header(TarEntryType.Directory, name + "/", st));
+                    Put(tar, counted, Header(TarEntryType.Directory, name + "/", st));
                     manifest.Add(Entry(name, "dir", 0, st, at));
                     break;
                 case EntryType.Symlink:
-                    var target = new FileInfo(e.FullPath).LinkTarget ?? "";
+                    var target = SymlinkTarget.Read(e.FullPath);
                     var link = Header(TarEntryType.SymbolicLink, name, st);
                     link.LinkName = target;
-                    tar.WriteEntry(link);
+                    Put(tar, counted, link);
                     manifest.Add(Entry(name, "symlink", 0, st, at) with { LinkTarget = target });
                     break;
                 case EntryType.File when st.LinkCount > 1 && firstPathOfInode.TryGetValue((st.Device, st.Inode), out var first):
                     var hard = Header(TarEntryType.HardLink, name, st);
                     hard.LinkName = first.Name;
-                    tar.WriteEntry(hard);
+                    Put(tar, counted, hard);
                     manifest.Add(Entry(name, "hardlink", st.Size, st, at) with { LinkTarget = first.Name, Sha256 = first.Sha });
                     break;
                 case EntryType.File when SparseContentStream.TryOpen(e.FullPath, st) is { } sparse:
                     using (sparse)
                     {
-                        tar.WriteEntry(SparseHeader(name, st, sparse));
+                        Put(tar, counted, SparseHeader(name, st, sparse));
                         sparse.Complete();
                         manifest.Add(Entry(name, "file", st.Size, st, at) with { Sha256 = sparse.Sha256 });
                         if (st.LinkCount > 1) firstPathOfInode[(st.Device, st.Inode)] = (name, sparse.Sha256);
@@ -68,7 +68,7 @@ public static class TarArchiveWriter
                     {
                         var file = Header(TarEntryType.RegularFile, name, st);
                         file.DataStream = content;
-                        tar.WriteEntry(file);
+                        Put(tar, counted, file);
                         if (content.Position != st.Size)
                             throw new FileChangedException($"{e.FullPath} changed size while it was being archived");
                         manifest.Add(Entry(name, "file", st.Size, st, at) with { Sha256 = content.Sha256 });
@@ -82,6 +82,14 @@ public static class TarArchiveWriter
             }
         }
         return fingerprint.Finish();
+    }
+
+    /// <summary>Writes <paramref name="entry"/> with the tar writer, or byte for byte when its name or
+    /// link target is not UTF-8 (the tar writer would replace those bytes).</summary>
+    private static void Put(TarWriter tar, Stream output, PaxTarEntry entry)
+    {
+        if (FileName.HasEscapes(entry.Name) || FileName.HasEscapes(entry.LinkName ?? "")) BinaryNamePaxEntry.Write(output, entry);
+        else tar.WriteEntry(entry);
     }
 
     private static PaxTarEntry Header(TarEntryType type, string name, FileStatus st) =>

@@ -104,7 +104,7 @@ public sealed class ProgressLine(TextWriter writer, TimeProvider clock, int widt
             var sb = new StringBuilder($"{Terminal.Bytes(done)} of {Terminal.Bytes(total)} ({Percent(done, total)}%), {Terminal.Bytes((long)rate)}/s, ETA {Eta(total - done, rate)}");
             if (_items.Count > 1)
                 foreach (var name in _order.Where(n => _items[n] is { Finished: false, Done: > 0 }))
-                    sb.Append($"; {name} {Terminal.Bytes(_items[name].Shown)} of {Terminal.Bytes(_items[name].Total)}");
+                    sb.Append($"; {FileSystem.FileName.Printable(name)} {Terminal.Bytes(_items[name].Shown)} of {Terminal.Bytes(_items[name].Total)}");
             return sb.ToString();
         }
     }

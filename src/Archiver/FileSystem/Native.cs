@@ -65,14 +65,30 @@ internal static partial class Native
         public uint DevMinor;
     }
 
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     public static partial int StatxCall(int dirFd, string path, int flags, uint mask, out Statx buffer);
 
-    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     public static partial int OpenAt(int dirFd, string path, int flags, int mode);
 
-    [LibraryImport("libc", EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     public static partial int UnlinkAt(int dirFd, string path, int flags);
+
+    // Listing and reading names as bytes: .NET's enumeration decodes them and loses what is not UTF-8.
+    [LibraryImport("libc", EntryPoint = "fdopendir", SetLastError = true)]
+    public static partial IntPtr FdOpenDir(int fd);
+
+    /// <summary>The next <c>struct dirent</c>; glibc and musl on 64-bit Linux put <c>d_name</c> at byte 19.</summary>
+    [LibraryImport("libc", EntryPoint = "readdir", SetLastError = true)]
+    public static partial IntPtr ReadDir(IntPtr dir);
+
+    public const int DirentNameOffset = 19;
+
+    [LibraryImport("libc", EntryPoint = "closedir", SetLastError = true)]
+    public static partial int CloseDir(IntPtr dir);
+
+    [LibraryImport("libc", EntryPoint = "readlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
+    public static unsafe partial nint ReadLinkAt(int dirFd, string path, byte* buffer, nint size);
 
     [StructLayout(LayoutKind.Sequential)]
     public struct TimeSpec
@@ -81,20 +97,20 @@ internal static partial class Native
         public long Nanoseconds;
     }
 
-    [LibraryImport("libc", EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     public static partial int UtimensAt(int dirFd, string path, [In] TimeSpec[] times, int flags);
 
     // Restore creates every entry relative to a directory opened with O_NOFOLLOW.
-    [LibraryImport("libc", EntryPoint = "mkdirat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "mkdirat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     public static partial int MkdirAt(int dirFd, string path, int mode);
 
-    [LibraryImport("libc", EntryPoint = "symlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "symlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     public static partial int SymlinkAt(string target, int dirFd, string path);
 
-    [LibraryImport("libc", EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     public static partial int LinkAt(int oldDirFd, string oldPath, int newDirFd, string newPath, int flags);
 
-    [LibraryImport("libc", EntryPoint = "fchownat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "fchownat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     public static partial int FchownAt(int dirFd, string path, int uid, int gid, int flags);
 
     [LibraryImport("libc", EntryPoint = "fchown", SetLastError = true)]

@@ -39,21 +39,21 @@ public static class SafeDelete
         try
         {
             var self = FileStatus.TryGetAt(fd, ".") ?? throw new IOException($"{path} vanished while being deleted");
-            if (self.Device != device || self.IsMountRoot) throw new CrossesFileSystemException(path);
-            foreach (var child in System.IO.Directory.EnumerateFileSystemEntries($"/proc/self/fd/{fd}").Select(Path.GetFileName).ToList())
+            if (self.Device != device || self.IsMountRoot) throw new CrossesFileSystemException(FileName.Printable(path));
+            foreach (var child in DirectoryNames.Read(fd, ".", path))
             {
-                var childPath = Path.Combine(path, child!);
-                var st = FileStatus.TryGetAt(fd, child!);
+                var childPath = Path.Combine(path, child);
+                var st = FileStatus.TryGetAt(fd, child);
                 if (st is null) continue;
                 if (st.IsDirectory)
                 {
-                    if (st.Device != device || st.IsMountRoot) throw new CrossesFileSystemException(childPath);
-                    DeleteContents(fd, child!, childPath, device);
-                    Unlink(fd, child!, Native.AtRemoveDir, childPath);
+                    if (st.Device != device || st.IsMountRoot) throw new CrossesFileSystemException(FileName.Printable(childPath));
+                    DeleteContents(fd, child, childPath, device);
+                    Unlink(fd, child, Native.AtRemoveDir, childPath);
                 }
                 else
                 {
-                    Unlink(fd, child!, 0, childPath);
+                    Unlink(fd, child, 0, childPath);
                     CrashPoints.Hit(CrashPoints.MidDelete);
                 }
             }
@@ -70,8 +70,8 @@ public static class SafeDelete
         if (fd >= 0) return fd;
         var errno = Marshal.GetLastPInvokeError();
         throw errno is Native.ELOOP or Native.ENOTDIR
-            ? new IOException($"{path} is no longer a directory (a symlink or file took its place); nothing there was deleted")
-            : new IOException($"cannot open {path}: {Native.Describe(errno)}");
+            ? new IOException($"{FileName.Printable(path)} is no longer a directory (a symlink or file took its place); nothing there was deleted")
+            : new IOException($"cannot open {FileName.Printable(path)}: {Native.Describe(errno)}");
     }
 
     private static void Unlink(int dirFd, string name, int flags, string path)
@@ -80,7 +80,7 @@ public static class SafeDelete
         {
             var errno = Marshal.GetLastPInvokeError();
             if (errno == Native.ENOENT) return;
-            throw new IOException($"cannot delete {path}: {Native.Describe(errno)}");
+            throw new IOException($"cannot delete {FileName.Printable(path)}: {Native.Describe(errno)}");
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Archiver.FileSystem;
 
@@ -18,7 +17,7 @@ public sealed class TreeFingerprint
     public void Add(TreeEntry e)
     {
         var s = e.Status;
-        _hash.AppendData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+        _hash.AppendData(FileName.Encode(string.Create(CultureInfo.InvariantCulture,
             $"{e.RelativePath}\0{s.Type}\0{s.Size}\0{(int)s.Mode}\0{s.Inode}\0{s.ModifiedNanos}\0{s.ChangedNanos}\n")));
         Entries++;
     }

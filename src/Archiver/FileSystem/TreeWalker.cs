@@ -4,7 +4,8 @@ namespace Archiver.FileSystem;
 /// Walks a directory depth-first in ordinal name order, taking every type from lstat and never
 /// following a symlink. The order is stable, so two walks of an unchanged tree yield the same
 /// sequence (which is what the fingerprint relies on). Directories on another file system, and
-/// mount points, are reported and not entered.
+/// mount points, are reported and not entered. Names are read as bytes (<see cref="DirectoryNames"/>)
+/// and held as <see cref="FileName"/> strings, so a name that is not UTF-8 is walked like any other.
 /// </summary>
 public static class TreeWalker
 {
@@ -18,33 +19,28 @@ public static class TreeWalker
 
     private static IEnumerable<TreeEntry> WalkChildren(string fullDir, string relDir, ulong device, Glob? exclude)
     {
-        string[] names;
+        List<string> names;
         try
         {
-            names = System.IO.Directory.EnumerateFileSystemEntries(fullDir)
-                .Select(Path.GetFileName)
-                .Select(n => n!)
-                .ToArray();
+            names = DirectoryNames.Read(Native.AtFdCwd, fullDir, FileName.Printable(fullDir));
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new IOException($"permission denied reading directory {fullDir}; run Archiver with CAP_DAC_READ_SEARCH (the DaemonSet grants it) and check SELinux/AppArmor labels", e);
+            throw new IOException($"permission denied reading directory {FileName.Printable(fullDir)}; run Archiver with CAP_DAC_READ_SEARCH (the DaemonSet grants it) and check SELinux/AppArmor labels", e);
         }
-        Array.Sort(names, StringComparer.Ordinal);
+        names.Sort(StringComparer.Ordinal);
         foreach (var name in names)
         {
-            if (name.Contains('\uFFFD'))
-                throw new IOException($"{Path.Combine(fullDir, name)}: the name is not valid UTF-8, so it cannot be archived faithfully; rename it and sweep again");
             var full = Path.Combine(fullDir, name);
             var rel = relDir.Length == 0 ? name : relDir + "/" + name;
             var st = FileStatus.TryGet(full);
             if (st is null) continue; // vanished between listing and stat; the fingerprint sees the difference
-            var excluded = exclude is { IsEmpty: false } && exclude.Matches(rel);
+            var excluded = exclude is { IsEmpty: false } && exclude.Matches(FileName.Printable(rel));
             yield return new TreeEntry(rel, full, st, excluded);
             if (st.IsDirectory && !excluded)
             {
                 if (st.Device != device || st.IsMountRoot)
-                    throw new CrossesFileSystemException(full);
+                    throw new CrossesFileSystemException(FileName.Printable(full));
                 foreach (var e in WalkChildren(full, rel, device, exclude)) yield return e;
             }
         }

@@ -27,6 +27,10 @@ public sealed record ArchiveItem(
 
     /// <summary>A description of an unsupported entry's type, for the report.</summary>
     public string? TypeDescription { get; init; }
+
+    /// <summary>Something about the entry that was read the way GNU tar reads it but deserves a word
+    /// (a malformed PAX mtime), for the report; null when there is nothing to say.</summary>
+    public string? Warning { get; init; }
 }
 
 /// <summary>Reads archive entries one by one from a forward-only stream.</summary>

@@ -25,5 +25,5 @@ public sealed class UnsafeEntryException(string name, string reason)
 {
     public string EntryName { get; } = name;
 
-    public static string Printable(string name) => name.Replace("\n", "\\n", StringComparison.Ordinal);
+    public static string Printable(string name) => FileSystem.FileName.Printable(name);
 }

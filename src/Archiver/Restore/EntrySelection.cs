@@ -7,7 +7,9 @@ namespace Archiver.Restore;
 /// Which manifest entries a <c>--path GLOB</c> or a <c>cat PATH</c> means. Globs match paths inside
 /// the pod directory (the archive's first path component is the directory itself), with the same
 /// rules as a policy's <c>exclude</c>: <c>*</c> within a segment, <c>**</c> across, and a match on a
-/// directory takes everything under it (like <c>tar -x DIR</c>).
+/// directory takes everything under it (like <c>tar -x DIR</c>). Globs and paths are matched against
+/// names as printed (<see cref="FileName.Printable"/>): a byte that is not UTF-8 is <c>\xHH</c>, so
+/// <c>caf\xe9*</c> matches the name <c>caf</c> + byte 0xE9 + <c>.log</c>.
 /// </summary>
 public static class EntrySelection
 {
@@ -22,7 +24,7 @@ public static class EntrySelection
     public static List<ManifestEntry> Matching(ArchiveManifest manifest, IReadOnlyList<string> globs)
     {
         var glob = new Glob(globs.Select(g => g.Trim('/')));
-        return manifest.Entries.Where(e => Inside(e.Path) is { Length: > 0 } inside && glob.Matches(inside)).ToList();
+        return manifest.Entries.Where(e => Inside(e.Path) is { Length: > 0 } inside && glob.Matches(FileName.Printable(inside))).ToList();
     }
 
     /// <summary>The one entry at <paramref name="path"/> (inside the pod directory, or with the
@@ -30,7 +32,8 @@ public static class EntrySelection
     public static ManifestEntry? Exactly(ArchiveManifest manifest, string path)
     {
         var wanted = path.Trim('/');
-        return manifest.Entries.LastOrDefault(e => Inside(e.Path) == wanted) ?? manifest.Entries.LastOrDefault(e => e.Path.TrimEnd('/') == wanted);
+        return manifest.Entries.LastOrDefault(e => FileName.Printable(Inside(e.Path)) == wanted)
+            ?? manifest.Entries.LastOrDefault(e => FileName.Printable(e.Path.TrimEnd('/')) == wanted);
     }
 
     /// <summary>Up to <paramref name="count"/> paths of the archive closest (by edit distance) to
@@ -39,7 +42,7 @@ public static class EntrySelection
     {
         var wanted = asked.Select(a => a.Trim('/')).ToList();
         return manifest.Entries
-            .Select(e => Inside(e.Path))
+            .Select(e => FileName.Printable(Inside(e.Path)))
             .Where(p => p.Length > 0)
             .Distinct(StringComparer.Ordinal)
             .Select(p => (Path: p, Distance: wanted.Min(w => Distance(w, p))))

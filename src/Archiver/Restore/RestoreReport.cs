@@ -11,6 +11,8 @@ public sealed class RestoreReport
     public long Bytes { get; set; }
     public string? LastWritten { get; set; }
     public List<string> Skipped { get; } = [];
+    /// <summary>Entries restored as GNU tar restores them, with a word on what was odd about them.</summary>
+    public List<string> Warnings { get; } = [];
     public ManifestCheck? Check { get; init; }
     public string? ArchiveSha256 { get; set; }
     public long ArchiveSize { get; set; }

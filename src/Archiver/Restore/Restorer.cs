@@ -65,6 +65,11 @@ public static class Restorer
                         report.FailedEntry = null;
                         continue;
                     }
+                    if (item.Warning is { } warning)
+                    {
+                        report.Warnings.Add(warning);
+                        Log.Warning("Restoring {Key}: {Warning}", report.Key, warning);
+                    }
                     var written = extractor.Extract(item, parts);
                     report.FailedEntry = null;
                     if (parts.Length == 0) continue;

@@ -1,15 +1,18 @@
-using System.Text;
+using Archiver.FileSystem;
 
 namespace Archiver.Restore;
 
 /// <summary>
-/// One 512-byte tar header (v7, ustar, GNU), decoded field by field: NUL-terminated UTF-8 strings,
+/// One 512-byte tar header (v7, ustar, GNU), decoded field by field: NUL-terminated names (bytes,
+/// see <see cref="FileName"/>),
 /// octal or GNU base-256 numbers (negative mtimes and sizes past 8 GiB), the ustar name prefix
 /// (only when the magic says ustar; GNU uses that area for other things), and the checksum.
 /// </summary>
 internal readonly ref struct TarHeaderBlock(ReadOnlySpan<byte> block)
 {
     private readonly ReadOnlySpan<byte> _b = block;
+
+    public ReadOnlySpan<byte> Bytes => _b;
 
     public bool IsZero => !_b.ContainsAnyExcept((byte)0);
 
@@ -55,10 +58,11 @@ internal readonly ref struct TarHeaderBlock(ReadOnlySpan<byte> block)
     {
         var field = _b.Slice(offset, length);
         var end = field.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(end < 0 ? field : field[..end]);
+        return FileName.Decode(end < 0 ? field : field[..end]);
     }
 
-    private long Number(int offset, int length)
+    /// <summary>The octal or base-256 number in the field at <paramref name="offset"/>.</summary>
+    public long Number(int offset, int length)
     {
         var field = _b.Slice(offset, length);
         if ((field[0] & 0x80) != 0)

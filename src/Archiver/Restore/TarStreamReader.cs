@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text;
 using Archiver.Archives;
+using Archiver.FileSystem;
 
 namespace Archiver.Restore;
 
 /// <summary>
-/// A forward-only tar reader: ustar, GNU (long names 'L'/'K', base-256 numbers) and PAX (per-entry
-/// and global records, fractional and negative mtimes, names with newlines, GNU.sparse 1.0). Our own
+/// A forward-only tar reader: ustar, GNU (long names 'L'/'K', base-256 numbers, old-style sparse 'S')
+/// and PAX (per-entry and global records, fractional and negative mtimes, names with newlines,
+/// GNU.sparse 1.0). Names are bytes, decoded with <see cref="FileName"/>. Our own
 /// because System.Formats.Tar rejects PAX records whose values contain a newline, which Linux names
 /// may. Entry data is read straight from the stream; whatever an entry's reader leaves is skipped.
 /// </summary>
@@ -15,6 +17,7 @@ public sealed class TarStreamReader(Stream tar) : IArchiveItemReader
     private readonly Stream _tar = tar;
     private const int MaxMetadata = 16 << 20;
     private readonly byte[] _block = new byte[512];
+    private readonly byte[] _extension = new byte[512];
     private readonly Dictionary<string, string> _global = new(StringComparer.Ordinal);
     private EntryData? _current;
     private bool _ended;
@@ -24,7 +27,7 @@ public sealed class TarStreamReader(Stream tar) : IArchiveItemReader
         if (_ended) return null;
         _current?.SkipRest();
         _current = null;
-        var pax = new Dictionary<string, string>(_global, StringComparer.Ordinal);
+        Dictionary<string, string>? local = null;
         string? longName = null, longLink = null;
         while (true)
         {
@@ -36,28 +39,32 @@ public sealed class TarStreamReader(Stream tar) : IArchiveItemReader
             var h = new TarHeaderBlock(_block);
             if (!h.ChecksumMatches()) throw new InvalidDataException("tar header checksum mismatch: the archive is corrupt or not a tar");
             var type = h.TypeFlag;
-            var size = pax.TryGetValue("size", out var ps) ? long.Parse(ps, CultureInfo.InvariantCulture) : h.Size;
-            if (size < 0) throw new InvalidDataException("tar entry has a negative size");
             switch (type)
             {
                 case 'x':
-                    foreach (var (k, v) in Records(ReadMetadata(h.Size))) pax[k] = v;
+                    // GNU tar keeps only the last extended header before an entry (tar 1.34, list.c:
+                    // read_header replaces the buffer xheader_read filled), so an earlier one is dropped whole.
+                    local = new Dictionary<string, string>(StringComparer.Ordinal);
+                    foreach (var (k, v) in Records(ReadMetadata(h.Size))) local[k] = v;
                     continue;
                 case 'g':
-                    foreach (var (k, v) in Records(ReadMetadata(h.Size))) pax[k] = _global[k] = v;
+                    foreach (var (k, v) in Records(ReadMetadata(h.Size))) _global[k] = v;
                     continue;
                 case 'L':
-                    longName = Encoding.UTF8.GetString(ReadMetadata(h.Size)).TrimEnd('\0');
+                    longName = FileName.Decode(ReadMetadata(h.Size).AsSpan().TrimEnd((byte)0));
                     continue;
                 case 'K':
-                    longLink = Encoding.UTF8.GetString(ReadMetadata(h.Size)).TrimEnd('\0');
+                    longLink = FileName.Decode(ReadMetadata(h.Size).AsSpan().TrimEnd((byte)0));
                     continue;
-                case 'S':
-                    throw new NotSupportedException("the archive has an old-style GNU sparse entry, which Archiver does not read; extract it with GNU tar");
             }
+            var pax = new Dictionary<string, string>(_global, StringComparer.Ordinal);
+            foreach (var (k, v) in local ?? []) pax[k] = v;
+            var sparse = type == 'S' ? OldGnuSparse.Read(h, ReadExtensionBlock) : null;
+            var size = pax.TryGetValue("size", out var ps) ? long.Parse(ps, CultureInfo.InvariantCulture) : h.Size;
+            if (size < 0) throw new InvalidDataException("tar entry has a negative size");
             var kind = type switch
             {
-                '0' or '\0' or '7' => ItemKind.File,
+                '0' or '\0' or '7' or 'S' => ItemKind.File,
                 '1' => ItemKind.HardLink,
                 '2' => ItemKind.Symlink,
                 '5' => ItemKind.Directory,
@@ -66,6 +73,7 @@ public sealed class TarStreamReader(Stream tar) : IArchiveItemReader
             var name = pax.GetValueOrDefault("path") ?? longName ?? h.Name;
             if (kind == ItemKind.File && name.EndsWith('/')) kind = ItemKind.Directory; // v7 directories
             var link = pax.GetValueOrDefault("linkpath") ?? longLink ?? h.LinkName;
+            var mtime = PaxTime(pax.GetValueOrDefault("mtime"), h.Mtime, out var warning);
             _current = new EntryData(this, size);
             var item = new ArchiveItem(
                 name,
@@ -73,14 +81,16 @@ public sealed class TarStreamReader(Stream tar) : IArchiveItemReader
                 (UnixFileMode)h.Mode,
                 (int)(pax.TryGetValue("uid", out var u) ? long.Parse(u, CultureInfo.InvariantCulture) : h.Uid),
                 (int)(pax.TryGetValue("gid", out var g) ? long.Parse(g, CultureInfo.InvariantCulture) : h.Gid),
-                pax.TryGetValue("mtime", out var m) ? PaxTime(m) : DateTimeOffset.UnixEpoch.AddSeconds(h.Mtime),
+                mtime,
                 kind == ItemKind.File ? size : 0,
                 kind is ItemKind.Symlink or ItemKind.HardLink ? link : null)
             {
                 Content = _current,
                 TypeDescription = type switch { '3' => "character device", '4' => "block device", '6' => "fifo", _ => $"tar type '{type}'" },
+                Warning = warning is null ? null : $"{FileName.Printable(name)}: {warning}",
             };
-            if (pax.TryGetValue("GNU.sparse.major", out var major)) item = Sparse(item, pax, major, size);
+            if (sparse is { } old) item = item with { Size = old.RealSize, Sparse = old.Runs };
+            else if (pax.TryGetValue("GNU.sparse.major", out var major)) item = Sparse(item, pax, major, size);
             return item;
         }
     }
@@ -96,12 +106,16 @@ public sealed class TarStreamReader(Stream tar) : IArchiveItemReader
         return item with { Name = name, Size = realSize, Sparse = runs };
     }
 
-    /// <summary>A PAX time: decimal seconds, maybe negative, maybe with a fraction (to 100 ns).</summary>
-    private static DateTimeOffset PaxTime(string text)
+    /// <summary>The entry's mtime: the PAX one (decimal seconds, maybe negative, maybe with a fraction,
+    /// to 100 ns) when there is one. One that is not a number is reported and the header's mtime used,
+    /// as GNU tar does ("Malformed extended header: invalid mtime=...", tar 1.34 xheader.c decode_time).</summary>
+    private static DateTimeOffset PaxTime(string? text, long headerSeconds, out string? warning)
     {
-        if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
-            throw new InvalidDataException($"PAX mtime '{text}' is not a number");
-        return DateTimeOffset.UnixEpoch.AddTicks((long)decimal.Floor(seconds * TimeSpan.TicksPerSecond));
+        warning = null;
+        if (text is not null && decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
+            return DateTimeOffset.UnixEpoch.AddTicks((long)decimal.Floor(seconds * TimeSpan.TicksPerSecond));
+        if (text is not null) warning = $"the PAX header's mtime '{FileName.Printable(text)}' is not a number; the tar header's mtime is used, as GNU tar does";
+        return DateTimeOffset.UnixEpoch.AddSeconds(headerSeconds);
     }
 
     /// <summary>PAX records: "LEN key=value\n", where LEN counts the whole record, so values may hold newlines.</summary>
@@ -117,7 +131,7 @@ public sealed class TarStreamReader(Stream tar) : IArchiveItemReader
             var record = data.AsSpan(space + 1, pos + len - space - 2);
             var eq = record.IndexOf((byte)'=');
             if (eq < 0) throw new InvalidDataException("PAX extended header record has no '='");
-            yield return (Encoding.UTF8.GetString(record[..eq]), Encoding.UTF8.GetString(record[(eq + 1)..]));
+            yield return (Encoding.UTF8.GetString(record[..eq]), FileName.Decode(record[(eq + 1)..]));
             pos += len;
         }
     }
@@ -129,6 +143,14 @@ public sealed class TarStreamReader(Stream tar) : IArchiveItemReader
         _tar.ReadExactly(data);
         Skip(Padding(size));
         return data;
+    }
+
+    /// <summary>The next 512 bytes, into a block of their own (the header's block stays as it is).</summary>
+    private byte[] ReadExtensionBlock()
+    {
+        if (_tar.ReadAtLeast(_extension, 512, throwOnEndOfStream: false) != 512)
+            throw new InvalidDataException("the archive ends inside a sparse entry's header; it is truncated");
+        return _extension;
     }
 
     private bool ReadBlock(bool allowEnd)

@@ -89,7 +89,7 @@ public class SweepTests
             fresh = Path.Combine(Directory.CreateDirectory(Path.Combine(dir, "a", "b", "c")).FullName, "fresh.log");
             File.WriteAllText(fresh, "still writing");
         });
-        FileSystem.Times.SetModified(fresh, s.Clock.GetUtcNow().AddMinutes(-10));
+        Archiver.FileSystem.Times.SetModified(fresh, s.Clock.GetUtcNow().AddMinutes(-10));
 
         var first = await s.SweepAsync();
         Assert.Equal("modified 10m ago (idleFor 1h)", first.LineFor("worker-1").GetProperty("reason").GetString());
@@ -121,18 +121,25 @@ public class SweepTests
         s.Pod("good-1");
         s.Pod("good-2");
         var bad = s.Pod("bad-1");
-        // A name that is not UTF-8 cannot be archived faithfully: that directory fails, alone.
-        var old = s.Clock.GetUtcNow().AddDays(-3);
-        ExternalTool.Check("bash", "-c", $"touch -d @{old.ToUnixTimeSeconds()} \"{bad}\"/$'\\xff\\xfe'.log");
-        FileSystem.Times.SetModified(bad, old);
+        // A mount point inside cannot be archived or deleted: that directory fails, alone.
+        var mnt = Directory.CreateDirectory(Path.Combine(bad, "mnt")).FullName;
+        ExternalTool.Check("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt);
+        try
+        {
+            PodTree.SetTreeTime(bad, s.Clock.GetUtcNow().AddDays(-3));
 
-        var r = await s.SweepAsync();
+            var r = await s.SweepAsync();
 
-        Assert.Equal(1, r.ExitCode);
-        Assert.False(s.Exists("good-1"));
-        Assert.False(s.Exists("good-2"));
-        Assert.True(s.Exists("bad-1"));
-        Assert.Contains("not valid UTF-8", r.LineFor("bad-1").GetProperty("error").GetString());
+            Assert.Equal(1, r.ExitCode);
+            Assert.False(s.Exists("good-1"));
+            Assert.False(s.Exists("good-2"));
+            Assert.True(s.Exists("bad-1"));
+            Assert.Contains("mount point", r.LineFor("bad-1").GetProperty("error").GetString());
+        }
+        finally
+        {
+            ExternalTool.Check("umount", mnt);
+        }
         Assert.Equal(2, s.Archives().Count);
     }
 

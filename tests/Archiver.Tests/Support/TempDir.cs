@@ -35,6 +35,8 @@ public sealed class TempDir : IDisposable
         }
         catch (IOException)
         {
+            // .NET cannot name files whose names are not UTF-8 (FileNameTests makes them); rm can.
+            ExternalTool.Run("rm", "-rf", "--one-file-system", Path);
         }
         catch (UnauthorizedAccessException)
         {

@@ -64,7 +64,7 @@ public sealed class CatCommand(TimeProvider clock) : ICommand
         progress?.End();
         if (!result.Matches)
         {
-            Terminal.Error.WriteLine($"error: {entry.Path}: wrote {result.Bytes} bytes with sha256 {result.Sha256}, but the manifest says {entry.Size} bytes with sha256 {entry.Sha256}; do not trust the output above (the archive or its index is damaged)");
+            Terminal.Error.WriteLine($"error: {FileSystem.FileName.Printable(entry.Path)}: wrote {result.Bytes} bytes with sha256 {result.Sha256}, but the manifest says {entry.Size} bytes with sha256 {entry.Sha256}; do not trust the output above (the archive or its index is damaged)");
             return ExitCodes.SomeFailed;
         }
         return ExitCodes.Ok;

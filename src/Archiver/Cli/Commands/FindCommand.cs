@@ -44,7 +44,8 @@ public sealed class FindCommand(TimeProvider clock) : ICommand
         """;
 
     /// <summary>One matching file, as <c>--json</c> prints it.</summary>
-    public sealed record Match(string Key, string Path, string Type, long Size, DateTimeOffset Mtime, string? Sha256, string? Namespace, string? Pod, string Node, DateTimeOffset Created);
+    /// <summary>A match in --json output; <see cref="Path"/> in the manifest's form (<see cref="Archives.FileNameJsonConverter"/>).</summary>
+    public sealed record Match(string Key, [property: System.Text.Json.Serialization.JsonConverter(typeof(Archives.FileNameJsonConverter))] string Path, string Type, long Size, DateTimeOffset Mtime, string? Sha256, string? Namespace, string? Pod, string Node, DateTimeOffset Created);
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -77,7 +78,7 @@ public sealed class FindCommand(TimeProvider clock) : ICommand
                 var path = EntrySelection.Inside(e.Path) + (e.Type == "dir" ? "/" : "");
                 Terminal.Out.WriteLine(json
                     ? JsonSerializer.Serialize(new Match(found.Key, path, e.Type, e.Size, e.Mtime, e.Sha256, found.Source.Namespace, found.Source.Pod, ArchiveFinder.NodeOf(found.Source), found.CreatedAt), Json)
-                    : $"{found.Key}\t{path}\t{Terminal.Bytes(e.Size)}\t{e.Mtime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}");
+                    : $"{found.Key}\t{FileSystem.FileName.Printable(path)}\t{Terminal.Bytes(e.Size)}\t{e.Mtime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}");
             }
         }
         foreach (var problem in tally.Unreadable) Terminal.Error.WriteLine($"error: {problem}; that archive was not searched (check it with archiver verify KEY)");

@@ -126,6 +126,7 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
         var o = Terminal.Out;
         var e = Terminal.Error;
         foreach (var s in r.Skipped) e.WriteLine($"skipped: {s}");
+        foreach (var w in r.Warnings) e.WriteLine($"warning: {w}");
         var written = $"{r.Entries} entries ({r.Files} files, {Terminal.Bytes(r.Bytes)})";
         if (r.Failure is not null)
         {

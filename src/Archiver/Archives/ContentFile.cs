@@ -16,7 +16,7 @@ internal static class ContentFile
         {
             var errno = Marshal.GetLastPInvokeError();
             throw errno == Native.EACCES
-                ? new UnauthorizedAccessException($"permission denied reading {path}; run Archiver with read access to every pod file (CAP_DAC_READ_SEARCH), or fix the file's mode")
+                ? new UnauthorizedAccessException($"permission denied reading {path}; run Archiver with read access to every pod file (CAP_DAC_OVERRIDE, as the DaemonSet grants), or fix the file's mode")
                 : new IOException($"cannot open {path}: {Native.Describe(errno)}");
         }
         var handle = new SafeFileHandle(fd, ownsHandle: true);

@@ -26,7 +26,7 @@ public static class TreeWalker
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new IOException($"permission denied reading directory {FileName.Printable(fullDir)}; run Archiver with CAP_DAC_READ_SEARCH (the DaemonSet grants it) and check SELinux/AppArmor labels", e);
+            throw new IOException($"permission denied reading directory {FileName.Printable(fullDir)}; run Archiver with CAP_DAC_OVERRIDE (the DaemonSet grants it) and check SELinux/AppArmor labels", e);
         }
         names.Sort(StringComparer.Ordinal);
         foreach (var name in names)

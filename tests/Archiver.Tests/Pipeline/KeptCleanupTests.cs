@@ -1,10 +1,11 @@
 using Archiver.Hosting;
 using Archiver.Policies;
+using Archiver.Tests.Hosting;
 using Archiver.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
-namespace Archiver.Tests.Hosting;
+namespace Archiver.Tests.Pipeline;
 
 public class KeptCleanupTests
 {

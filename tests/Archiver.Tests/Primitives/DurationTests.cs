@@ -1,6 +1,6 @@
 using Archiver.Policies;
 
-namespace Archiver.Tests.Policies;
+namespace Archiver.Tests.Primitives;
 
 public class DurationTests
 {

@@ -19,6 +19,6 @@ public static class PolicyFiles
         var problems = new List<PolicyProblem>();
         var policy = Load(file, problems);
         PolicyValidator.ThrowIfErrors(problems);
-        return policy ?? throw new ConfigurationException(new PolicyProblem(file, 0, "cannot be read as a policy").ToString());
+        return policy!; // null comes only with an error, thrown just above
     }
 }

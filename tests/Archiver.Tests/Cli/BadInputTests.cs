@@ -53,7 +53,7 @@ public class BadInputTests
             env: env, inheritEnvironment: false);
 
         Assert.True(r.ExitCode == 2, r.ToString());
-        Assert.Contains("s3://bucket/pods/: no usable credentials (none found)", r.Error);
+        Assert.Contains("s3://bucket/pods/: no usable credentials: none found; looked for", r.Error);
         foreach (var looked in new[] { "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ACCESS_KEY_ID", "instance role" })
             Assert.Contains(looked, r.Error);
         Assert.DoesNotContain("   at ", r.Error);

@@ -20,7 +20,8 @@ public class PublishTests(PublishedApp app)
 
     /// <summary>IRSA loads AWSSDK.SecurityToken by reflection: without it in the output every directory
     /// failed with "Assembly AWSSDK.SecurityToken could not be found or loaded". With STS unreachable the
-    /// published app must get as far as calling STS, and delete nothing.</summary>
+    /// published app must get as far as calling STS, refuse the sweep before touching anything (exit 2:
+    /// no usable credentials), and delete nothing.</summary>
     [Fact]
     public async Task PublishScript_Output_ReachesStsForIrsa()
     {
@@ -38,9 +39,9 @@ public class PublishTests(PublishedApp app)
 
         var sweep = await scene.SweepAsync("s3://bucket/p?endpoint=http%3A%2F%2F127.0.0.1%3A9&pathStyle=true&region=us-east-1", irsa, app.Dll);
 
-        Assert.True(sweep.ExitCode == 1, sweep.ToString());
+        Assert.True(sweep.ExitCode == 2, sweep.ToString());
         Assert.DoesNotContain("could not be found or loaded", sweep.Out + sweep.Error, StringComparison.Ordinal);
-        Assert.Contains($"AssumeRoleWithWebIdentity at http://127.0.0.1:{closed}", sweep.Out + sweep.Error, StringComparison.Ordinal);
+        Assert.Contains($"no usable credentials: web identity (IRSA): AssumeRoleWithWebIdentity at http://127.0.0.1:{closed}", sweep.Error, StringComparison.Ordinal);
         Assert.Equal(IdentityScene.Pods, scene.Remaining);
     }
 

@@ -66,8 +66,8 @@ public partial class DocumentedCommandsTests
                     if (command is null) continue; // "archiver-store", "archiver exec", prose
                     checkedInvocations++;
                     var accepted = command.Options.SelectMany(o => o.Names).Concat(global).ToHashSet(StringComparer.Ordinal);
-                    // Flags up to the next program on the line (a pipe, ;, && end the match already).
-                    var args = Regex.Split(rest[command.Name.Length..], @"\s(?:\||&&|>|2>)\s")[0];
+                    // Flags up to the next program or a comment on the line (a pipe, ;, && end the match already).
+                    var args = Regex.Split(rest[command.Name.Length..], @"\s(?:\||&&|>|2>|#)\s")[0];
                     foreach (Match f in Flag().Matches(args))
                     {
                         if (!accepted.Contains(f.Groups["flag"].Value))

@@ -29,8 +29,15 @@ public sealed partial class S3ArchiveStore
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                var cause = e.Message.StartsWith("Failed to resolve AWS credentials", StringComparison.Ordinal) ? "none found" : S3Errors.Innermost(e).Message.Split('\n')[0].Trim();
-                throw new ConfigurationException($"{Location}: no usable credentials ({cause}); {S3Errors.CredentialHint(Options)}");
+                // Our providers (IRSA, Pod Identity, RRSA, profiles) say where they looked and what failed;
+                // the SDK's default chain only that it found nothing.
+                var why = e switch
+                {
+                    StoreException s => s.Message,
+                    _ when e.Message.StartsWith("Failed to resolve AWS credentials", StringComparison.Ordinal) => $"none found; {S3Errors.CredentialHint(Options)}",
+                    _ => $"{S3Errors.Innermost(e).Message.Split('\n')[0].Trim()}; {S3Errors.CredentialHint(Options)}",
+                };
+                throw new ConfigurationException($"{Location}: no usable credentials: {why}");
             }
         }
         if (Options.ObjectLockMode is not null) await CheckObjectLockAsync(cancellationToken);

@@ -21,14 +21,14 @@ public sealed class AwsWorkloadIdentityFailureTests : IDisposable
     public static TheoryData<string, int, string> Cases => new()
     {
         { "role missing", 2, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not" },
-        { "token file missing", 1, "(AWS_WEB_IDENTITY_TOKEN_FILE) does not exist" },
-        { "sts down", 1, "AssumeRoleWithWebIdentity at http://127.0.0.1:" },
-        { "token not trusted", 1, "InvalidIdentityToken" },
-        { "token expired", 1, "ExpiredTokenException" },
-        { "wrong role", 1, "AccessDenied" },
-        { "pod token file missing", 1, "(AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE) does not exist" },
-        { "pod token refused", 1, "gave no credentials (Unable to retrieve credentials. Message = \"Response status code does not indicate success: 400" },
-        { "pod agent down", 1, "EKS Pod Identity: the credentials endpoint http://127.0.0.1:" },
+        { "token file missing", 2, "(AWS_WEB_IDENTITY_TOKEN_FILE) does not exist" },
+        { "sts down", 2, "AssumeRoleWithWebIdentity at http://127.0.0.1:" },
+        { "token not trusted", 2, "InvalidIdentityToken" },
+        { "token expired", 2, "ExpiredTokenException" },
+        { "wrong role", 2, "AccessDenied" },
+        { "pod token file missing", 2, "(AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE) does not exist" },
+        { "pod token refused", 2, "gave no credentials (Unable to retrieve credentials. Message = \"Response status code does not indicate success: 400" },
+        { "pod agent down", 2, "EKS Pod Identity: the credentials endpoint http://127.0.0.1:" },
         { "pod uri not allowed", 2, "AWS_CONTAINER_CREDENTIALS_FULL_URI 'http://192.0.2.10/v1/credentials' is plain http" },
     };
 
@@ -72,8 +72,10 @@ public sealed class AwsWorkloadIdentityFailureTests : IDisposable
         var sweep = await _scene.SweepAsync("s3://no-bucket-needed/p?endpoint=http%3A%2F%2F127.0.0.1%3A9&pathStyle=true&region=us-east-1&retries=1",
             broken.StartsWith("pod", StringComparison.Ordinal) ? pod : irsa);
 
+        // Refused before anything is touched: every broken identity is a configuration error (exit 2).
         Assert.True(sweep.ExitCode == exitCode, sweep.ToString());
         Assert.True((sweep.Out + sweep.Error).Contains(message, StringComparison.Ordinal), $"expected '{message}' in:\n{sweep}");
+        Assert.Contains("Nothing was changed.", sweep.Error);
         Assert.Equal(IdentityScene.Pods, _scene.Remaining);
         foreach (var token in new[] { webToken, podToken, expired })
             Assert.DoesNotContain(token.Split('.')[2], sweep.Out + sweep.Error, StringComparison.Ordinal);

@@ -99,7 +99,7 @@ public sealed class RrsaEndToEndTests(S3Server server) : IAsyncLifetime
     [InlineData("expired", "refused the OIDC token exchange for role " + FakeAlibabaSts.RoleArn + ": 401 AuthenticationFail.OIDCToken.Expired")]
     [InlineData("sts-down", "to exchange the OIDC token for role " + FakeAlibabaSts.RoleArn)]
     [InlineData("no-token-file", "(ALIBABA_CLOUD_OIDC_TOKEN_FILE): it does not exist")]
-    public async Task Sweep_NoTemporaryKeys_FailsClosedExitOneAndDeletesNothing(string failure, string says)
+    public async Task Sweep_NoTemporaryKeys_RefusedBeforeAnythingIsTouchedWithExitTwo(string failure, string says)
     {
         new PodTree(Root).Pod("web-0", DateTimeOffset.UtcNow.AddDays(-2));
         var token = OidcToken.Create(TimeProvider.System, failure == "expired" ? TimeSpan.FromMinutes(-5) : TimeSpan.FromHours(1));
@@ -108,8 +108,9 @@ public sealed class RrsaEndToEndTests(S3Server server) : IAsyncLifetime
 
         var r = await SweepAsync(sts);
 
-        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.True(r.ExitCode == 2, r.ToString());
         Assert.Contains(says, r.Out + r.Error);
+        Assert.Contains("no usable credentials: ", r.Error);
         if (failure == "sts-down") Assert.Contains($"cannot reach STS {sts}", r.Out + r.Error);
         if (failure == "no-token-file") Assert.Contains(TokenFile, r.Out + r.Error);
         Assert.True(Directory.Exists(Path.Combine(Root, "web-0")));

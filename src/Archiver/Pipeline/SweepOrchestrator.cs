@@ -18,7 +18,7 @@ public static class SweepOrchestrator
         using var sweepLock = request.DryRun ? null : SweepLock.Acquire(ctx.Policy.StateDirectory, ctx.Policy.Name);
         var plan = await Planner.PlanAsync(ctx, request.Candidates, request.Force, cancellationToken);
         var proceed = observer.Planned(plan);
-        if (request.DryRun || !proceed) return new SweepResult(plan, [], [], Stopped: true);
+        if (request.DryRun || !proceed) return new SweepResult(plan, [], Stopped: true);
         CrashPoints.Hit(CrashPoints.AfterPlan);
         // One consistent look at the pods for every delete of the sweep, kept copies that are due included.
         var recheck = new PodRecheck(ctx.Liveness);
@@ -27,14 +27,12 @@ public static class SweepOrchestrator
         var outcomes = request.Enough is { } enough
             ? await OldestFirstUntilAsync(ctx, plan, enough, observer, cancellationToken)
             : await SweepRunner.RunAsync(ctx, plan, recheck, observer.Outcome, cancellationToken);
-        IReadOnlyList<DirectoryOutcome> kept = [];
         if (due.Count > 0)
         {
             await recheck.TakeAsync(cancellationToken);
-            kept = await KeptCleanup.RunAsync(ctx, due, recheck, cancellationToken);
-            foreach (var o in kept) observer.Outcome(o);
+            foreach (var o in await KeptCleanup.RunAsync(ctx, due, recheck, cancellationToken)) observer.Outcome(o);
         }
-        return new SweepResult(plan, outcomes, kept, Stopped: false);
+        return new SweepResult(plan, outcomes, Stopped: false);
     }
 
     private static async Task<IReadOnlyList<DirectoryOutcome>> OldestFirstUntilAsync(SweepContext ctx, SweepPlan plan, Func<bool> enough, ISweepObserver observer, CancellationToken cancellationToken)

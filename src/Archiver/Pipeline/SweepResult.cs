@@ -1,5 +1,5 @@
 namespace Archiver.Pipeline;
 
-/// <summary>What a sweep did: its plan; the outcome of each directory it worked on (none when it
-/// <see cref="Stopped"/> after the plan); the kept copies it deleted.</summary>
-public sealed record SweepResult(SweepPlan Plan, IReadOnlyList<DirectoryOutcome> Outcomes, IReadOnlyList<DirectoryOutcome> KeptDeleted, bool Stopped);
+/// <summary>What a sweep did: its plan, and the outcome of each directory it worked on (none when it
+/// <see cref="Stopped"/> after the plan). Kept copies it deleted reach the observer as outcomes.</summary>
+public sealed record SweepResult(SweepPlan Plan, IReadOnlyList<DirectoryOutcome> Outcomes, bool Stopped);

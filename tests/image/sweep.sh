@@ -6,13 +6,14 @@
 #     extracts to the same bytes, owners and modes, and the directory is gone. `refuses`: a
 #     non-zero exit naming the permission error, the directory untouched and no archive stored.
 #   daemon_case CAPS ARGS...: the daemon with the DaemonSet's ARGS (--listen moved to a free port
-#     on 127.0.0.1) answers /healthz, runs with exactly CAPS and no new privileges, and exits 0 on
+#     on 127.0.0.1) answers /healthz and /readyz, runs with exactly CAPS and no new privileges, and exits 0 on
 #     SIGTERM.
 
 pod_uid=4242
 
 make_pod_dir() { # DIR, with files written an hour ago (by this machine's clock)
-  mkdir -m 0700 -p "$1/logs"
+  mkdir -p "$1/logs"
+  chmod 0700 "$1" "$1/logs"
   head -c 3145728 /dev/urandom >"$1/data.bin"
   seq 1 20000 | sed 's/^/GET \/index.html 200 /' >"$1/logs/app.log"
   : >"$1/logs/empty"
@@ -84,6 +85,8 @@ YAML
     sleep 1
   done
   [ -s "$work/healthz" ] || fail "the daemon did not answer /healthz on 127.0.0.1:$port in 60 s: $(cat "$work/daemon.out")"
+  for i in $(seq 1 30); do curl -fsS "http://127.0.0.1:$port/readyz" >"$work/readyz" 2>/dev/null && break; sleep 1; done
+  [ -s "$work/readyz" ] || fail "the daemon answers /healthz but not /readyz in 30 s: $(cat "$work/daemon.out")"
   for i in $(descendants "$daemon"); do [[ "$(readlink "/proc/$i/exe" 2>/dev/null)" != */dotnet ]] || pid=$i; done
   [ -n "$pid" ] || fail "no dotnet process under the daemon's bwrap"
   # Effective and permitted sets exactly CAPS, no new privileges: no exec in the pod can gain
@@ -99,5 +102,5 @@ YAML
   wait "$daemon" || status=$?
   daemon=
   [ "$status" = 0 ] || fail "the daemon exited $status on SIGTERM: $(tail -20 "$work/daemon.out")"
-  pass "daemon in the image (${args[*]}): /healthz answered '$(head -c 60 "$work/healthz")', capabilities exactly ${want:-none}, exit 0 on SIGTERM"
+  pass "daemon in the image (${args[*]}): /healthz '$(head -c 40 "$work/healthz")', /readyz '$(head -c 40 "$work/readyz")', capabilities exactly ${want:-none}, exit 0 on SIGTERM"
 }

@@ -34,6 +34,7 @@ debian_rootfs() {
       cat "$out.log" >&2; fail "mmdebstrap could not make a bookworm $1 root file system with $3 (log above)"
     fi
     mv "$out.partial" "$out"
+    rm -f "$out.log"
   fi
   echo "$out"
 }

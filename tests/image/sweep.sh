@@ -2,23 +2,28 @@
 # The image at work, through tests/image.sh's in_image (sourced by it).
 #   sweep_case LABEL CAPS archives|refuses: a one-shot sweep of /data whose pod directory holds
 #     uid 4242's files, mode 0600 in 0700 directories (as a pod running as another user leaves
-#     them), to a file:// store, with only CAPS. `archives`: exit 0, one .tar.zst that GNU tar
+#     them; also a sticky-bit directory), to a file:// store, with only CAPS. `archives`: exit 0, one .tar.zst that GNU tar
 #     extracts to the same bytes, owners and modes, and the directory is gone. `refuses`: a
 #     non-zero exit naming the permission error, the directory untouched and no archive stored.
 #   daemon_case CAPS ARGS...: the daemon with the DaemonSet's ARGS (--listen moved to a free port
-#     on 127.0.0.1) answers /healthz and /readyz, runs with exactly CAPS and no new privileges, and exits 0 on
-#     SIGTERM.
+#     on 127.0.0.1) answers /healthz and /readyz, runs with exactly CAPS and no new privileges,
+#     and exits 0 on SIGTERM.
 
 pod_uid=4242
 
-make_pod_dir() { # DIR, with files written an hour ago (by this machine's clock)
-  mkdir -p "$1/logs"
-  chmod 0700 "$1" "$1/logs"
+# DIR, with files written an hour ago (by this machine's clock), and a sticky-bit directory
+# holding a file of yet another uid (deleting it takes FOWNER).
+make_pod_dir() {
+  mkdir -p "$1/logs" "$1/shared"
   head -c 3145728 /dev/urandom >"$1/data.bin"
   seq 1 20000 | sed 's/^/GET \/index.html 200 /' >"$1/logs/app.log"
   : >"$1/logs/empty"
+  echo lock >"$1/shared/sidecar.lock"
   find "$1" -type f -exec chmod 0600 {} +
   chown -R "$pod_uid:$pod_uid" "$1"
+  chown $(( pod_uid + 1 )):$(( pod_uid + 1 )) "$1/shared/sidecar.lock"
+  chmod 0700 "$1" "$1/logs"
+  chmod 1777 "$1/shared"
   find "$1" -depth -exec touch -h -d "@$(( $(date +%s) - 3600 ))" {} +
 }
 

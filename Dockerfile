@@ -1,6 +1,6 @@
 # Multi-stage, multi-architecture build (docker buildx build --platform linux/amd64,linux/arm64).
-# No Docker engine runs on our build machines, so tests run the same publish command this wraps
-# (deploy/publish.sh) and start its output with the system's libzstd and time zones hidden.
+# tests/image.sh builds it with buildah (no Docker engine: stand-ins for the base images, chroot
+# isolation) for amd64 and arm64, and runs the amd64 image as the DaemonSet runs it.
 
 # The target architecture's own libzstd (Ubuntu 24.04, the runtime image's release). Nothing runs
 # in this stage, so no emulator is needed to build for another architecture.

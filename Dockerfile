@@ -20,8 +20,8 @@ RUN TARGETARCH="$TARGETARCH" LIBZSTD=/target-libs/libzstd.so.1 ./deploy/publish.
 # and no tzdata: /app carries both (archiver --version says which are used).
 FROM mcr.microsoft.com/dotnet/runtime:10.0-noble-chiseled
 COPY --from=build /out /app
-# Runs as root with all capabilities dropped but DAC_READ_SEARCH, DAC_OVERRIDE and FOWNER
-# (see deploy/daemonset/daemonset.yaml): it must read and delete files of any pod's uid.
+# Runs as root with all capabilities dropped but DAC_OVERRIDE and FOWNER (see
+# deploy/daemonset/daemonset.yaml): it must read and delete files of any pod's uid.
 USER 0
 ENV DOTNET_EnableDiagnostics=0
 ENTRYPOINT ["dotnet", "/app/archiver.dll"]

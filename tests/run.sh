@@ -59,6 +59,15 @@ if ! bench/run.sh --smoke; then
   echo "bench smoke FAILED"
   [ "$status" -ne 0 ] || status=1
 fi
+# The image: Dockerfile built with buildah (amd64, arm64) and run as the DaemonSet runs it. After
+# the tests, not beside them: both are CPU-bound on 2 cores.
+echo "image: tests/image.sh"
+image_start=$SECONDS
+if ! tests/image.sh; then
+  echo "image test FAILED"
+  [ "$status" -ne 0 ] || status=1
+fi
+echo "image: $((SECONDS - image_start)) s"
 set -e
 # One plain closing line: "N passed, N failed".
 summary=$(grep -E '(Passed|Failed)!  - Failed: ' "$log" | tail -1)

@@ -21,7 +21,7 @@ readonly AZURITE_VERSION=3.37.0
 # Azurite's single built-in account, the one Microsoft documents for the emulator
 # (learn.microsoft.com/azure/storage/common/storage-use-azurite, "Well-known storage account and key").
 readonly ACCOUNT=devstoreaccount1
-readonly ACCOUNT_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCDjmTg7VHkbLuffxgaN8K0AWRTWMhzw=='
+readonly ACCOUNT_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 
 log() { printf 'azurite.sh: %s\n' "$*" >&2; }
 STEP="(none)"; STEP_LOG=""

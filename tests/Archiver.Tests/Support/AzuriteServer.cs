@@ -52,10 +52,16 @@ public sealed class AzuriteServer : IAsyncLifetime
         Key = env("ARCHIVER_TEST_AZURE_KEY") ?? throw new InvalidOperationException("ARCHIVER_TEST_AZURE_KEY is not set");
         OAuthEndpoint = env("ARCHIVER_TEST_AZURE_OAUTH_ENDPOINT")?.TrimEnd('/') ?? "";
         _oauthCert = env("ARCHIVER_TEST_AZURE_OAUTH_CERT");
+        ConnectionStringFile = Path.Combine(Path.GetTempPath(), $"archiver-azure-connection-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(ConnectionStringFile, ConnectionString);
     }
+
+    /// <summary>A file holding <see cref="ConnectionString"/>, for in-process CLI runs (<see cref="CliStoreUrl"/>).</summary>
+    public string ConnectionStringFile { get; private set; } = "";
 
     public async Task DisposeAsync()
     {
+        if (File.Exists(ConnectionStringFile)) File.Delete(ConnectionStringFile);
         if (_ownedDir is null) return;
         await ProcessRunner.RunAsync("bash", [ScriptPath(), "stop", _ownedDir], timeout: TimeSpan.FromMinutes(2));
         try
@@ -91,6 +97,11 @@ public sealed class AzuriteServer : IAsyncLifetime
     /// <summary><c>azblob://CONTAINER/PREFIX?endpoint=…</c> plus <paramref name="extra"/> (e.g. <c>"partSize=5MiB"</c>).</summary>
     public string StoreUrl(string container, string prefix = "", string? extra = null) =>
         $"azblob://{container}/{prefix}?endpoint={Uri.EscapeDataString(Endpoint)}" + (extra is null ? "" : "&" + extra);
+
+    /// <summary><see cref="StoreUrl"/> with the account's connection string in a file named in the URL:
+    /// what in-process CLI runs use, so that they never share environment variables.</summary>
+    public string CliStoreUrl(string container, string prefix = "", string? extra = null) =>
+        StoreUrl(container, prefix, $"connectionStringFile={Uri.EscapeDataString(ConnectionStringFile)}" + (extra is null ? "" : "&" + extra));
 
     /// <summary>A store made as the binary makes it, with <paramref name="environment"/> (default: the
     /// account's name and key) as its whole environment.</summary>

@@ -7,7 +7,8 @@ namespace Archiver.Stores.Azure;
 
 /// <summary>
 /// Azure Blob Storage credentials, the first that is configured of, in the order the Azure tools
-/// use them: a connection string (<c>AZURE_STORAGE_CONNECTION_STRING</c>); the account's name and key
+/// use them: a connection string (the store's <c>connectionStringFile</c>, else
+/// <c>AZURE_STORAGE_CONNECTION_STRING</c>); the account's name and key
 /// (<c>AZURE_STORAGE_ACCOUNT</c>, <c>AZURE_STORAGE_KEY</c>, the <c>az</c> CLI's names); a SAS token
 /// (<c>AZURE_STORAGE_SAS_TOKEN</c>); Microsoft Entra ID through AKS Workload Identity
 /// (<c>AZURE_CLIENT_ID</c>, <c>AZURE_TENANT_ID</c>, <c>AZURE_FEDERATED_TOKEN_FILE</c>, optional
@@ -47,11 +48,12 @@ public static class AzureCredentialChain
         switch (kind)
         {
             case Kind.ConnectionString:
-                var service = new BlobServiceClient(Env(ConnectionStringVariable), clientOptions);
+                var connectionString = ConnectionString(o, environment)!;
+                var service = new BlobServiceClient(connectionString, clientOptions);
                 // An endpoint option wins over the connection string's (same account, another address).
                 return o.Endpoint is null
                     ? service.GetBlobContainerClient(o.Container)
-                    : new BlobContainerClient(ContainerUri(o, service.AccountName), new StorageSharedKeyCredential(service.AccountName, ConnectionStringKey(Env(ConnectionStringVariable)!)), clientOptions);
+                    : new BlobContainerClient(ContainerUri(o, service.AccountName), new StorageSharedKeyCredential(service.AccountName, ConnectionStringKey(connectionString)), clientOptions);
             case Kind.SharedKey:
                 return new BlobContainerClient(ContainerUri(o, account!), new StorageSharedKeyCredential(account, Env(KeyVariable)), clientOptions);
             case Kind.Sas:
@@ -66,7 +68,7 @@ public static class AzureCredentialChain
     /// <summary>For people and logs: which credential a store uses.</summary>
     public static string Describe(AzureStoreOptions o, Func<string, string?> environment) => Pick(o, environment, []) switch
     {
-        Kind.ConnectionString => ConnectionStringVariable,
+        Kind.ConnectionString => o.ConnectionStringFile ?? ConnectionStringVariable,
         Kind.SharedKey => $"{AccountVariable}/{KeyVariable}",
         Kind.Sas => SasVariable,
         Kind.WorkloadIdentity => "Workload Identity",
@@ -85,10 +87,15 @@ public static class AzureCredentialChain
     private static Kind Pick(AzureStoreOptions o, Func<string, string?> environment, List<string> problems)
     {
         bool Set(string name) => !string.IsNullOrEmpty(environment(name));
-        if (Set(ConnectionStringVariable))
+        if (o.ConnectionStringFile is { } file && !File.Exists(file))
         {
-            if (ConnectionStringKey(environment(ConnectionStringVariable)!) is null && o.Endpoint is not null)
-                problems.Add($"{ConnectionStringVariable} has no AccountKey=, which the endpoint option needs; remove the endpoint option or give the key");
+            problems.Add($"connectionStringFile {file} does not exist; fix the store's connectionStringFile option");
+            return Kind.ConnectionString;
+        }
+        if (ConnectionString(o, environment) is { } connectionString)
+        {
+            if (ConnectionStringKey(connectionString) is null && o.Endpoint is not null)
+                problems.Add($"the connection string ({o.ConnectionStringFile ?? ConnectionStringVariable}) has no AccountKey=, which the endpoint option needs; remove the endpoint option or give the key");
             return Kind.ConnectionString;
         }
         Kind kind;
@@ -108,6 +115,12 @@ public static class AzureCredentialChain
         if (Account(o, environment) is null)
             problems.Add($"azblob store needs the storage account's name: the store option account, or {AccountVariable}");
         return kind;
+    }
+
+    private static string? ConnectionString(AzureStoreOptions o, Func<string, string?> environment)
+    {
+        if (o.ConnectionStringFile is { } file) return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
+        return environment(ConnectionStringVariable) is { Length: > 0 } v ? v : null;
     }
 
     private static string? Account(AzureStoreOptions o, Func<string, string?> environment) =>

@@ -15,7 +15,7 @@ public sealed record AzureStoreOptions
 
     public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
     {
-        "account", "endpoint", "tier", "identity", "partSize", "uploadConcurrency", "retries", "timeout",
+        "account", "endpoint", "tier", "identity", "connectionStringFile", "partSize", "uploadConcurrency", "retries", "timeout",
         "objectLockMode", "objectLockFor",
     };
 
@@ -31,6 +31,8 @@ public sealed record AzureStoreOptions
     /// null for <c>https://ACCOUNT.blob.core.windows.net</c>.</summary>
     public Uri? Endpoint { get; init; }
     public string? Tier { get; init; }
+    /// <summary>A file holding a connection string (a mounted Secret); wins over the environment.</summary>
+    public string? ConnectionStringFile { get; init; }
     /// <summary>True for <c>identity=managed</c>: the node's managed identity (IMDS).</summary>
     public bool ManagedIdentity { get; init; }
     public long PartSize { get; init; } = DefaultBlockSize;
@@ -78,6 +80,10 @@ public sealed record AzureStoreOptions
         var identity = Get("identity");
         if (identity is not null and not "managed") problems.Add($"azblob identity '{identity}' must be 'managed' (the node's managed identity)");
 
+        var connectionStringFile = Get("connectionStringFile");
+        if (connectionStringFile is not null && !Path.IsPathRooted(connectionStringFile))
+            problems.Add($"connectionStringFile '{connectionStringFile}' must be an absolute path");
+
         var partSize = DefaultBlockSize;
         if (Get("partSize") is { } p && (!ByteSize.TryParse(p, out partSize) || partSize < MinBlockSize || partSize > S3StoreOptions.MaxPartSize))
             problems.Add($"partSize '{p}' must be a size from 1MiB to 1GiB (e.g. 16MiB)");
@@ -96,6 +102,7 @@ public sealed record AzureStoreOptions
             Endpoint = endpoint,
             Tier = tier,
             ManagedIdentity = identity == "managed",
+            ConnectionStringFile = connectionStringFile,
             PartSize = partSize,
             UploadConcurrency = ParseInt(Get("uploadConcurrency"), "uploadConcurrency", 4, 1, 64, problems),
             Retries = ParseInt(Get("retries"), "retries", 5, 0, 20, problems),

@@ -98,6 +98,20 @@ public sealed class AzuriteServer : IAsyncLifetime
     public string StoreUrl(string container, string prefix = "", string? extra = null) =>
         $"azblob://{container}/{prefix}?endpoint={Uri.EscapeDataString(Endpoint)}" + (extra is null ? "" : "&" + extra);
 
+    /// <summary>Creates an empty container on the HTTPS, OAuth-enabled Azurite (with the account key) and returns its name.</summary>
+    public async Task<string> CreateOAuthContainerAsync(string prefix = "t")
+    {
+        if (OAuthEndpoint.Length == 0) throw new InvalidOperationException("ARCHIVER_TEST_AZURE_OAUTH_ENDPOINT is not set (tests/azure/azurite.sh writes it to DIR/env)");
+        var name = $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(40, prefix.Length + 33)].ToLowerInvariant();
+        await OAuthClient().GetBlobContainerClient(name).CreateAsync();
+        return name;
+    }
+
+    /// <summary>A client for the HTTPS, OAuth-enabled Azurite with the account key.</summary>
+    public BlobServiceClient OAuthClient() =>
+        new(new Uri(OAuthEndpoint), new global::Azure.Storage.StorageSharedKeyCredential(Account, Key),
+            new BlobClientOptions { Transport = new global::Azure.Core.Pipeline.HttpClientTransport(TrustingClient()) });
+
     /// <summary><see cref="StoreUrl"/> with the account's connection string in a file named in the URL:
     /// what in-process CLI runs use, so that they never share environment variables.</summary>
     public string CliStoreUrl(string container, string prefix = "", string? extra = null) =>

@@ -28,8 +28,8 @@ public sealed record WorkloadIdentitySettings(string ClientId, string TenantId, 
             if (string.IsNullOrEmpty(environment(v)))
                 yield return $"Workload Identity is half set up: {v} is missing (it needs {ClientIdVariable}, {TenantIdVariable} and {TokenFileVariable}; the webhook sets them when the pod's service account has the label azure.workload.identity/use: \"true\")";
         var authority = environment(AuthorityHostVariable);
-        if (!string.IsNullOrEmpty(authority) && (!Uri.TryCreate(authority, UriKind.Absolute, out var u) || u.Scheme != "https"))
-            yield return $"{AuthorityHostVariable} must be an https:// URL (e.g. https://login.microsoftonline.com/)";
+        if (!string.IsNullOrEmpty(authority) && (!Uri.TryCreate(authority, UriKind.Absolute, out var u) || !(u.Scheme == "https" || u.Scheme == "http" && u.IsLoopback)))
+            yield return $"{AuthorityHostVariable} must be an https:// URL (e.g. https://login.microsoftonline.com/; http:// only on loopback, for a local stand-in)";
     }
 
     public static WorkloadIdentitySettings? FromEnvironment(Func<string, string?> environment)

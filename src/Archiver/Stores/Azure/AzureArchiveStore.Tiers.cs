@@ -40,7 +40,7 @@ public sealed partial class AzureArchiveStore
         try
         {
             var response = await blob.SetAccessTierAsync(AccessTier.Hot, rehydratePriority: RehydratePriority.Standard, cancellationToken: cancellationToken);
-            // 200: the tier changed at once (an emulator does so); 202: the rehydration is under way.
+            // 202: the rehydration is under way (Azurite answers so too, then has the blob in Hot at once); 200: the tier changed at once.
             return response.Status == 200
                 ? new ThawStatus(key, AccessTier.Hot.ToString(), ThawState.NotArchived)
                 : new ThawStatus(key, tier, ThawState.Requested, null, RehydrationEstimate);

@@ -24,7 +24,9 @@ public static class AzureErrors
             {
                 "ContainerNotFound" => $"{operation} {where}: container '{o.Container}' does not exist; create it (az storage container create --name {o.Container}) or fix the store URL",
                 "AuthenticationFailed" or "InvalidAuthenticationInfo" => $"{operation} {where}: Blob Storage did not accept the credentials ({r.ErrorCode}); check them (docs/stores.md, Azure credentials) and the node's clock",
-                "AuthorizationPermissionMismatch" or "AuthorizationFailure" or "AuthorizationResourceTypeMismatch" =>
+                // Blob Storage's answer when the account's network rules keep the client out; Azurite's for a bad key.
+                "AuthorizationFailure" => $"{operation} {where}: Blob Storage did not accept the credentials or does not let this client in (AuthorizationFailure); check them (docs/stores.md, Azure credentials), the account's firewall and the role assignment",
+                "AuthorizationPermissionMismatch" or "AuthorizationResourceTypeMismatch" =>
                     $"{operation} {where}: the identity may not do this ({r.ErrorCode}); assign it the Storage Blob Data Contributor role on container '{o.Container}' (docs/stores.md)",
                 "InvalidBlockList" => $"{operation} {where}: Blob Storage does not hold every block of this upload (InvalidBlockList); the upload is discarded and the directory is archived again next sweep",
                 _ when r.Status == 403 => $"{operation} {where}: Blob Storage answered 403 {r.ErrorCode}; check the credentials and the role assignment in docs/stores.md",

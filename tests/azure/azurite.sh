@@ -11,8 +11,8 @@
 #     issuer, audience and expiry but not their signature): the Workload Identity tests. Its
 #     self-signed certificate is DIR/tls/cert.pem.
 # Azurite comes from npm at the pinned version below, installed into DIR/npm (kept between starts:
-# a second start on the same DIR does not download it again). Node.js and npm come from apt when
-# missing, as does openssl.
+# a second start on the same DIR does not download it again). Node.js, npm, openssl, curl and the
+# Azure CLI (azure-cli, for deploy/restore.sh's tests) come from apt when missing.
 #
 # Source DIR/env to get ARCHIVER_TEST_AZURE_* (account, key, endpoints, connection string).
 set -Eeuo pipefail
@@ -55,6 +55,8 @@ install_tools() {
     command -v npm >/dev/null || missing+=(npm)
     command -v openssl >/dev/null || missing+=(openssl)
     command -v curl >/dev/null || missing+=(curl)
+    # deploy/restore.sh downloads azblob:// archives with the Azure CLI; its tests need it.
+    command -v az >/dev/null || missing+=(azure-cli)
     if ((${#missing[@]} > 0)); then
         step "apt-get install ${missing[*]}" "$LOGS/install.log"
         export DEBIAN_FRONTEND=noninteractive

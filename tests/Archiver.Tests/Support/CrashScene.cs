@@ -58,6 +58,25 @@ public abstract class CrashScene : IDisposable
             env: env, killAfter: killAfter);
     }
 
+    /// <summary>The scenario: <paramref name="kills"/> sweeps each killed with SIGKILL at a random
+    /// moment (0.3 to 4 s in), each followed by the check that nothing was lost, then one clean sweep
+    /// and the check that each directory was archived exactly once. The seed is in every failure
+    /// message; <c>ARCHIVER_TEST_CRASH_SEED</c> replays it.</summary>
+    public async Task KillAtRandomMomentsThenSweepCleanAsync(int kills)
+    {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("ARCHIVER_TEST_CRASH_SEED"), out var s) ? s : Random.Shared.Next();
+        var random = new Random(seed);
+        for (var kill = 1; kill <= kills; kill++)
+        {
+            var after = TimeSpan.FromMilliseconds(random.Next(300, 4000));
+            var run = await SweepAsync(killAfter: after);
+            await AssertNothingLostAsync($"seed {seed}, kill {kill} after {after.TotalMilliseconds} ms (exit {run.ExitCode})");
+        }
+        var clean = await SweepAsync();
+        Assert.True(clean.ExitCode == 0, $"seed {seed}: {clean}");
+        await AssertArchivedExactlyOnceAsync($"seed {seed}");
+    }
+
     /// <summary>Writes a new file into a pod's directory now; returns its path.</summary>
     public string Touch(string pod, string name)
     {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using Azure.Core;
 using Serilog;
 
@@ -72,19 +70,5 @@ public sealed class WorkloadIdentityCredential(WorkloadIdentitySettings settings
         }
     }
 
-    private string ReadAssertion()
-    {
-        string token;
-        try
-        {
-            token = File.ReadAllText(settings.TokenFile).Trim();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new StoreException($"cannot read the federated token file {settings.TokenFile} ({WorkloadIdentitySettings.TokenFileVariable}): {e.Message}; check the pod's azure-identity-token volume", e);
-        }
-        if (token.Length == 0)
-            throw new StoreException($"the federated token file {settings.TokenFile} ({WorkloadIdentitySettings.TokenFileVariable}) is empty");
-        return token;
-    }
+    private string ReadAssertion() => TokenFile.Read(settings.TokenFile, "federated token file", WorkloadIdentitySettings.TokenFileVariable, "azure-identity-token volume");
 }

@@ -23,20 +23,12 @@ readonly AZURITE_VERSION=3.37.0
 readonly ACCOUNT=devstoreaccount1
 readonly ACCOUNT_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 
-log() { printf 'azurite.sh: %s\n' "$*" >&2; }
-STEP="(none)"; STEP_LOG=""
-step() { STEP="$1"; STEP_LOG="${2:-}"; log "$STEP"; }
-die() {
-    log "FAILED at step '$STEP': $*"
-    if [[ -n "$STEP_LOG" && -f "$STEP_LOG" ]]; then
-        log "read $STEP_LOG (last lines follow)"
-        tail -n 25 "$STEP_LOG" | sed 's/^/    | /' >&2
-    fi
-    exit 1
-}
-on_err() { die "command failed (exit $1): ${2%%$'\n'*}"; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+SCRIPT_PATH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
+readonly SCRIPT_PATH
+# Messages and failure reports (log, step, die), free ports (pick_port), env_line.
+SCRIPT_NAME=azurite.sh
+# shellcheck source=../lib/server-script.sh
+. "$(dirname "$SCRIPT_PATH")/../lib/server-script.sh"
 
 set_paths() {
     [[ -n "$1" && "$1" != "/" ]] || die "DIR must be a directory other than /"
@@ -79,23 +71,6 @@ install_tools() {
     log "install: took $(elapsed "$start") s"
 }
 
-port_in_use() { timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
-
-# pick_port VAR: a random free loopback port below the kernel's ephemeral range.
-pick_port() {
-    local port i
-    for i in $(seq 1 200); do
-        port=$((20000 + RANDOM % 12000))
-        [[ " $USED_PORTS " == *" $port "* ]] && continue
-        if ! port_in_use "$port"; then
-            USED_PORTS+=" $port"
-            printf -v "$1" '%s' "$port"
-            return
-        fi
-    done
-    die "no free loopback port found"
-}
-USED_PORTS=""
 
 make_cert() {
     step "make a self-signed certificate for 127.0.0.1" "$LOGS/setup.log"
@@ -159,11 +134,6 @@ stop_all() {
     kill_pidfile "$RUN/oauth.pid"
 }
 
-env_line() {
-    local v="${2//\\/\\\\}"
-    v="${v//\"/\\\"}"; v="${v//\$/\\\$}"; v="${v//\`/\\\`}"
-    printf 'export %s="%s"\n' "$1" "$v"
-}
 
 write_env() {
     local plain="http://127.0.0.1:$PLAIN_PORT/$ACCOUNT"

@@ -61,7 +61,7 @@ public static class AzureCredentialChain
             case Kind.WorkloadIdentity:
                 return new BlobContainerClient(ContainerUri(o, account!), new WorkloadIdentityCredential(WorkloadIdentitySettings.FromEnvironment(environment)!, clock, tokenHttp), clientOptions);
             default:
-                return new BlobContainerClient(ContainerUri(o, account!), new ManagedIdentityCredential(Env(WorkloadIdentitySettings.ClientIdVariable), tokenHttp), clientOptions);
+                return new BlobContainerClient(ContainerUri(o, account!), new ManagedIdentityCredential(Env(WorkloadIdentitySettings.ClientIdVariable), tokenHttp, ManagedIdentityCredential.EndpointFrom(environment)), clientOptions);
         }
     }
 

@@ -10,10 +10,16 @@ namespace Archiver.Stores.Azure;
 /// <c>api-version=2018-02-01</c>, <c>resource=https://storage.azure.com/</c> and, for a user-assigned
 /// identity (AKS's kubelet identity), <c>client_id</c>; header <c>Metadata: true</c>. Tokens are kept
 /// and refreshed by Azure.Core's bearer-token policy, as for <see cref="WorkloadIdentityCredential"/>.
+/// <c>AZURE_POD_IDENTITY_AUTHORITY_HOST</c> (as Azure.Identity reads it) replaces the IMDS address.
 /// </summary>
 public sealed class ManagedIdentityCredential(string? clientId, HttpClient? http = null, Uri? endpoint = null) : TokenCredential
 {
     public static readonly Uri ImdsEndpoint = new("http://169.254.169.254/metadata/identity/oauth2/token");
+    public const string AuthorityHostVariable = "AZURE_POD_IDENTITY_AUTHORITY_HOST";
+
+    /// <summary>The token endpoint under <c>AZURE_POD_IDENTITY_AUTHORITY_HOST</c>, or IMDS's.</summary>
+    public static Uri EndpointFrom(Func<string, string?> environment) =>
+        environment(AuthorityHostVariable) is { Length: > 0 } host ? new Uri(host.TrimEnd('/') + ImdsEndpoint.AbsolutePath) : ImdsEndpoint;
     private const int Attempts = 3;
     private static readonly ILogger Log = Serilog.Log.ForContext<ManagedIdentityCredential>();
     private readonly HttpClient _http = http ?? TokenHttp.Shared;

@@ -56,13 +56,13 @@ if [[ $s3 == 1 ]]; then
   : "${ARCHIVER_TEST_S3_ENDPOINT:?--s3 needs ARCHIVER_TEST_S3_ENDPOINT (e.g. http://127.0.0.1:7480)}"
   : "${ARCHIVER_TEST_S3_ACCESS_KEY:?--s3 needs ARCHIVER_TEST_S3_ACCESS_KEY}"
   : "${ARCHIVER_TEST_S3_SECRET_KEY:?--s3 needs ARCHIVER_TEST_S3_SECRET_KEY}"
-  tools="$tools archiver-s3 tar-czf-s3"
+  for t in archiver-s3 tar-czf-s3; do [[ " $tools " == *" $t "* ]] || tools="$tools $t"; done
 fi
 if [[ $azure == 1 ]]; then
   : "${ARCHIVER_TEST_AZURE_ENDPOINT:?--azure needs ARCHIVER_TEST_AZURE_ENDPOINT (e.g. http://127.0.0.1:10000/devstoreaccount1)}"
   : "${ARCHIVER_TEST_AZURE_ACCOUNT:?--azure needs ARCHIVER_TEST_AZURE_ACCOUNT}"
   : "${ARCHIVER_TEST_AZURE_KEY:?--azure needs ARCHIVER_TEST_AZURE_KEY}"
-  tools="$tools archiver-az tar-czf-az"
+  for t in archiver-az tar-czf-az; do [[ " $tools " == *" $t "* ]] || tools="$tools $t"; done
 fi
 
 need() { # need COMMAND APT-PACKAGE

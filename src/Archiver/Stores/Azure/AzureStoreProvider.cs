@@ -14,19 +14,23 @@ public sealed class AzureStoreProvider(Func<string, string?>? environment = null
 
     public string Scheme => "azblob";
 
+    /// <summary>The URL and options only: credentials are the node's, checked when the store is made
+    /// (so <c>policies validate</c> works where they are not set, as for the other stores).</summary>
     public IEnumerable<string> Validate(Uri url, IReadOnlyDictionary<string, string> options)
     {
         var problems = new List<string>();
-        var parsed = AzureStoreOptions.Parse(url, options, problems);
-        problems.AddRange(AzureCredentialChain.Check(parsed, _environment));
+        AzureStoreOptions.Parse(url, options, problems);
         return problems;
     }
 
+    /// <summary>Refuses, before anything runs, options with problems and an environment with no usable
+    /// credentials (naming every variable looked for).</summary>
     public IArchiveStore Create(Uri url, IReadOnlyDictionary<string, string> options)
     {
-        var problems = Validate(url, options).ToList();
+        var problems = new List<string>();
+        var parsed = AzureStoreOptions.Parse(url, options, problems);
+        if (problems.Count == 0) problems.AddRange(AzureCredentialChain.Check(parsed, _environment));
         if (problems.Count > 0) throw new ConfigurationException(problems.Select(p => new PolicyProblem("store", 0, p)).ToList());
-        var parsed = AzureStoreOptions.Parse(url, options, []);
         var clientOptions = new BlobClientOptions();
         clientOptions.Retry.MaxRetries = parsed.Retries;
         clientOptions.Retry.NetworkTimeout = parsed.Timeout;

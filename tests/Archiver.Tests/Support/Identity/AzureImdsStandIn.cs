@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Web;
 
@@ -48,17 +46,7 @@ public sealed class AzureImdsStandIn : IAsyncDisposable
         if (query["client_id"] is { } id && id != AssignedClientId) return Refuse(400, "invalid_request", "Identity not found");
         var now = DateTimeOffset.UtcNow;
         var expires = now.AddHours(1);
-        static string B64(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var claims = new JsonObject
-        {
-            ["aud"] = "https://storage.azure.com/",
-            ["iss"] = $"https://sts.windows.net/{TenantId}/",
-            ["iat"] = now.ToUnixTimeSeconds(),
-            ["nbf"] = now.ToUnixTimeSeconds(),
-            ["exp"] = expires.ToUnixTimeSeconds(),
-            ["appid"] = AssignedClientId,
-        };
-        var token = $"{B64(Encoding.UTF8.GetBytes("{\"typ\":\"JWT\",\"alg\":\"RS256\"}"))}.{B64(Encoding.UTF8.GetBytes(claims.ToJsonString()))}.{B64(RandomNumberGenerator.GetBytes(64))}";
+        var token = EntraAccessToken.Create(TenantId, AssignedClientId, "https://storage.azure.com/", now, expires);
         Issued.Enqueue(token);
         return new Reply(200, new JsonObject
         {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Web;
@@ -102,7 +101,7 @@ public sealed class EntraTokenStandIn : IAsyncDisposable
 
         var expires = now + AccessTokenLifetime;
         Issued.Enqueue((now, expires, assertion));
-        var token = AccessToken(now, expires);
+        var token = EntraAccessToken.Create(TenantId, ClientId, "https://storage.azure.com", now, expires);
         return new Reply(200, new JsonObject
         {
             ["token_type"] = "Bearer",
@@ -110,24 +109,6 @@ public sealed class EntraTokenStandIn : IAsyncDisposable
             ["ext_expires_in"] = (long)AccessTokenLifetime.TotalSeconds,
             ["access_token"] = token,
         }.ToJsonString(), new Dictionary<string, string> { ["Content-Type"] = "application/json; charset=utf-8" });
-    }
-
-    private string AccessToken(DateTimeOffset now, DateTimeOffset expires)
-    {
-        static string B64(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var header = new JsonObject { ["typ"] = "JWT", ["alg"] = "RS256" };
-        var claims = new JsonObject
-        {
-            ["aud"] = "https://storage.azure.com",
-            ["iss"] = $"https://sts.windows.net/{TenantId}/",
-            ["iat"] = now.ToUnixTimeSeconds(),
-            ["nbf"] = now.ToUnixTimeSeconds(),
-            ["exp"] = expires.ToUnixTimeSeconds(),
-            ["appid"] = ClientId,
-            ["tid"] = TenantId,
-            ["oid"] = "99999999-9999-9999-9999-999999999999",
-        };
-        return $"{B64(Encoding.UTF8.GetBytes(header.ToJsonString()))}.{B64(Encoding.UTF8.GetBytes(claims.ToJsonString()))}.{B64(RandomNumberGenerator.GetBytes(64))}";
     }
 
     private Reply Refuse(int status, string error, string description)

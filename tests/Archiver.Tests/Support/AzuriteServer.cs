@@ -36,6 +36,9 @@ public sealed class AzuriteServer : IAsyncLifetime
     public string OAuthEndpoint { get; private set; } = "";
     private string? _oauthCert;
 
+    /// <summary>The HTTPS Azurite's self-signed certificate (PEM), e.g. for <c>SSL_CERT_FILE</c>.</summary>
+    public string OAuthCertificate => _oauthCert is { Length: > 0 } c ? c : throw new InvalidOperationException("ARCHIVER_TEST_AZURE_OAUTH_CERT is not set (tests/azure/azurite.sh writes it to DIR/env)");
+
     public async Task InitializeAsync()
     {
         Func<string, string?> env = System.Environment.GetEnvironmentVariable;

@@ -145,6 +145,47 @@ public sealed class WorkloadIdentityTests(AzuriteServer server) : IDisposable
         Assert.Equal(rotated, issued[^1].Assertion);
     }
 
+    /// <summary>The real binary sweeping eight directories of incompressible data to the HTTPS Azurite
+    /// with Workload Identity only (the pod's environment; <c>SSL_CERT_FILE</c> makes it trust
+    /// Azurite's certificate), with 3-second access tokens: the sweep outlasts several tokens, every
+    /// directory is archived and deleted, and each new token was fetched before the one in use expired.</summary>
+    [Fact]
+    public async Task Sweep_LongerThanATokenLives_ArchivesEverythingRenewingBeforeExpiry()
+    {
+        await using var entra = new EntraTokenStandIn(Tenant, Client, TimeSpan.FromSeconds(3));
+        var container = await server.CreateOAuthContainerAsync("wisweep");
+        var tokenFile = WriteToken(EntraTokenStandIn.ServiceAccountToken(DateTimeOffset.UtcNow, TimeSpan.FromHours(1)));
+        var root = _temp.Sub("pods");
+        var tree = new PodTree(root);
+        for (var i = 0; i < 8; i++)
+            tree.Pod($"job-{i}", DateTimeOffset.UtcNow.AddDays(-3), d =>
+            {
+                var data = new byte[40 << 20];
+                new Random(i).NextBytes(data);
+                File.WriteAllBytes(Path.Combine(d, "data.bin"), data);
+            });
+        var env = Environment(entra, tokenFile);
+        env["SSL_CERT_FILE"] = server.OAuthCertificate;
+        var url = server.StoreUrl(container, "p", "partSize=1MiB&uploadConcurrency=1").Replace(Uri.EscapeDataString(server.Endpoint), Uri.EscapeDataString(server.OAuthEndpoint), StringComparison.Ordinal);
+        var started = DateTimeOffset.UtcNow;
+
+        var sweep = await ProcessRunner.RunAsync("dotnet", [typeof(Archiver.Program).Assembly.Location, "sweep", "--root", root, "--store", url, "--liveness", "none", "--idle-for", "1h", "--node", "n1", "--concurrency", "1"],
+            env: env, timeout: TimeSpan.FromMinutes(5));
+
+        var took = DateTimeOffset.UtcNow - started;
+        Assert.True(sweep.ExitCode == 0, sweep.ToString());
+        Assert.DoesNotContain(Directory.EnumerateDirectories(root), d => !Path.GetFileName(d).StartsWith('.'));
+        var blobs = new List<string>();
+        await foreach (var b in server.OAuthClient().GetBlobContainerClient(container).GetBlobsAsync()) blobs.Add(b.Name);
+        Assert.Equal(16, blobs.Count);
+        Assert.True(took > TimeSpan.FromSeconds(7), $"the sweep took {took.TotalSeconds:F1} s: it must outlast two 3-second tokens for this test to mean anything");
+        var issued = entra.Issued.ToList();
+        Assert.True(issued.Count >= 3, $"{issued.Count} tokens for a {took.TotalSeconds:F1} s sweep of 3-second tokens");
+        for (var i = 1; i < issued.Count; i++)
+            Assert.True(issued[i].IssuedAt < issued[i - 1].ExpiresOn, $"token {i} was fetched at {issued[i].IssuedAt:O}, after token {i - 1} expired at {issued[i - 1].ExpiresOn:O}");
+        Assert.Empty(entra.Refused);
+    }
+
     private IArchiveStore CreateStore(EntraTokenStandIn entra, string container, string tokenFile) =>
         server.CreateStore(server.StoreUrl(container, "p").Replace(Uri.EscapeDataString(server.Endpoint), Uri.EscapeDataString(server.OAuthEndpoint), StringComparison.Ordinal),
             Environment(entra, tokenFile), http: server.TrustingClient());

@@ -9,25 +9,28 @@
 #                                seconds with --bin DIR of an existing publish; publishing adds ~30 s)
 #   bench/run.sh --s3            adds the S3 comparison (sweep to S3 vs tar -czf + aws s3 cp); needs
 #                                ARCHIVER_TEST_S3_ENDPOINT, ARCHIVER_TEST_S3_ACCESS_KEY, ARCHIVER_TEST_S3_SECRET_KEY
+#   bench/run.sh --azure         adds the Azure comparison (sweep to azblob:// vs tar -czf + az storage blob
+#                                upload); needs ARCHIVER_TEST_AZURE_ENDPOINT, _ACCOUNT, _KEY (tests/azure/azurite.sh)
 #   bench/run.sh --scan          discover+classify (sweep --dry-run) vs find -printf '%T@\n'
 #   bench/run.sh --memory        peak RSS archiving one 256 MiB vs one 4 GiB directory
 # Options: --runs N --pods N --mib-per-pod M --small-files K --work DIR --bin DIR (skip publish)
 #          --tools "archiver-gz tar-czf ..." --scan-dirs N --scan-files N --big-mib M
 # Tools: archiver-gz archiver-zst archiver-gz-keep archiver-zst-keep archiver-empty tar-czf tar-pigz tar-zstd rm-rf
-#        (+ archiver-s3 tar-czf-s3 with --s3). *-keep sweep with afterUpload: keep (no delete).
+#        (+ archiver-s3 tar-czf-s3 with --s3, archiver-az tar-czf-az with --azure). *-keep sweep with afterUpload: keep (no delete).
 #        archiver-empty sweeps an empty root: start-up and shut-down alone, subtracted for "core use".
 # The sweep also deletes what it archived; the rm-rf row shows what that alone costs on this disk.
-# Public tools only: GNU tar, gzip, pigz, zstd, aws cli, /usr/bin/time. Installs the missing ones.
+# Public tools only: GNU tar, gzip, pigz, zstd, aws cli, az cli, /usr/bin/time. Installs the missing ones.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd); repo=$(dirname "$here")
 mode=full runs=3 pods=8 mib=64 small=2000 work=${BENCH_WORK:-/tmp/archiver-bench} bin=${ARCHIVER_BIN:-}
-tools="" s3=0 scan_dirs=200 scan_files=5000 big_mib=4096 small_mib=256
+tools="" s3=0 azure=0 scan_dirs=200 scan_files=5000 big_mib=4096 small_mib=256
 while [[ $# -gt 0 ]]; do
   case $1 in
     --smoke) mode=smoke; runs=1; pods=2; mib=4; small=50 ;;
     --quick) runs=5; pods=4; mib=48; small=1000 ;;
     --s3) s3=1 ;;
+    --azure) azure=1 ;;
     --scan) mode=scan ;;
     --memory) mode=memory ;;
     --runs) runs=$2; shift ;;
@@ -53,7 +56,13 @@ if [[ $s3 == 1 ]]; then
   : "${ARCHIVER_TEST_S3_ENDPOINT:?--s3 needs ARCHIVER_TEST_S3_ENDPOINT (e.g. http://127.0.0.1:7480)}"
   : "${ARCHIVER_TEST_S3_ACCESS_KEY:?--s3 needs ARCHIVER_TEST_S3_ACCESS_KEY}"
   : "${ARCHIVER_TEST_S3_SECRET_KEY:?--s3 needs ARCHIVER_TEST_S3_SECRET_KEY}"
-  tools="$tools archiver-s3 tar-czf-s3"
+  for t in archiver-s3 tar-czf-s3; do [[ " $tools " == *" $t "* ]] || tools="$tools $t"; done
+fi
+if [[ $azure == 1 ]]; then
+  : "${ARCHIVER_TEST_AZURE_ENDPOINT:?--azure needs ARCHIVER_TEST_AZURE_ENDPOINT (e.g. http://127.0.0.1:10000/devstoreaccount1)}"
+  : "${ARCHIVER_TEST_AZURE_ACCOUNT:?--azure needs ARCHIVER_TEST_AZURE_ACCOUNT}"
+  : "${ARCHIVER_TEST_AZURE_KEY:?--azure needs ARCHIVER_TEST_AZURE_KEY}"
+  for t in archiver-az tar-czf-az; do [[ " $tools " == *" $t "* ]] || tools="$tools $t"; done
 fi
 
 need() { # need COMMAND APT-PACKAGE
@@ -66,6 +75,7 @@ need tar tar; need gzip gzip; need zstd zstd; need python3 python3
 [[ -x /usr/bin/time ]] || need /usr/bin/time time
 [[ $tools == *pigz* ]] && need pigz pigz
 [[ $s3 == 1 ]] && need aws awscli
+[[ $azure == 1 ]] && need az azure-cli
 
 mkdir -p "$work"; work=$(cd "$work" && pwd)
 if [[ -z $bin ]]; then
@@ -130,15 +140,18 @@ run_tool() { # run_tool TOOL RUN
     archiver-empty) rm -rf "$out" "$state" "$work/empty"; mkdir -p "$out" "$state" "$work/empty"
                   timed "$tool" "$run" "$archiver" sweep --root "$work/empty" --store "file://$out" --state "$state" --liveness none --idle-for 0s --json ;;
     archiver-s3)  fresh; s3_bucket "$run"; sweep tar.gz "$(s3_url "$run")"; timed "$tool" "$run" "${sweep_cmd[@]}"; s3_size "$run"; s3_drop "$run" ;;
+    archiver-az)  fresh; az_container "$run"; sweep tar.gz "$(az_url "$run")"; timed "$tool" "$run" "${sweep_cmd[@]}"; az_size "$run"; az_drop "$run" ;;
     tar-czf)      rm -rf "$out"; mkdir -p "$out"; timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -czf "$2/$p.tar.gz" -C "$1" "$p"; done' _ "$pristine" "$out" ;;
     tar-pigz)     rm -rf "$out"; mkdir -p "$out"; timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -cf - -C "$1" "$p" | pigz -p 2 >"$2/$p.tar.gz"; done' _ "$pristine" "$out" ;;
     tar-zstd)     rm -rf "$out"; mkdir -p "$out"; timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -cf - -C "$1" "$p" | zstd -q -3 -T2 -o "$2/$p.tar.zst"; done' _ "$pristine" "$out" ;;
     tar-czf-s3)   rm -rf "$out"; mkdir -p "$out"; s3_bucket "$run"
                   timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -czf "$2/$p.tar.gz" -C "$1" "$p" && aws --endpoint-url "$3" s3 cp --only-show-errors "$2/$p.tar.gz" "s3://$4/$p.tar.gz"; done' _ "$pristine" "$out" "$ARCHIVER_TEST_S3_ENDPOINT" "$(s3_name "$run")"; s3_drop "$run" ;;
+    tar-czf-az)   rm -rf "$out"; mkdir -p "$out"; az_container "$run"
+                  timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -czf "$2/$p.tar.gz" -C "$1" "$p" && az storage blob upload --only-show-errors --no-progress --blob-endpoint "$3" -c "$4" -n "$p.tar.gz" -f "$2/$p.tar.gz" >/dev/null; done' _ "$pristine" "$out" "$ARCHIVER_TEST_AZURE_ENDPOINT" "$(az_name "$run")"; az_drop "$run" ;;
     rm-rf)        fresh; timed "$tool" "$run" rm -rf "$data" ;; # what deleting the swept directories costs here
     *) echo "run.sh: unknown tool '$tool'" >&2; exit 2 ;;
   esac
-  [[ $tool == archiver-* && $tool != archiver-s3 && $tool != archiver-empty ]] && check_sweep "${tool%-keep}"
+  [[ $tool == archiver-* && $tool != archiver-s3 && $tool != archiver-az && $tool != archiver-empty ]] && check_sweep "${tool%-keep}"
   return 0
 }
 
@@ -169,12 +182,26 @@ s3_bucket() { AWS_ACCESS_KEY_ID=$ARCHIVER_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_K
 s3_drop() { # a throwaway radosgw keeps objects in RAM (memstore): free them after each run
   aws --endpoint-url "$ARCHIVER_TEST_S3_ENDPOINT" s3 rb --force "s3://$(s3_name "$1")" >/dev/null 2>&1 || true; }
 s3_size() { # replaces the last result's bytes with what landed in the bucket
-  local b; b=$(AWS_ACCESS_KEY_ID=$ARCHIVER_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$ARCHIVER_TEST_S3_SECRET_KEY \
-    aws --endpoint-url "$ARCHIVER_TEST_S3_ENDPOINT" s3 ls --recursive "s3://$(s3_name "$1")" | awk '$4 !~ /manifest/ {s+=$3} END {print s+0}')
-  awk -v b="$b" 'BEGIN{FS=OFS="\t"} {l[NR]=$0} END {for (i=1;i<NR;i++) print l[i]; split(l[NR],f,"\t"); f[6]=b; print f[1],f[2],f[3],f[4],f[5],f[6],f[7]}' "$results" >"$results.tmp" && mv "$results.tmp" "$results"
-  # the progress line above counted the (empty) local output directory
-  printf '  %-13s run %s: %d bytes in the bucket (excluding manifests)\n' archiver-s3 "$1" "$b" >&2
+  last_bytes archiver-s3 "$1" "$(AWS_ACCESS_KEY_ID=$ARCHIVER_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$ARCHIVER_TEST_S3_SECRET_KEY \
+    aws --endpoint-url "$ARCHIVER_TEST_S3_ENDPOINT" s3 ls --recursive "s3://$(s3_name "$1")" | awk '$4 !~ /manifest/ {s+=$3} END {print s+0}')"
 }
+last_bytes() { # last_bytes TOOL RUN BYTES: the last result's bytes become what landed in the store
+  awk -v b="$3" 'BEGIN{FS=OFS="\t"} {l[NR]=$0} END {for (i=1;i<NR;i++) print l[i]; split(l[NR],f,"\t"); f[6]=b; print f[1],f[2],f[3],f[4],f[5],f[6],f[7]}' "$results" >"$results.tmp" && mv "$results.tmp" "$results"
+  # the progress line above counted the (empty) local output directory
+  printf '  %-13s run %s: %d bytes in the store (excluding manifests)\n' "$1" "$2" "$3" >&2
+}
+az_name() { echo "archiver-bench-$$-$1"; }
+az_url() { echo "azblob://$(az_name "$1")/bench?endpoint=$ARCHIVER_TEST_AZURE_ENDPOINT"; }
+az_container() { az storage container create --only-show-errors --blob-endpoint "$ARCHIVER_TEST_AZURE_ENDPOINT" -n "$(az_name "$1")" >/dev/null 2>&1 || true; }
+az_drop() { az storage container delete --only-show-errors --blob-endpoint "$ARCHIVER_TEST_AZURE_ENDPOINT" -n "$(az_name "$1")" >/dev/null 2>&1 || true; }
+az_size() {
+  last_bytes archiver-az "$1" "$(az storage blob list --only-show-errors --blob-endpoint "$ARCHIVER_TEST_AZURE_ENDPOINT" -c "$(az_name "$1")" \
+    --query "[?!contains(name, 'manifest')].properties.contentLength" -o tsv | awk '{s+=$1} END {print s+0}')"
+}
+if [[ $azure == 1 ]]; then
+  # Both the archiver and az read these; az also takes the account from them.
+  export AZURE_STORAGE_ACCOUNT=$ARCHIVER_TEST_AZURE_ACCOUNT AZURE_STORAGE_KEY=$ARCHIVER_TEST_AZURE_KEY AZURE_CORE_COLLECT_TELEMETRY=false
+fi
 if [[ $s3 == 1 ]]; then
   export AWS_ACCESS_KEY_ID=$ARCHIVER_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$ARCHIVER_TEST_S3_SECRET_KEY AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-us-east-1}
 fi
@@ -201,7 +228,7 @@ summary() { # medians per tool and ratios against the first tool of each pair
     function ratio(a, z,   r, n, p) { if (!((a in w) && (z in w) && w[z] > 0)) return
       n = 0; for (r = 1; r <= runs; r++) if (((a, r) in rw) && ((z, r) in rw) && rw[z, r] > 0) p[++n] = rw[a, r] / rw[z, r]
       printf "- %s / %s: wall %.2f x (per-run ratios: median %.2f x of %d), size %.3f x\n", a, z, w[a] / w[z], n ? med(p, n) : 0, n, b[a] / b[z] }
-    END { ratio("archiver-gz-keep", "tar-czf"); ratio("archiver-gz-keep", "tar-pigz"); ratio("archiver-zst-keep", "tar-zstd"); ratio("archiver-gz", "tar-czf"); ratio("archiver-gz", "tar-pigz"); ratio("archiver-gz", "archiver-gz-keep"); ratio("archiver-zst", "tar-zstd"); ratio("archiver-s3", "tar-czf-s3")
+    END { ratio("archiver-gz-keep", "tar-czf"); ratio("archiver-gz-keep", "tar-pigz"); ratio("archiver-zst-keep", "tar-zstd"); ratio("archiver-gz", "tar-czf"); ratio("archiver-gz", "tar-pigz"); ratio("archiver-gz", "archiver-gz-keep"); ratio("archiver-zst", "tar-zstd"); ratio("archiver-s3", "tar-czf-s3"); ratio("archiver-az", "tar-czf-az")
       core("archiver-gz-keep"); core("archiver-zst-keep"); core("archiver-gz") }
     # Core use: wall against CPU / cores once start-up (the empty sweep) is taken off both; 1.00 x is
     # every core busy all the time, more is idle cores.

@@ -10,6 +10,14 @@
 #                      `aws s3 cp` against OSS's S3-compatible endpoint (--endpoint required,
 #                      e.g. https://oss-cn-hangzhou.aliyuncs.com; OSS needs virtual-hosted
 #                      addressing: `aws configure set default.s3.addressing_style virtual`)
+#   azblob://CONTAINER/KEY
+#                      downloaded with `az storage blob download` (Debian: apt-get install
+#                      azure-cli) with the credentials az reads: AZURE_STORAGE_CONNECTION_STRING,
+#                      or AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN,
+#                      else `az login` (--auth-mode login); --endpoint for Azurite or a sovereign
+#                      cloud (the blob service URL, e.g. http://127.0.0.1:10000/devstoreaccount1).
+#                      Without az: with curl, given AZURE_STORAGE_SAS_TOKEN (a SAS with read
+#                      permission) and AZURE_STORAGE_ACCOUNT or --endpoint
 #   file:///DIR/KEY or a local path: copied
 #
 # It downloads the archive and KEY.manifest.json beside it into a temporary directory
@@ -23,7 +31,7 @@
 # KEY-without-.age.manifest.json.age is decrypted with `age -d -i`, the stored (encrypted)
 # archive is checked against it, then `age -d -i FILE` streams the plaintext into tar.
 #
-# Needs: sh, sha256sum, tar, sed; aws (s3://) or ossutil (oss://); zstd for .tar.zst;
+# Needs: sh, sha256sum, tar, sed; aws (s3://), ossutil (oss://), az or curl (azblob://); zstd for .tar.zst;
 # bzip2 for .tar.bz2; age for .age. Per-file hashes in the manifest are not checked here;
 # `archiver restore` checks them.
 #
@@ -37,7 +45,7 @@ say() { printf '%s: %s\n' "$me" "$*" >&2; }
 fail() { say "error: $*"; exit 1; }
 usage() {
     say "error: $*"
-    say "usage: $me s3://BUCKET/KEY|oss://BUCKET/KEY|file:///PATH TARGET_DIR [--endpoint URL] [--tmp DIR] [--no-manifest] [--identity FILE]"
+    say "usage: $me s3://BUCKET/KEY|oss://BUCKET/KEY|azblob://CONTAINER/KEY|file:///PATH TARGET_DIR [--endpoint URL] [--tmp DIR] [--no-manifest] [--identity FILE]"
     exit 2
 }
 refuse() { say "error: $*"; exit 2; }
@@ -58,7 +66,7 @@ while [ $# -gt 0 ]; do
         --no-manifest) check_manifest=no; shift ;;
         --identity) [ $# -ge 2 ] || usage "--identity needs an age identity file"; identity=$2; shift 2 ;;
         --identity=*) identity=${1#--identity=}; shift ;;
-        -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) usage "unknown option $1" ;;
         *)
             if [ -z "$source_url" ]; then source_url=$1
@@ -127,9 +135,35 @@ fetch() {
                 [ -n "$endpoint" ] || usage "oss:// without ossutil needs --endpoint https://oss-REGION.aliyuncs.com"
                 aws s3 cp --only-show-errors --endpoint-url "$endpoint" "s3://${1#oss://}" "$2"
             fi ;;
+        azblob://*) fetch_azblob "${1#azblob://}" "$2" ;;
         file://*) cp "${1#file://}" "$2" ;;
         *) cp "$1" "$2" ;;
     esac
+}
+
+# fetch_azblob CONTAINER/KEY FILE: with az when installed, else one GET with curl and a SAS token.
+fetch_azblob() {
+    container=${1%%/*}
+    name=${1#*/}
+    if command -v az >/dev/null 2>&1; then
+        auth=key
+        if [ -z "${AZURE_STORAGE_CONNECTION_STRING:-}${AZURE_STORAGE_KEY:-}${AZURE_STORAGE_SAS_TOKEN:-}" ]; then auth=login; fi
+        set -- az storage blob download --only-show-errors --no-progress --container-name "$container" --name "$name" --file "$2" --auth-mode "$auth"
+        if [ -n "$endpoint" ]; then set -- "$@" --blob-endpoint "$endpoint"; fi
+        if [ -n "${AZURE_STORAGE_SAS_TOKEN:-}" ] && [ -z "${AZURE_STORAGE_CONNECTION_STRING:-}${AZURE_STORAGE_KEY:-}" ]; then
+            set -- "$@" --sas-token "${AZURE_STORAGE_SAS_TOKEN#\?}"
+        fi
+        "$@" >/dev/null
+    else
+        need curl "install the Azure CLI (Debian: apt-get install azure-cli), or curl with AZURE_STORAGE_SAS_TOKEN set, to download from azblob://"
+        [ -n "${AZURE_STORAGE_SAS_TOKEN:-}" ] || fail "azblob:// without the Azure CLI needs AZURE_STORAGE_SAS_TOKEN (a SAS token with read permission on the container); or install azure-cli"
+        base=$endpoint
+        if [ -z "$base" ]; then
+            [ -n "${AZURE_STORAGE_ACCOUNT:-}" ] || usage "azblob:// with curl needs AZURE_STORAGE_ACCOUNT or --endpoint"
+            base="https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net"
+        fi
+        curl -fsS -o "$2" "${base%/}/$container/$name?${AZURE_STORAGE_SAS_TOKEN#\?}"
+    fi
 }
 
 mkdir -p "$tmp_root"

@@ -2,8 +2,9 @@
 # The whole test suite, on a fresh Debian machine with the .NET SDK and git:
 #   1. installs what the tests need from Debian's packages (GNU tar, zstd, file, node, ...) and
 #      npm (the Kubernetes schema validator, tests/k8s-schema),
-#   2. starts a throwaway Ceph radosgw S3 server on 127.0.0.1 (tests/s3/radosgw.sh),
-#   3. runs every test, then stops the server.
+#   2. starts a throwaway Ceph radosgw S3 server (tests/s3/radosgw.sh) and Azurite
+#      (tests/azure/azurite.sh) on 127.0.0.1, builds the chart renderer (tests/helm-render),
+#   3. runs every test, the bench smoke and the image test (tests/image.sh), then stops the servers.
 # To run the S3 tests against another endpoint (MinIO, AWS), export ARCHIVER_TEST_S3_ENDPOINT,
 # ARCHIVER_TEST_S3_ACCESS_KEY, ARCHIVER_TEST_S3_SECRET_KEY (and ARCHIVER_TEST_S3_REGION) first.
 set -euo pipefail
@@ -38,14 +39,28 @@ fi
 # The chart renderer (Debian's Go and its packaged libraries, no module download).
 (cd tests/helm-render && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= go build -o helm-render .)
 
+stop_servers() {
+  [ -n "${rgw_dir:-}" ] && tests/s3/radosgw.sh stop "$rgw_dir" >/dev/null 2>&1
+  [ -n "${azurite_dir:-}" ] && tests/azure/azurite.sh stop "$azurite_dir" >/dev/null 2>&1
+  true
+}
+trap stop_servers EXIT
 if [ -z "${ARCHIVER_TEST_S3_ENDPOINT:-}" ]; then
   rgw_dir=$(mktemp -d /tmp/archiver-rgw.XXXXXX)
-  trap 'tests/s3/radosgw.sh stop "$rgw_dir" >/dev/null 2>&1 || true' EXIT
   tests/s3/radosgw.sh start "$rgw_dir"
   # shellcheck disable=SC1091
   . "$rgw_dir/env"
   export ARCHIVER_TEST_S3_ENDPOINT ARCHIVER_TEST_S3_ACCESS_KEY ARCHIVER_TEST_S3_SECRET_KEY ARCHIVER_TEST_S3_REGION \
          ARCHIVER_TEST_RGW_PIDFILE ARCHIVER_TEST_RGW_RESTART ARCHIVER_TEST_RGW_CONF
+fi
+
+# Azurite, Microsoft's Azure Storage emulator (npm), for the azblob:// tests; or a real account
+# when ARCHIVER_TEST_AZURE_* is set (tests/azure/azurite.sh says which variables).
+if [ -z "${ARCHIVER_TEST_AZURE_ENDPOINT:-}" ]; then
+  azurite_dir=$(mktemp -d /tmp/archiver-azurite.XXXXXX)
+  tests/azure/azurite.sh start "$azurite_dir"
+  # shellcheck disable=SC1091
+  . "$azurite_dir/env"
 fi
 
 log=$(mktemp /tmp/archiver-test.XXXXXX.log)

@@ -1,5 +1,6 @@
 using Archiver.Policies;
 using Archiver.Stores;
+using Archiver.Stores.Azure;
 using Archiver.Stores.S3;
 
 namespace Archiver.Composition;
@@ -8,7 +9,7 @@ namespace Archiver.Composition;
 public static class StoreFactory
 {
     private static readonly List<IStoreProvider> Providers =
-        [new FileStoreProvider(), new S3StoreProvider(S3Flavor.S3), new S3StoreProvider(S3Flavor.Oss)];
+        [new FileStoreProvider(), new S3StoreProvider(S3Flavor.S3), new S3StoreProvider(S3Flavor.Oss), new AzureStoreProvider()];
 
     public static IEnumerable<string> KnownSchemes => Providers.Select(p => p.Scheme + "://");
 

@@ -56,26 +56,14 @@ public sealed class S3CrashResumeTests(S3Server server) : IDisposable
     }
 
     /// <summary>The scenario: kill -9 at random moments of a sweep, then one clean sweep.
-    /// The seed is in every failure message; set <c>ARCHIVER_TEST_CRASH_SEED</c> to replay it.</summary>
+    /// (<see cref="CrashScene.KillAtRandomMomentsThenSweepCleanAsync"/>)</summary>
     [Fact]
     public async Task Sweep_KilledAtRandomMoments_OneCleanSweepLeavesNoOpenUploadAndOneArchivePerDirectory()
     {
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("ARCHIVER_TEST_CRASH_SEED"), out var s) ? s : Random.Shared.Next();
-        var random = new Random(seed);
         // Incompressible data at a limited bandwidth: each sweep spends seconds uploading parts.
         using var scene = await S3CrashScene.CreateAsync(server, _temp.Sub("random"), ["job-1", "job-2", "job-3", "job-4"], mibEach: 6, "partSize=5MiB&bandwidth=8MiB");
 
-        for (var kill = 1; kill <= 4; kill++)
-        {
-            var after = TimeSpan.FromMilliseconds(random.Next(300, 4000));
-            var run = await scene.SweepAsync(killAfter: after);
-            await scene.AssertNothingLostAsync($"seed {seed}, kill {kill} after {after.TotalMilliseconds} ms (exit {run.ExitCode})");
-        }
-
-        var clean = await scene.SweepAsync();
-
-        Assert.True(clean.ExitCode == 0, $"seed {seed}: {clean}");
-        await scene.AssertArchivedExactlyOnceAsync($"seed {seed}");
+        await scene.KillAtRandomMomentsThenSweepCleanAsync(kills: 4);
     }
 
     public void Dispose() => _temp.Dispose();

@@ -48,7 +48,7 @@ public sealed class S3Server : IAsyncLifetime
             _ownedDir = Path.Combine(Path.GetTempPath(), $"archiver-rgw-{Guid.NewGuid():N}"[..30]);
             var (code, output) = await RunAsync("bash", [ScriptPath(), "start", _ownedDir], TimeSpan.FromMinutes(15));
             if (code != 0) throw new InvalidOperationException($"could not start the test S3 server (radosgw.sh start exited {code}):\n{output}");
-            var vars = ReadEnvFile(Path.Combine(_ownedDir, "env"));
+            var vars = EnvFile.Read(Path.Combine(_ownedDir, "env"));
             env = k => vars.GetValueOrDefault(k);
         }
         Endpoint = env("ARCHIVER_TEST_S3_ENDPOINT")!.TrimEnd('/');
@@ -136,13 +136,6 @@ public sealed class S3Server : IAsyncLifetime
 
     /// <summary>tests/s3/radosgw.sh in this repository (found by walking up to Archiver.sln).</summary>
     public static string ScriptPath() => RepoRoot.Combine("tests", "s3", "radosgw.sh");
-
-    private static Dictionary<string, string> ReadEnvFile(string path) =>
-        File.ReadAllLines(path)
-            .Select(l => l.StartsWith("export ", StringComparison.Ordinal) ? l[7..] : l)
-            .Select(l => l.Split('=', 2))
-            .Where(p => p.Length == 2)
-            .ToDictionary(p => p[0].Trim(), p => p[1].Trim().Trim('"').Replace("\\\"", "\"").Replace("\\$", "$").Replace("\\\\", "\\"));
 
     private static async Task<(int Code, string Output)> RunAsync(string file, string[] args, TimeSpan timeout)
     {

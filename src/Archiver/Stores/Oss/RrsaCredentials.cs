@@ -84,28 +84,7 @@ public sealed class RrsaCredentials(RrsaSettings settings, TimeProvider clock) :
     }
 
     /// <summary>The token, read afresh: the kubelet replaces the file before the token expires.</summary>
-    private string ReadToken()
-    {
-        string token;
-        try
-        {
-            token = File.ReadAllText(settings.TokenFile).Trim();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new StoreException($"cannot read the OIDC token file {settings.TokenFile} (ALIBABA_CLOUD_OIDC_TOKEN_FILE): {Reason(e)}; check the pod's RRSA token volume and that the archiver may read it", e);
-        }
-        if (token.Length == 0)
-            throw new StoreException($"the OIDC token file {settings.TokenFile} (ALIBABA_CLOUD_OIDC_TOKEN_FILE) is empty; check the pod's RRSA token volume");
-        return token;
-    }
-
-    private static string Reason(Exception e) => e switch
-    {
-        FileNotFoundException or DirectoryNotFoundException => "it does not exist",
-        UnauthorizedAccessException => "permission denied",
-        _ => e.Message,
-    };
+    private string ReadToken() => TokenFile.Read(settings.TokenFile, "OIDC token file", "ALIBABA_CLOUD_OIDC_TOKEN_FILE", "RRSA token volume");
 
     private sealed record Held(StsCredentials Credentials, DateTimeOffset RenewAt)
     {

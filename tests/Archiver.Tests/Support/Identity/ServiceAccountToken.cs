@@ -13,13 +13,16 @@ namespace Archiver.Tests.Support.Identity;
 /// </summary>
 public static class ServiceAccountToken
 {
-    public static string Create(string audience, DateTimeOffset now, TimeSpan lifetime)
+    public const string EksIssuer = "https://oidc.eks.us-east-1.amazonaws.com/id/ARCHIVERTEST";
+
+    /// <param name="issuer">The cluster's OIDC issuer; EKS's form unless given (AKS: https://REGION.oic.prod-aks.azure.com/TENANT/GUID/).</param>
+    public static string Create(string audience, DateTimeOffset now, TimeSpan lifetime, string issuer = EksIssuer)
     {
         var header = new JsonObject { ["alg"] = "RS256", ["kid"] = "archiver-test" };
         var claims = new JsonObject
         {
             ["aud"] = new JsonArray(audience),
-            ["iss"] = "https://oidc.eks.us-east-1.amazonaws.com/id/ARCHIVERTEST",
+            ["iss"] = issuer,
             ["sub"] = "system:serviceaccount:archiver:archiver",
             ["iat"] = now.ToUnixTimeSeconds(),
             ["nbf"] = now.ToUnixTimeSeconds(),

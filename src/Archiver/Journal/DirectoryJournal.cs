@@ -26,6 +26,10 @@ public sealed class DirectoryJournal
     private readonly string _records;
     private readonly TimeProvider _clock;
 
+    /// <summary>Directories are deleted in parallel: .NET's FileMode.Append seeks to the end when the
+    /// file is opened (no O_APPEND), so two closings at once wrote over each other's line.</summary>
+    private readonly Lock _history = new();
+
     public DirectoryJournal(string stateDirectory, TimeProvider clock)
     {
         StateDirectory = stateDirectory;
@@ -101,8 +105,9 @@ public sealed class DirectoryJournal
         Directory.CreateDirectory(StateDirectory);
         var history = Path.Combine(StateDirectory, "history.jsonl");
         var line = JsonSerializer.SerializeToUtf8Bytes(new HistoryLine(record.Dir, record.Key, record.ArchiveSize, record.ArchiveSha256, outcome, _clock.GetUtcNow()), Json);
-        using (var fs = new FileStream(history, FileMode.Append, FileAccess.Write, FileShare.Read))
+        lock (_history)
         {
+            using var fs = new FileStream(history, FileMode.Append, FileAccess.Write, FileShare.Read);
             fs.Write(line);
             fs.WriteByte((byte)'\n');
             fs.Flush(flushToDisk: true);

@@ -24,7 +24,7 @@ public static class SweepBuilder
         if (!Directory.Exists(policy.Root))
             throw new ConfigurationException($"root {policy.Root} does not exist or is not a directory; create it or fix root (policy {policy.Source})");
         var recipients = policy.Encryption?.LoadRecipients();
-        var liveness = LivenessFactory.Create(policy.Liveness, new LivenessContext(node.Name, kubeconfig) { NodeNameIsExplicit = node.IsExplicit });
+        var liveness = LivenessFactory.Create(policy.Liveness, new LivenessContext(node, kubeconfig));
         var store = StoreFactory.Create(policy.Store);
         var ctx = new SweepContext(policy, layout, key, store, liveness, new DirectoryJournal(policy.StateDirectory, clock), clock, node.Name) { Recipients = recipients };
         return KubernetesSetup.AddClusterServices(ctx);

@@ -37,7 +37,7 @@ public sealed class ArchiverDaemon(DaemonOptions options, TimeProvider clock, ID
 
         var gates = new PolicyGates();
         _runner = new PolicyRunner(options, clock, Metrics, Readiness, gates, disk);
-        _pressure = new PressureRelief(_runner, Metrics, gates, options.NodeName);
+        _pressure = new PressureRelief(_runner, Metrics, gates, options.Node.Name);
         _scheduler = new PolicyScheduler(runnerOverride ?? _runner, clock);
         await _scheduler.StartAsync(cancellationToken);
         await ReloadAsync(cancellationToken);

@@ -12,10 +12,8 @@ public sealed record DaemonOptions
     /// <summary>Address of the health and metrics endpoints; port 0 picks a free one.</summary>
     public System.Net.IPEndPoint Listen { get; init; } = new(System.Net.IPAddress.Any, 8080);
 
-    public required string NodeName { get; init; }
-
-    /// <summary>False when <see cref="NodeName"/> is the host name guessed without --node or NODE_NAME.</summary>
-    public bool NodeNameIsExplicit { get; init; }
+    /// <summary>This node, from --node or NODE_NAME, else the host name (a guess node-scoped liveness refuses).</summary>
+    public required NodeIdentity Node { get; init; }
 
     public string? Kubeconfig { get; init; }
 

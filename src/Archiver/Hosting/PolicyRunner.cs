@@ -22,7 +22,7 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
     {
         var policy = loaded.Policy;
         using var _ = LogContext.PushProperty("Policy", policy.Name);
-        using var __ = LogContext.PushProperty("Node", options.NodeName);
+        using var __ = LogContext.PushProperty("Node", options.Node.Name);
         var gate = gates.For(policy.Name);
         await gate.WaitAsync(cancellationToken);
         var result = "error";
@@ -147,7 +147,7 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
 
     internal SweepContext BuildContext(Policy policy)
     {
-        return SweepBuilder.Build(policy, new NodeIdentity(options.NodeName, options.NodeNameIsExplicit), options.Kubeconfig, clock);
+        return SweepBuilder.Build(policy, options.Node, options.Kubeconfig, clock);
     }
 
     internal DiskUsage? MeasureDisk(Policy policy)
@@ -208,7 +208,7 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
         }
         try
         {
-            var probeKey = (RetentionPruner.NodePrefix(policy, options.NodeName) ?? "") + ".readyz";
+            var probeKey = (RetentionPruner.NodePrefix(policy, options.Node.Name) ?? "") + ".readyz";
             await store.StatAsync(probeKey, timeout.Token);
             readiness.Store(policy.Name, null);
         }

@@ -85,7 +85,7 @@ public class ArchiverDaemonTests
         File.WriteAllText(Path.Combine(policies, "k8s.yaml"),
             $"name: k8s\nroot: {root}\nstore: file://{tmp.Sub("store")}\nliveness:\n  source: kubernetes\n  scope: node\nidleFor: 1h\nschedule: \"0 3 * * *\"\nrunOnStart: true\n");
         // The host name is only a guess: node-scoped liveness must refuse it rather than match no pod.
-        var options = HostingKit.Options(policies) with { NodeName = Environment.MachineName, NodeNameIsExplicit = false };
+        var options = HostingKit.Options(policies) with { Node = new NodeIdentity(Environment.MachineName, IsExplicit: false) };
 
         await using var daemon = new ArchiverDaemon(options, TimeProvider.System, new StatvfsDiskUsageProbe());
         await daemon.StartAsync(CancellationToken.None);

@@ -35,7 +35,7 @@ public class ArchiverMetricsTests
 
         await runner.SweepAsync(logs, "schedule", CancellationToken.None);
         await runner.SweepAsync(broken, "schedule", CancellationToken.None);
-        await new PressureRelief(runner, metrics, gates, options.NodeName).CheckAsync(logs, CancellationToken.None);
+        await new PressureRelief(runner, metrics, gates, options.Node.Name).CheckAsync(logs, CancellationToken.None);
         clock.Advance(TimeSpan.FromDays(2));
         await runner.SweepAsync(logs, "schedule", CancellationToken.None);
 

@@ -49,8 +49,7 @@ internal static class HostingKit
     public static DaemonOptions Options(string policies, string node = "n1") => new()
     {
         PoliciesDirectory = policies,
-        NodeName = node,
-        NodeNameIsExplicit = true,
+        Node = new NodeIdentity(node, IsExplicit: true),
         Listen = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0),
         ReloadInterval = TimeSpan.FromMilliseconds(100),
         Nice = 0,

@@ -18,7 +18,7 @@ public class PressureReliefTests
         var metrics = new ArchiverMetrics();
         gates ??= new PolicyGates();
         var runner = new PolicyRunner(options, clock, metrics, new Readiness(), gates, disk);
-        return (new PressureRelief(runner, metrics, gates, options.NodeName), metrics);
+        return (new PressureRelief(runner, metrics, gates, options.Node.Name), metrics);
     }
 
     private static LoadedPolicy Policy(TempDir tmp, string root, PressureSpec? pressure) =>

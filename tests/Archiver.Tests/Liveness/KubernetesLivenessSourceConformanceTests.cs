@@ -17,7 +17,7 @@ public sealed class KubernetesLivenessSourceConformanceTests : LivenessSourceCon
         foreach (var p in pods) _api.AddPod(p.Namespace!, p.Name, p.Phase, node: "node-a");
         _api.AddPod("prod", "elsewhere-0", "Running", node: "node-b");
         var spec = new LivenessSpec("kubernetes") { Options = new Dictionary<string, string> { ["pageSize"] = "2" } };
-        var context = new LivenessContext("node-a", _api.WriteKubeconfig(_temp.Path)) { NodeNameIsExplicit = true };
+        var context = new LivenessContext(new NodeIdentity("node-a", IsExplicit: true), _api.WriteKubeconfig(_temp.Path));
         return Task.FromResult<ILivenessSource>(KubernetesSetup.CreateSource(spec, context));
     }
 

@@ -18,7 +18,7 @@ public sealed class LeaseRenewalTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var source = KubernetesSetup.CreateSource(new LivenessSpec("kubernetes"), new LivenessContext("node-a", _api.WriteKubeconfig(_temp.Path)) { NodeNameIsExplicit = true });
+        var source = KubernetesSetup.CreateSource(new LivenessSpec("kubernetes"), new LivenessContext(new NodeIdentity("node-a", IsExplicit: true), _api.WriteKubeconfig(_temp.Path)));
         _lock = new LeaseDirectoryLock(source.Api, "archiver", "node-a", TimeSpan.FromSeconds(60), "k8s", _clock);
         return Task.CompletedTask;
     }

@@ -51,7 +51,7 @@ public sealed class RunCommand(TimeProvider clock) : ICommand, IDaemonCommand
             stop.Cancel();
         });
         Log.Information("Archiver daemon starting on node {Node}: policies {Policies}, listen {Listen}, grace {Grace}",
-            options.NodeName, options.PoliciesDirectory, options.Listen, Duration.Format(options.GracePeriod));
+            options.Node.Name, options.PoliciesDirectory, options.Listen, Duration.Format(options.GracePeriod));
         await using var daemon = new ArchiverDaemon(options, clock, new StatvfsDiskUsageProbe());
         using var host = DaemonHost.Build(daemon, options);
         await host.RunAsync(stop.Token);
@@ -75,8 +75,7 @@ public sealed class RunCommand(TimeProvider clock) : ICommand, IDaemonCommand
             PoliciesDirectory = Path.GetFullPath(a.Get("--policies") ?? "."),
             StateDirectory = a.Get("--state") is { } s ? Path.GetFullPath(s) : null,
             Listen = listen,
-            NodeName = node.Name,
-            NodeNameIsExplicit = node.IsExplicit,
+            Node = node,
             Kubeconfig = a.Get("--kubeconfig"),
             GracePeriod = Positive("--grace"),
             Nice = a.Int("--nice")!.Value,

@@ -22,14 +22,14 @@ public static class KubernetesSetup
     public static KubernetesLivenessSource CreateSource(LivenessSpec spec, LivenessContext context, KubernetesConfigLoader loader)
     {
         var options = KubernetesOptions.From(spec.Options);
-        if (!context.NodeNameIsExplicit && options.Scope == KubernetesScope.Node)
+        if (!context.Node.IsExplicit && options.Scope == KubernetesScope.Node)
             throw new ConfigurationException("liveness kubernetes with scope node needs this node's Kubernetes name: pass --node NAME or set NODE_NAME " +
                 "(in the DaemonSet: env NODE_NAME from fieldRef spec.nodeName); the host name is not used, because a wrong name would make every pod look gone");
         var (config, origin) = loader.Load(context.Kubeconfig ?? options.Kubeconfig);
         config.HttpClientTimeout = options.RequestTimeout + TimeSpan.FromSeconds(5);
         // The daemon sweeps every few minutes: reuse one client (and its connections) per configuration.
         var client = Clients.GetOrAdd($"{origin}|{config.Host}|{config.HttpClientTimeout}", _ => new k8s.Kubernetes(config));
-        return new KubernetesLivenessSource(new KubernetesApi(client, config.Host, options.RequestTimeout), options, context.NodeName, origin);
+        return new KubernetesLivenessSource(new KubernetesApi(client, config.Host, options.RequestTimeout), options, context.Node.Name, origin);
     }
 
     /// <summary>Adds the Lease lock (when <c>lease</c> is on) and the event sink (when <c>events</c> is on

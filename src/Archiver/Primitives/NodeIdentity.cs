@@ -1,4 +1,4 @@
-namespace Archiver.Pipeline;
+namespace Archiver.Primitives;
 
 /// <summary>This node's Kubernetes name, and whether someone said it (<c>--node</c> or the downward
 /// API's <c>NODE_NAME</c>) or it is the host name guessed as a fallback. Node-scoped liveness refuses

@@ -39,17 +39,7 @@ public sealed class EncryptedS3Tests : IAsyncLifetime
 
     [Fact]
     public async Task VerifyWithoutIdentity_ThenRestoreWithIdentity_FromRadosgw()
-    {
-        var verify = await CliRunner.RunAsync("verify", _key, "--policy", _scene.Policy);
-        Assert.True(verify.ExitCode == 0, verify.ToString());
-        Assert.Contains("matches its integrity record", verify.Out);
-
-        var target = _scene.Tmp["restored"];
-        var restore = await CliRunner.RunAsync("restore", _key, "--policy", _scene.Policy, "--to", target, "--identity", _scene.FromFile.IdentityFile);
-
-        Assert.True(restore.ExitCode == 0, restore.ToString());
-        Assert.Empty(_scene.Before.Diff(TreeSnapshot.Of(Path.Combine(target, "web-0"))));
-    }
+        => await _scene.VerifyWithoutIdentityThenRestoreWithIdentityAsync(_key);
 
     [Fact]
     public void RestoreScript_WithIdentity_DecryptsChecksAndExtractsExactly()

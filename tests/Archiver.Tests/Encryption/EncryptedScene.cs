@@ -59,6 +59,21 @@ public sealed class EncryptedScene : IDisposable
 
     public string Stored(string key) => Path.Combine(StoreDir, key);
 
+    /// <summary><c>verify --policy</c> with no identity says the stored bytes match their integrity
+    /// record; <c>restore --identity</c> then gives the tree back exactly (any store the policy names).</summary>
+    public async Task VerifyWithoutIdentityThenRestoreWithIdentityAsync(string key)
+    {
+        var verify = await CliRunner.RunAsync("verify", key, "--policy", Policy);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("matches its integrity record", verify.Out);
+
+        var target = Tmp["restored"];
+        var restore = await CliRunner.RunAsync("restore", key, "--policy", Policy, "--to", target, "--identity", FromFile.IdentityFile);
+
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+        Assert.Empty(Before.Diff(TreeSnapshot.Of(Path.Combine(target, "web-0"))));
+    }
+
     public IReadOnlyList<string> StoredFiles() =>
         Directory.EnumerateFiles(StoreDir, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(StoreDir, f)).Order(StringComparer.Ordinal).ToList();
 

@@ -57,10 +57,11 @@ public sealed class ArchiverDaemon(DaemonOptions options, TimeProvider clock, ID
         Metrics.PoliciesLoaded.Set(policies.Count);
         Metrics.PolicyInvalid.Clear();
         foreach (var file in Catalog.InvalidFiles) Metrics.PolicyInvalid.Set(1, file);
-        foreach (var p in policies) Metrics.StartAtZero(p.Name);
         Readiness.PoliciesLoaded(policies.Select(p => p.Name).ToList());
         Readiness.InvalidPolicyFiles(Catalog.Problems);
         if (!changed) return;
+        // A policy's counter series exist from its first load on (the reload runs every 5 seconds).
+        foreach (var p in policies) Metrics.StartAtZero(p.Name);
         await _scheduler!.SyncAsync(policies, cancellationToken);
         if (_loops.Count > 0) _ = Task.Run(() => CheckReadinessAsync(_stopping.Token), CancellationToken.None);
     }

@@ -97,15 +97,6 @@ public partial class OperationsGuideTests
         Assert.True(missing.Count == 0, "messages in src/Archiver that docs/operations.md does not list:\n" + string.Join('\n', missing));
     }
 
-    [GeneratedRegex(@"(?:^\s*archiver|\$A|archiver\.dll|src/Archiver --) (?<command>[a-z]+(?: validate)?)(?<rest>[^\n#]*)", RegexOptions.Multiline)]
-    private static partial Regex CommandLine();
-
-    [GeneratedRegex(@"`archiver (?<command>[a-z]+(?: validate)?)(?<rest>[^`]*)`")]
-    private static partial Regex InlineCommand();
-
-    [GeneratedRegex(@"(?<![\w-])--[a-z][a-z-]*")]
-    private static partial Regex Flag();
-
     [GeneratedRegex(@"^(?<indent> *)```(?<language>\w*)\n(?<body>.*?)^\k<indent>```$", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex Fence();
 
@@ -114,23 +105,6 @@ public partial class OperationsGuideTests
     private static List<(string Language, string Body)> CodeBlocks(string markdown) =>
         Fence().Matches(markdown).Select(m => (m.Groups["language"].Value,
             Regex.Replace(m.Groups["body"].Value, "^" + m.Groups["indent"].Value, "", RegexOptions.Multiline))).ToList();
-
-    [Fact]
-    public void Guide_CommandsAndFlagsItShowsExist()
-    {
-        var commands = Program.Commands(TimeProvider.System).ToDictionary(c => c.Name, Archiver.Cli.UsageText.For);
-        var shown = CodeBlocks(Guide).Where(b => b.Language is "" or "sh").SelectMany(b => CommandLine().Matches(b.Body))
-            .Concat(InlineCommand().Matches(Guide))
-            .Select(m => (Command: m.Groups["command"].Value, Arguments: m.Groups["rest"].Value))
-            .ToList();
-        Assert.True(shown.Count >= 15, $"only {shown.Count} archiver command lines found");
-        foreach (var (command, arguments) in shown)
-        {
-            Assert.True(commands.TryGetValue(command, out var usage), $"docs/operations.md shows 'archiver {command}', which is not a command");
-            foreach (var flag in Flag().Matches(arguments).Select(f => f.Value).Where(f => f != "--help"))
-                Assert.True(usage.Contains(flag, StringComparison.Ordinal), $"docs/operations.md shows 'archiver {command} ... {flag}', which its usage does not list");
-        }
-    }
 
     [Fact]
     public void Guide_NamesOnlyMetricsTheDaemonExports_AndEveryOneOfThem()

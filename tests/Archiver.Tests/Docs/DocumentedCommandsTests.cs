@@ -63,7 +63,14 @@ public partial class DocumentedCommandsTests
                 {
                     var rest = m.Groups["rest"].Value;
                     var command = commands.FirstOrDefault(c => rest == c.Name || rest.StartsWith(c.Name + " ", StringComparison.Ordinal));
-                    if (command is null) continue; // "archiver-store", "archiver exec", prose
+                    if (command is null)
+                    {
+                        // A command line that starts with the program names a command; elsewhere
+                        // "archiver" is a namespace or object name ("kubectl -n archiver exec").
+                        if (m.Value.StartsWith("archiver.dll", StringComparison.Ordinal) || m.Value.StartsWith('$') || m.Value.StartsWith("src/", StringComparison.Ordinal) || code.TrimStart().StartsWith(m.Value, StringComparison.Ordinal))
+                            problems.Add($"{Path.GetRelativePath(RepoRoot.Path, page)}:{line}: `{m.Value.Trim()}` names no archiver command ({code.Trim()})");
+                        continue;
+                    }
                     checkedInvocations++;
                     var accepted = command.Options.SelectMany(o => o.Names).Concat(global).ToHashSet(StringComparer.Ordinal);
                     // Flags up to the next program or a comment on the line (a pipe, ;, && end the match already).

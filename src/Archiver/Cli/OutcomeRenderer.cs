@@ -63,7 +63,7 @@ public sealed class OutcomeRenderer(TextWriter output, bool json)
     private void WriteJson(DirectoryOutcome o)
     {
         var line = JsonSerializer.Serialize(new OutcomeLine(o.Dir, o.Pod, Lower(o.Decision), o.Reason, o.ReasonClass.Label(), o.Key, o.BytesIn, o.BytesOut,
-            o.Sha256, o.Deleted, o.Error, o.FailedStage, Math.Round(o.Elapsed.TotalSeconds, 3)), Json);
+            o.Sha256, o.Deleted, o.Error, o.FailedStage?.Name(), Math.Round(o.Elapsed.TotalSeconds, 3)), Json);
         lock (_gate) output.WriteLine(line);
     }
 

@@ -3,7 +3,7 @@ using Archiver.Pipeline;
 namespace Archiver.Cli;
 
 /// <summary>What <c>sweep</c>, <c>archive</c> and <c>demo</c> share: the one sweep sequence
-/// (<see cref="SweepOrchestrator"/>), shown on the terminal.</summary>
+/// (<see cref="Sweep"/>), shown on the terminal.</summary>
 public static class SweepExecution
 {
     public static async Task<int> RunAsync(SweepContext ctx, IReadOnlyList<Candidate> candidates, bool force, bool dryRun, bool json, CancellationToken cancellationToken, bool refuseSkips = false)
@@ -11,7 +11,7 @@ public static class SweepExecution
         var progress = dryRun ? null : ProgressLine.ForStderr(json, ctx.Clock);
         if (progress is not null) ctx = ctx with { BytesArchived = progress.Add };
         var printer = new Printer(new OutcomeRenderer(Terminal.Out, json), json, dryRun, refuseSkips, progress);
-        var result = await SweepOrchestrator.RunAsync(ctx, new SweepRequest(candidates, force, dryRun), printer, cancellationToken);
+        var result = await Sweep.RunAsync(ctx, new SweepRequest(candidates, force, dryRun), printer, cancellationToken);
         progress?.Clear();
         if (result.Stopped)
             return printer.Refused || result.Plan.Items.Any(i => i.IsFailure) ? ExitCodes.SomeFailed : ExitCodes.Ok;

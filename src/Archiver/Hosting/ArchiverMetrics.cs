@@ -99,7 +99,7 @@ public sealed class ArchiverMetrics
     public void StartAtZero(string policy)
     {
         foreach (var result in SweepResults) SweepsTotal.StartAtZero(policy, result);
-        foreach (var stage in DirectoryOutcome.Stages) FailuresTotal.StartAtZero(policy, stage);
+        foreach (var stage in Stages.All) FailuresTotal.StartAtZero(policy, stage.Name());
         foreach (var decision in Enum.GetValues<Decision>())
         {
             foreach (var reason in Enum.GetValues<ReasonClass>())
@@ -115,7 +115,7 @@ public sealed class ArchiverMetrics
     public void Record(string policy, DirectoryOutcome o)
     {
         DirectoriesTotal.Add(1, policy, o.Decision.ToString().ToLowerInvariant(), o.ReasonClass.Label());
-        if (o.Failed) FailuresTotal.Add(1, policy, o.FailedStage ?? "unknown");
+        if (o.Failed) FailuresTotal.Add(1, policy, o.FailedStage?.Name() ?? "unknown");
         if (o.BadCopyKeptByLock) ObjectsKeptByLockTotal.Add(1, policy, "verify");
         if (o.Decision != Decision.Archive) return;
         if (o.ReasonClass == ReasonClass.KeptExpired && o.Deleted) KeptDeletedTotal.Add(1, policy);

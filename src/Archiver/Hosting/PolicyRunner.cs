@@ -8,7 +8,7 @@ using Serilog;
 namespace Archiver.Hosting;
 
 /// <summary>
-/// Runs the pipeline for the daemon: the same Discovery → Planner → SweepRunner the CLI runs,
+/// Runs the pipeline for the daemon: the same Discovery → Planner → <see cref="Sweep"/> the CLI runs,
 /// under the policy's in-process gate and the cross-process <see cref="SweepLock"/>, then the
 /// kept-copy cleanup and (at most every few hours) retention. Every outcome is logged and counted.
 /// </summary>
@@ -39,7 +39,7 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
             var ctx = BuildContext(policy);
             await using var store = ctx.Store;
             var candidates = Discovery.Discover(policy.Root, policy.StateDirectory);
-            var sweep = await SweepOrchestrator.RunAsync(ctx, new SweepRequest(candidates, CleanUpKept: true), Observer(ctx), cancellationToken);
+            var sweep = await Sweep.RunAsync(ctx, new SweepRequest(candidates, CleanUpKept: true), Observer(ctx), cancellationToken);
             var (plan, outcomes) = (sweep.Plan, sweep.Outcomes);
             await RetentionIfDueAsync(ctx, cancellationToken);
             // A sweep that wrote and verified without failing proves the store reachable; a failed one
@@ -118,7 +118,7 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
         metrics.Record(policy, o);
         if (o.Decision != Decision.Archive) return;
         if (o.Failed)
-            Log.Error("Directory {Directory} ({Pod}) failed at {Stage}: {Error}; key {Key}", o.Dir, o.Pod, o.FailedStage, o.Error, o.Key);
+            Log.Error("Directory {Directory} ({Pod}) failed at {Stage}: {Error}; key {Key}", o.Dir, o.Pod, o.FailedStage?.Name(), o.Error, o.Key);
         else
             Log.Information("Archived {Directory} ({Pod}) to {Key}: {Reason}; deleted {Deleted}", o.Dir, o.Pod, o.Key, o.Reason, o.Deleted);
     }

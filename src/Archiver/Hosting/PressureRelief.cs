@@ -40,7 +40,7 @@ public sealed class PressureRelief(PolicyRunner runner, ArchiverMetrics metrics,
             await using var store = ctx.Store;
             var request = new SweepRequest(Discovery.Discover(policy.Root, policy.StateDirectory),
                 Enough: () => runner.MeasureDisk(policy) is { } now && now.UsedPercent < pressure.Low);
-            var sweep = await SweepOrchestrator.RunAsync(ctx, request, runner.Observer(ctx), cancellationToken);
+            var sweep = await Sweep.RunAsync(ctx, request, runner.Observer(ctx), cancellationToken);
             archived = sweep.Outcomes.Count(o => o.Deleted);
             var after = runner.MeasureDisk(policy);
             if (after is { } a && a.UsedPercent >= pressure.Low)

@@ -4,8 +4,9 @@ namespace Archiver.Liveness;
 
 /// <summary>
 /// Tells which pods are alive. One <see cref="SnapshotAsync"/> per sweep to plan (it may come from a
-/// cache and be a little stale), and one <see cref="RecheckAsync"/> per sweep for every directory
-/// about to be deleted (a consistent read, never one call per directory).
+/// cache and be a little stale), and <see cref="RecheckAsync"/> before directories are deleted (a
+/// consistent read for many directories at once, never one call per directory; at most
+/// <see cref="RecheckReads"/> per sweep).
 /// <para>Error semantics: an incomplete or failed answer throws <see cref="LivenessUnknownException"/>
 /// saying what failed; callers then fail closed (archive and delete nothing). A pod that does not
 /// exist is not an error: it is absent from the snapshot.</para>
@@ -21,6 +22,10 @@ public interface ILivenessSource
     /// snapshot holds every existing pod that could own one of their directories (it may hold more).
     /// Nothing to check means no request. Same error semantics as <see cref="SnapshotAsync"/>.</summary>
     Task<LivenessSnapshot> RecheckAsync(IReadOnlyCollection<PodRef> pods, CancellationToken cancellationToken);
+
+    /// <summary>How many rechecks one sweep may take (the deletes come in that many waves); null when a
+    /// recheck costs nothing worth counting (a local file), so each directory is deleted right after its verify.</summary>
+    int? RecheckReads => null;
 }
 
 /// <summary>A pod and its phase (<c>Pending</c>, <c>Running</c>, <c>Succeeded</c>, <c>Failed</c>, <c>Unknown</c>).</summary>

@@ -5,18 +5,23 @@ using Serilog;
 namespace Archiver.Pipeline;
 
 /// <summary>
-/// Stages 7-8: re-check the directory (unchanged since it was archived, pod still gone in the sweep's
-/// <see cref="PodRecheck"/>), record
-/// the intent to delete, and delete without following symlinks or crossing file systems.
+/// Stages 7-8: wait for the <see cref="PodRecheck"/> after the verify (its pod still gone), re-check the
+/// directory (unchanged since it was archived, same inode), record the intent to delete, and delete
+/// without following symlinks or crossing file systems.
 /// </summary>
 public static class CleanupStage
 {
     private static readonly ILogger Log = Serilog.Log.ForContext(typeof(CleanupStage));
 
-    /// <summary>Returns (deleted, why not).</summary>
-    public static async Task<(bool Deleted, string? NotDeleted, bool Failure)> RunAsync(SweepContext ctx, PlannedDirectory item, JournalRecord record, PodRecheck recheck, CancellationToken cancellationToken)
+    public static async Task<CleanupResult> RunAsync(SweepContext ctx, Deletion deletion, JournalRecord record, PodRecheck recheck, CancellationToken cancellationToken)
     {
-        var c = item.Candidate;
+        var c = deletion.Candidate;
+        // A consistent look at the pods taken after this directory was verified.
+        using var clearance = await recheck.AwaitAsync(deletion, cancellationToken);
+        if (clearance.Unknown is { } unknown)
+            return CleanupResult.Failed($"liveness unknown before delete: {unknown}; not deleted");
+        if (clearance.Alive is { } pod)
+            return CleanupResult.Kept($"pod {pod.Display} is {pod.Phase} again; not deleted");
         if (record.State != JournalState.Deleting)
         {
             string now;
@@ -27,28 +32,22 @@ public static class CleanupStage
             catch (DirectoryNotFoundException)
             {
                 ctx.Journal.Close(record, JournalClosing.Vanished);
-                return (false, "directory vanished after it was archived; archive kept", false);
+                return CleanupResult.Kept("directory vanished after it was archived; archive kept");
             }
             if (now != record.Fingerprint)
             {
                 ctx.Journal.Close(record, JournalClosing.Superseded);
                 Log.Warning("Not deleting {Directory}: modified, added or removed since it was archived to {Key}; a later sweep archives it again", c.Name, record.Key);
-                return (false, $"modified since it was archived to {record.Key}; not deleted (a later sweep archives it again)", false);
+                return CleanupResult.Kept($"modified since it was archived to {record.Key}; not deleted (a later sweep archives it again)");
             }
         }
-        // The sweep's one consistent look at the pods, taken after this directory was verified.
-        var (pod, unknown) = await recheck.CheckAsync(item, cancellationToken);
-        if (unknown is not null)
-            return (false, $"liveness unknown before delete: {unknown}; not deleted", true);
-        if (pod is not null)
-            return (false, $"pod {pod.Display} is {pod.Phase} again; not deleted", false);
         cancellationToken.ThrowIfCancellationRequested(); // e.g. the directory's lease was lost
         record = ctx.Journal.Advance(record, JournalState.Deleting);
         var expected = FileStatus.TryGet(c.FullPath);
         if (expected is null)
         {
             ctx.Journal.Close(record, JournalClosing.Deleted);
-            return (true, null, false);
+            return CleanupResult.Done;
         }
         if (expected.Device != record.Device || expected.Inode != record.Inode)
             throw new IOException($"{c.FullPath} is not the directory that was archived (device/inode changed); nothing deleted");
@@ -56,6 +55,6 @@ public static class CleanupStage
         SafeDelete.DeleteDirectory(ctx.Policy.Root, c.Name, expected);
         ctx.Journal.Close(record, JournalClosing.Deleted);
         Log.Information("Deleted {Directory} after verified archive {Key}", c.Name, record.Key);
-        return (true, null, false);
+        return CleanupResult.Done;
     }
 }

@@ -15,11 +15,8 @@ public sealed record DirectoryOutcome
     public string? Sha256 { get; init; }
     public bool Deleted { get; init; }
     public string? Error { get; init; }
-    /// <summary>The stage that failed: one of <see cref="Stages"/>.</summary>
-    public string? FailedStage { get; init; }
-
-    /// <summary>Every stage a directory can fail in, in pipeline order (metric labels start at zero for each).</summary>
-    public static readonly IReadOnlyList<string> Stages = ["classify", "lock", "journal", "archive", "verify", "cleanup"];
+    /// <summary>The stage that failed.</summary>
+    public Stage? FailedStage { get; init; }
     public TimeSpan Elapsed { get; init; }
     /// <summary>A copy that failed verification could not be removed: Object Lock keeps it.</summary>
     public bool BadCopyKeptByLock { get; init; }

@@ -15,7 +15,7 @@ public static class KeptCleanup
     private static readonly ILogger Log = Serilog.Log.ForContext(typeof(KeptCleanup));
 
     /// <summary>A kept directory that is due, with what its delete needs.</summary>
-    public sealed record Due(JournalRecord Record, PlannedDirectory Item, string Reason);
+    public sealed record Due(JournalRecord Record, Deletion Deletion, string Reason);
 
     /// <summary>The kept directories due now; those gone from disk are closed in the journal.</summary>
     public static IReadOnlyList<Due> FindDue(SweepContext ctx, TimeSpan keepLocalFor)
@@ -33,34 +33,28 @@ public static class KeptCleanup
             }
             var pod = status.IsDirectory ? ctx.Layout.Identify(record.Dir) : null;
             var reason = $"kept {Duration.Format(now - record.UpdatedAt)} (keepLocalFor {Duration.Format(keepLocalFor)}), archived to {record.Key}";
-            due.Add(new Due(record, new PlannedDirectory(new Candidate(record.Dir, full, status), pod, Decision.Archive, reason, ReasonClass.KeptExpired), reason));
+            due.Add(new Due(record, new Deletion(new Candidate(record.Dir, full, status), pod, LookAtPod: pod is not null, Bytes: 0, FromPlan: false), reason));
         }
         return due;
     }
 
-    /// <summary>Deletes <paramref name="due"/> on the sweep's <paramref name="recheck"/> (to which they were added before it was taken).</summary>
-    public static async Task<IReadOnlyList<DirectoryOutcome>> RunAsync(SweepContext ctx, IReadOnlyList<Due> due, PodRecheck recheck, CancellationToken cancellationToken)
+    /// <summary>Deletes one kept copy that is due, on a recheck taken after it was found due.</summary>
+    public static async Task<DirectoryOutcome> DeleteAsync(SweepContext ctx, Due due, PodRecheck recheck, CancellationToken cancellationToken)
     {
-        var outcomes = new List<DirectoryOutcome>();
-        foreach (var (record, item, reason) in due)
+        var (record, deletion, reason) = due;
+        var pod = deletion.Pod;
+        var outcome = new DirectoryOutcome { Dir = record.Dir, Pod = pod?.Display, Decision = Decision.Archive, Reason = reason, ReasonClass = ReasonClass.KeptExpired, Key = record.Key };
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var pod = item.Pod;
-            var outcome = new DirectoryOutcome { Dir = record.Dir, Pod = pod?.Display, Decision = Decision.Archive, Reason = reason, ReasonClass = ReasonClass.KeptExpired, Key = record.Key };
-            try
-            {
-                var (deleted, notDeleted, failure) = await CleanupStage.RunAsync(ctx, item, record, recheck, cancellationToken);
-                outcome = outcome with { Deleted = deleted, Reason = notDeleted is null ? reason : $"{reason}; {notDeleted}", Error = failure ? notDeleted : null, FailedStage = failure ? "cleanup" : null };
-                if (deleted) Log.Information("Deleted kept copy {Directory} ({Pod}) of {Key}: {Reason}", record.Dir, pod?.Display, record.Key, reason);
-                else Log.Information("Kept copy {Directory} of {Key} not deleted: {Reason}", record.Dir, record.Key, notDeleted);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Log.Error(e, "Failed to delete kept copy {Directory} of {Key}: {Message}", record.Dir, record.Key, e.Message);
-                outcome = outcome with { Error = $"cleanup failed: {e.Message}", FailedStage = "cleanup" };
-            }
-            outcomes.Add(outcome);
+            var result = await CleanupStage.RunAsync(ctx, deletion, record, recheck, cancellationToken);
+            if (result.Deleted) Log.Information("Deleted kept copy {Directory} ({Pod}) of {Key}: {Reason}", record.Dir, pod?.Display, record.Key, reason);
+            else Log.Information("Kept copy {Directory} of {Key} not deleted: {Reason}", record.Dir, record.Key, result.NotDeleted);
+            return result.ApplyTo(outcome);
         }
-        return outcomes;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.Error(e, "Failed to delete kept copy {Directory} of {Key}: {Message}", record.Dir, record.Key, e.Message);
+            return outcome with { Error = $"cleanup failed: {e.Message}", FailedStage = Stage.Cleanup };
+        }
     }
 }

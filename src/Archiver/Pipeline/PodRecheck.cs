@@ -5,68 +5,185 @@ using Serilog;
 namespace Archiver.Pipeline;
 
 /// <summary>
-/// The last look at the pods before their directories are deleted: one consistent read
-/// (<see cref="ILivenessSource.RecheckAsync"/>) for every directory of the sweep about to be deleted,
-/// taken once, after the last of them was archived and verified, and before the first delete.
-/// Directories <see cref="Add"/>ed after it was taken are not covered and are never deleted on it.
-/// <para>Fail closed: when the read fails, every directory it was to cover is protected.</para>
+/// The last look at the pods before their directories are deleted. A directory that is archived and
+/// verified asks (<see cref="AwaitAsync"/>) and waits for the next consistent read
+/// (<see cref="ILivenessSource.RecheckAsync"/>) that starts after it asked, so no directory is deleted
+/// on a look taken before its archive was proven. Reads come in waves: one read answers every
+/// directory that asked since the previous one.
+/// <para>When the source bounds its reads per sweep (<see cref="ILivenessSource.RecheckReads"/>, the
+/// Kubernetes API), the last read is kept for when no archive is left running, and the ones before it
+/// are spread over the sweep by bytes: with 2 reads, the first is taken once the directories waiting
+/// hold half of the bytes not yet deleted. Otherwise (a file, or nothing to read) a read starts as soon
+/// as a directory waits and none is under way, so each directory is deleted right after its verify.</para>
+/// <para>Fail closed: when a read fails, every directory it was to answer is protected.</para>
+/// <para>Answers are handed out <c>concurrency</c> at a time (<see cref="Clearance"/>): a wave may clear
+/// hundreds of directories at once, and their deletes queue for the disk rather than all run together.</para>
 /// </summary>
-public sealed class PodRecheck(ILivenessSource liveness)
+public sealed class PodRecheck
 {
     private static readonly ILogger Log = Serilog.Log.ForContext<PodRecheck>();
+    private readonly ILivenessSource _liveness;
+    private readonly CancellationToken _sweepToken;
     private readonly object _gate = new();
-    private readonly HashSet<PodRef> _pods = [];
-    private Task<(LivenessSnapshot? Pods, string? Unknown)>? _taken;
+    private int? _readsLeft;
+    private int _archiving;
+    private long _archivingBytes;
+    private HashSet<PodRef> _waiting = [];
+    private long _waitingBytes;
+    private TaskCompletionSource<Answer> _next = NewWave();
+    private bool _reading;
+    private readonly SemaphoreSlim _deleteSlots;
 
-    /// <summary>Whether deleting <paramref name="item"/> waits for a look at its pod: not when it was
-    /// forced, has no pod, or is an older incarnation (its pod is expected to be alive, in its newest directory).</summary>
-    public static bool Needs(PlannedDirectory item) => item.Pod is not null && item.Class != ReasonClass.Forced && !item.OlderIncarnation;
-
-    /// <summary>Registers a directory about to be deleted (its pod, and for <c>web-0-1700000000</c> pod <c>web-0</c> too).</summary>
-    public void Add(PlannedDirectory item)
+    /// <summary><paramref name="archiving"/>: the directories of the plan still to be archived; each
+    /// later either asks (<see cref="AwaitAsync"/>) or is <see cref="Settled"/>. With
+    /// <paramref name="readEachTime"/> reads are never held back (disk pressure: one directory at a time).</summary>
+    public PodRecheck(ILivenessSource liveness, IReadOnlyCollection<PlannedDirectory> archiving, bool readEachTime, int deleteConcurrency, CancellationToken sweepToken)
     {
-        if (!Needs(item)) return;
-        lock (_gate)
+        _deleteSlots = new SemaphoreSlim(Math.Max(1, deleteConcurrency));
+        _liveness = liveness;
+        _sweepToken = sweepToken;
+        _readsLeft = readEachTime ? null : liveness.RecheckReads;
+        _archiving = archiving.Count;
+        _archivingBytes = archiving.Sum(i => i.Bytes);
+    }
+
+    /// <summary>Waits for a read taken after this call and for a delete slot, and answers from the read:
+    /// the live pod that protects <paramref name="deletion"/> (null: none), or why nobody can tell.
+    /// Dispose the clearance when the delete is done.</summary>
+    public async Task<Clearance> AwaitAsync(Deletion deletion, CancellationToken cancellationToken)
+    {
+        var look = LookAsync(deletion, cancellationToken); // joins the next wave before this call returns
+        await Task.Yield(); // the delete never runs on the caller's thread (an archive's)
+        var (alive, unknown) = await look;
+        await _deleteSlots.WaitAsync(cancellationToken);
+        return new Clearance(alive, unknown, _deleteSlots);
+    }
+
+    /// <summary>What a recheck said of one directory; holds one of the sweep's delete slots until disposed.</summary>
+    public sealed class Clearance(PodState? alive, string? unknown, SemaphoreSlim slots) : IDisposable
+    {
+        private int _released;
+
+        /// <summary>The live pod that protects the directory, or null.</summary>
+        public PodState? Alive => alive;
+
+        /// <summary>Why nobody can tell whether its pod is alive (then it is not deleted), or null.</summary>
+        public string? Unknown => unknown;
+
+        public void Dispose()
         {
-            if (_taken is not null) return;
-            _pods.Add(item.Pod!);
-            if (item.Pod!.Incarnation != 0) _pods.Add(item.Pod with { Name = item.Pod.BaseName });
+            if (Interlocked.Exchange(ref _released, 1) == 0) slots.Release();
         }
     }
 
-    /// <summary>Takes the read (the first call does; later ones wait for the same answer).</summary>
-    public Task TakeAsync(CancellationToken cancellationToken)
+    private async Task<(PodState? Alive, string? Unknown)> LookAsync(Deletion deletion, CancellationToken cancellationToken)
     {
-        lock (_gate) return _taken ??= ReadAsync(_pods.ToList(), cancellationToken);
-    }
-
-    /// <summary>The live pod that protects <paramref name="item"/> (null: none), or why nobody can tell.</summary>
-    public async Task<(PodState? Alive, string? Unknown)> CheckAsync(PlannedDirectory item, CancellationToken cancellationToken)
-    {
-        if (!Needs(item)) return (null, null);
-        var pod = item.Pod!;
-        bool covered;
-        lock (_gate) covered = _taken is not null && _pods.Contains(pod);
-        if (!covered) return (null, "the directory was not part of the recheck before deletes");
-        await TakeAsync(cancellationToken);
-        var (pods, unknown) = await _taken!;
+        Task<Answer> wave;
+        lock (_gate)
+        {
+            if (deletion.FromPlan) Finish(deletion.Bytes); // no longer archiving
+            if (!deletion.LookAtPod)
+            {
+                StartIfDue();
+                return (null, null);
+            }
+            var pod = deletion.Pod!;
+            _waiting.Add(pod);
+            // web-0-1700000000 belongs to pod web-0: the pod itself counts too.
+            if (pod.Incarnation != 0) _waiting.Add(pod with { Name = pod.BaseName });
+            _waitingBytes += deletion.Bytes;
+            wave = _next.Task;
+            StartIfDue();
+        }
+        var (pods, unknown) = await wave.WaitAsync(cancellationToken);
         if (pods is null) return (null, unknown);
-        // web-0-1700000000 belongs to pod web-0: the pod itself counts too.
-        var alive = pods.Find(pod.Namespace, pod.Name).FirstOrDefault(p => !p.IsTerminal)
-            ?? (pod.Incarnation != 0 ? pods.Find(pod.Namespace, pod.BaseName).FirstOrDefault(p => !p.IsTerminal) : null);
+        var p = deletion.Pod!;
+        var alive = pods.Find(p.Namespace, p.Name).FirstOrDefault(x => !x.IsTerminal)
+            ?? (p.Incarnation != 0 ? pods.Find(p.Namespace, p.BaseName).FirstOrDefault(x => !x.IsTerminal) : null);
         return (alive, null);
     }
 
-    private async Task<(LivenessSnapshot?, string?)> ReadAsync(List<PodRef> pods, CancellationToken cancellationToken)
+    /// <summary>A directory of the plan that will not be deleted in this sweep (failed, kept, locked elsewhere).</summary>
+    public void Settled(PlannedDirectory item)
+    {
+        lock (_gate)
+        {
+            Finish(item.Bytes);
+            StartIfDue();
+        }
+    }
+
+    /// <summary>No more archives will run (the sweep ended early): directories still waiting get their last read.</summary>
+    public void NoMoreArchives()
+    {
+        lock (_gate)
+        {
+            _archiving = 0;
+            _archivingBytes = 0;
+            StartIfDue();
+        }
+    }
+
+    private void Finish(long bytes)
+    {
+        _archiving = Math.Max(0, _archiving - 1);
+        _archivingBytes = Math.Max(0, _archivingBytes - bytes);
+    }
+
+    /// <summary>Under the gate: starts a read when directories wait, none is under way and the budget allows.</summary>
+    private void StartIfDue()
+    {
+        if (_reading || _waiting.Count == 0) return;
+        var due = _readsLeft switch
+        {
+            null => true,
+            <= 0 => true, // cannot happen (the last read waits for the end); answered "unknown" below
+            1 => _archiving == 0,
+            var left => _archiving == 0 || _waitingBytes * left >= _waitingBytes + _archivingBytes,
+        };
+        if (!due) return;
+        var pods = _waiting.ToList();
+        var wave = _next;
+        _waiting = [];
+        _waitingBytes = 0;
+        _next = NewWave();
+        _reading = true;
+        var spent = _readsLeft is <= 0;
+        if (_readsLeft is not null) _readsLeft--;
+        _ = Task.Run(() => ReadAsync(pods, wave, spent));
+    }
+
+    private async Task ReadAsync(List<PodRef> pods, TaskCompletionSource<Answer> wave, bool spent)
     {
         try
         {
-            return (await liveness.RecheckAsync(pods, cancellationToken), null);
+            if (spent) wave.SetResult(new Answer(null, "the sweep's rechecks were spent before this directory was verified"));
+            else wave.SetResult(new Answer(await _liveness.RecheckAsync(pods, _sweepToken), null));
         }
         catch (Exception e) when (e is LivenessUnknownException or TimeoutException or HttpRequestException or IOException)
         {
             Log.Error("Recheck of {Count} pods before their directories are deleted failed: {Message}; none of them is deleted", pods.Count, e.Message);
-            return (null, e.Message);
+            wave.SetResult(new Answer(null, e.Message));
+        }
+        catch (OperationCanceledException)
+        {
+            wave.SetCanceled(_sweepToken);
+        }
+        catch (Exception e)
+        {
+            wave.SetException(e);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _reading = false;
+                StartIfDue();
+            }
         }
     }
+
+    private static TaskCompletionSource<Answer> NewWave() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private sealed record Answer(LivenessSnapshot? Pods, string? Unknown);
 }

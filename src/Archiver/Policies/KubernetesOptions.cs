@@ -13,7 +13,7 @@ public enum KubernetesScope { Node, Cluster }
 public sealed partial record KubernetesOptions
 {
     public static readonly IReadOnlyList<string> Keys =
-        ["scope", "kubeconfig", "requestTimeout", "pageSize", "lease", "leaseNamespace", "leaseDuration", "events"];
+        ["scope", "kubeconfig", "requestTimeout", "pageSize", "rechecks", "lease", "leaseNamespace", "leaseDuration", "events"];
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex DnsLabel();
@@ -27,6 +27,11 @@ public sealed partial record KubernetesOptions
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public int PageSize { get; init; } = 500;
+
+    /// <summary>Consistent reads of the pods before deletes, per sweep: the deletes come in that many
+    /// waves (1: all at the end of the sweep; 2: from mid-sweep, freeing disk sooner). Each read is one
+    /// list (two in node scope: this node's pods and the pods not yet scheduled).</summary>
+    public int Rechecks { get; init; } = 2;
 
     /// <summary>Take a Lease per directory before archiving it. Default: on for <c>cluster</c> scope
     /// (shared volumes, where several archivers see one directory), off for <c>node</c>.</summary>
@@ -52,6 +57,7 @@ public sealed partial record KubernetesOptions
             ? t >= TimeSpan.FromMilliseconds(100) && t <= TimeSpan.FromMinutes(10) ? null : $"liveness.requestTimeout '{value}' must be from 100ms to 10m"
             : $"liveness.requestTimeout: {err}",
         "pageSize" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 5000 ? null : $"liveness.pageSize '{value}' must be a whole number from 1 to 5000",
+        "rechecks" => value is "1" or "2" or "3" ? null : $"liveness.rechecks '{value}' must be 1, 2 or 3 (consistent reads of the pods before deletes per sweep)",
         "lease" or "events" => value is "true" or "false" ? null : $"liveness.{key} '{value}' must be true or false",
         "leaseNamespace" => DnsLabel().IsMatch(value) ? null : $"liveness.leaseNamespace '{value}' is not a Kubernetes namespace name (lowercase letters, digits and '-', at most 63)",
         "leaseDuration" => Duration.TryParse(value, out var d, out var derr)
@@ -74,6 +80,7 @@ public sealed partial record KubernetesOptions
                 "kubeconfig" => o with { Kubeconfig = value },
                 "requestTimeout" => o with { RequestTimeout = Parse(value) },
                 "pageSize" => o with { PageSize = int.Parse(value, CultureInfo.InvariantCulture) },
+                "rechecks" => o with { Rechecks = int.Parse(value, CultureInfo.InvariantCulture) },
                 "lease" => o with { Lease = value == "true" },
                 "leaseNamespace" => o with { LeaseNamespace = value },
                 "leaseDuration" => o with { LeaseDuration = Parse(value) },

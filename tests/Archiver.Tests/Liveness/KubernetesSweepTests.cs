@@ -20,7 +20,7 @@ public sealed class KubernetesSweepTests
         for (var i = 0; i < 5; i++) k.Api.AddPod("kube-system", $"filler-{i}");
         k.Api.AddPod("zz", "zz-last", "Running");
         foreach (var d in new[] { "web-0", "pending-0", "job-1", "job-2", "gone-1", "moved-0", "zz-last" }) k.Dir(d);
-        var policy = k.Policy("  source: kubernetes\n  pageSize: \"2\"");
+        var policy = k.Policy("  source: kubernetes\n  pageSize: \"2\"\n  rechecks: \"1\"");
 
         var result = await k.SweepAsync("--policy", policy);
 

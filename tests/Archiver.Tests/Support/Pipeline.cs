@@ -7,8 +7,9 @@ using Archiver.Stores;
 
 namespace Archiver.Tests.Support;
 
-/// <summary>Runs the real pipeline stages in-process with a store of the test's choosing (e.g. a
-/// <see cref="HookStore"/>), for faults that must strike between two stages.</summary>
+/// <summary>Runs the product's sweep (<see cref="Sweep"/>: setup check, sweep lock, plan, archive, verify,
+/// recheck, delete) in-process with a store of the test's choosing (e.g. a <see cref="HookStore"/>),
+/// for faults that must strike between two stages.</summary>
 public static class PipelineHarness
 {
     public static SweepContext Context(SweepScene s, IArchiveStore store, Func<Policy, Policy>? adjust = null)
@@ -29,7 +30,14 @@ public static class PipelineHarness
 
     public static async Task<IReadOnlyList<DirectoryOutcome>> SweepAsync(SweepContext ctx)
     {
-        var plan = await Planner.PlanAsync(ctx, Discovery.Discover(ctx.Policy.Root, ctx.Policy.StateDirectory), force: false, CancellationToken.None);
-        return await SweepRunner.RunAsync(ctx, plan, null, CancellationToken.None);
+        var result = await Sweep.RunAsync(ctx, new SweepRequest(Discovery.Discover(ctx.Policy.Root, ctx.Policy.StateDirectory)), new Proceed(), CancellationToken.None);
+        return result.Outcomes;
+    }
+
+    private sealed class Proceed : ISweepObserver
+    {
+        public bool Planned(SweepPlan plan) => true;
+
+        public void Outcome(DirectoryOutcome outcome) { }
     }
 }

@@ -38,6 +38,9 @@ public sealed class KubernetesLivenessSource(KubernetesApi api, KubernetesOption
         ? $"kubernetes:node {NodeName} ({origin})"
         : $"kubernetes:cluster ({origin})";
 
+    /// <summary>The API server is shared by every node: a sweep rechecks at most <c>liveness.rechecks</c> times.</summary>
+    public int? RecheckReads => Options.Rechecks;
+
     private string ListPermission => Options.Scope == KubernetesScope.Node
         ? "pods list (cluster-wide: a ClusterRole, since this node's pods live in every namespace)"
         : "pods list (cluster-wide: a ClusterRole)";

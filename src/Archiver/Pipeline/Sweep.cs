@@ -1,0 +1,127 @@
+using Serilog;
+
+namespace Archiver.Pipeline;
+
+/// <summary>
+/// The one sequence every sweep follows, from the CLI or the daemon: check the store's setup, take the
+/// policy's cross-process <see cref="SweepLock"/>, plan (one liveness snapshot), show the plan, then run
+/// it: each directory through <see cref="DirectoryPipeline"/>, <c>concurrency</c> at a time, and each
+/// verified one deleted as soon as a <see cref="PodRecheck"/> after its verify shows its pod still gone
+/// (the rechecks come in waves, so disk space comes back during the sweep). When asked, kept copies
+/// that are due are deleted on the same rechecks. Under disk pressure (<see cref="SweepRequest.Enough"/>)
+/// directories go one at a time, oldest first, each deleted before the next is archived.
+/// The daemon adds only scheduling, gates and metrics around it.
+/// </summary>
+public static class Sweep
+{
+    private static readonly ILogger Log = Serilog.Log.ForContext(typeof(Sweep));
+
+    public static async Task<SweepResult> RunAsync(SweepContext ctx, SweepRequest request, ISweepObserver observer, CancellationToken cancellationToken)
+    {
+        // Credentials and bucket setup before anything is written, the sweep lock's file included: a
+        // store that cannot be used is a configuration error (exit 2), not a failure of every directory.
+        if (!request.DryRun) await ctx.Store.CheckSetupAsync(cancellationToken);
+        using var sweepLock = request.DryRun ? null : SweepLock.Acquire(ctx.Policy.StateDirectory, ctx.Policy.Name);
+        var plan = await Planner.PlanAsync(ctx, request.Candidates, request.Force, cancellationToken);
+        var proceed = observer.Planned(plan);
+        if (request.DryRun || !proceed) return new SweepResult(plan, [], Stopped: true);
+        CrashPoints.Hit(CrashPoints.AfterPlan);
+
+        var outcomes = new List<DirectoryOutcome>();
+        void Report(DirectoryOutcome o)
+        {
+            lock (outcomes) outcomes.Add(o);
+            observer.Outcome(o);
+        }
+        var toArchive = request.Enough is null
+            ? plan.ToArchive.ToList()
+            : plan.ToArchive.OrderBy(i => i.NewestChange ?? DateTimeOffset.MinValue).ThenBy(i => i.Candidate.Name, StringComparer.Ordinal).ToList();
+        await JournalReconciler.ReconcileAsync(ctx, toArchive.Select(i => i.Candidate.Name).ToHashSet(StringComparer.Ordinal), cancellationToken);
+        foreach (var skip in plan.Items.Where(i => i.Decision == Decision.Skip)) Report(Skipped(skip));
+        await OrphanedUploads.AbortAsync(ctx, cancellationToken);
+
+        var recheck = new PodRecheck(ctx.Liveness, toArchive, readEachTime: request.Enough is not null, ctx.Policy.Concurrency, cancellationToken);
+        var deletes = new DeleteLane(Report);
+        if (request.CleanUpKept && ctx.Policy.KeepLocalFor is { } keepLocalFor)
+            foreach (var due in KeptCleanup.FindDue(ctx, keepLocalFor)) deletes.Start(ct => KeptCleanup.DeleteAsync(ctx, due, recheck, ct), cancellationToken);
+        try
+        {
+            if (request.Enough is { } enough) await OldestFirstUntilAsync(ctx, toArchive, enough, recheck, Report, cancellationToken);
+            else
+            {
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = ctx.Policy.Concurrency, CancellationToken = cancellationToken };
+                await Parallel.ForEachAsync(toArchive, parallel, async (item, ct) =>
+                {
+                    var (outcome, verified) = await DirectoryPipeline.ArchiveAsync(ctx, item, ct);
+                    if (verified is null)
+                    {
+                        recheck.Settled(item);
+                        Report(outcome);
+                    }
+                    else deletes.Start(lane => DirectoryPipeline.DeleteAsync(ctx, verified, recheck, lane), cancellationToken);
+                });
+            }
+        }
+        finally
+        {
+            // Directories still waiting get their last recheck (or, when the sweep was cancelled, release their locks).
+            recheck.NoMoreArchives();
+            await deletes.DrainAsync();
+        }
+        return new SweepResult(plan, outcomes, Stopped: false);
+    }
+
+    /// <summary>Disk pressure: one directory at a time, oldest first, deleted before the next starts, until <paramref name="enough"/>.</summary>
+    private static async Task OldestFirstUntilAsync(SweepContext ctx, IReadOnlyList<PlannedDirectory> toArchive, Func<bool> enough, PodRecheck recheck, Action<DirectoryOutcome> report, CancellationToken cancellationToken)
+    {
+        foreach (var item in toArchive)
+        {
+            if (enough()) break;
+            var (outcome, verified) = await DirectoryPipeline.ArchiveAsync(ctx, item, cancellationToken);
+            if (verified is null)
+            {
+                recheck.Settled(item);
+                report(outcome);
+            }
+            else report(await DirectoryPipeline.DeleteAsync(ctx, verified, recheck, cancellationToken));
+        }
+    }
+
+    private static DirectoryOutcome Skipped(PlannedDirectory skip)
+    {
+        Log.Information("Skip {Directory} ({Pod}): {Reason}", skip.Candidate.Name, skip.Pod?.Display, skip.Reason);
+        return new DirectoryOutcome
+        {
+            Dir = skip.Candidate.Name,
+            Pod = skip.Pod?.Display,
+            Decision = Decision.Skip,
+            Reason = skip.Reason,
+            ReasonClass = skip.Class,
+            Error = skip.IsFailure ? skip.Reason : null,
+            FailedStage = skip.IsFailure ? Stage.Classify : null,
+        };
+    }
+
+    /// <summary>Deletes run beside the archives: each waits for its recheck (holding no archive slot), then
+    /// for one of the recheck's delete slots, and reports its outcome when done.</summary>
+    private sealed class DeleteLane(Action<DirectoryOutcome> report)
+    {
+        private readonly List<Task> _running = [];
+
+        /// <summary>Calls <paramref name="delete"/> now, so the directory joins the next recheck before this returns.</summary>
+        public void Start(Func<CancellationToken, Task<DirectoryOutcome>> delete, CancellationToken cancellationToken)
+        {
+            var task = ReportAsync(delete(cancellationToken));
+            lock (_running) _running.Add(task);
+        }
+
+        private async Task ReportAsync(Task<DirectoryOutcome> delete) => report(await delete);
+
+        public async Task DrainAsync()
+        {
+            Task[] all;
+            lock (_running) all = [.. _running];
+            await Task.WhenAll(all);
+        }
+    }
+}

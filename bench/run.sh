@@ -7,7 +7,8 @@
 #   bench/run.sh --smoke         CI: tiny corpus, 1 run; exits non-zero unless GNU tar extracts
 #                                Archiver's .tar.gz and .tar.zst to exactly the source tree (a few
 #                                seconds with --bin DIR of an existing publish; publishing adds ~30 s)
-#   bench/run.sh --s3            adds the S3 comparison (sweep to S3 vs tar -czf + aws s3 cp); needs
+#   bench/run.sh --s3            adds the S3 comparison (sweep to S3 vs tar -czf + aws s3 cp, and the
+#                                streaming tar | pigz -p2 | aws s3 cp - / rclone rcat); needs
 #                                ARCHIVER_TEST_S3_ENDPOINT, ARCHIVER_TEST_S3_ACCESS_KEY, ARCHIVER_TEST_S3_SECRET_KEY
 #   bench/run.sh --azure         adds the Azure comparison (sweep to azblob:// vs tar -czf + az storage blob
 #                                upload); needs ARCHIVER_TEST_AZURE_ENDPOINT, _ACCOUNT, _KEY (tests/azure/azurite.sh)
@@ -16,10 +17,10 @@
 # Options: --runs N --pods N --mib-per-pod M --small-files K --work DIR --bin DIR (skip publish)
 #          --tools "archiver-gz tar-czf ..." --scan-dirs N --scan-files N --big-mib M
 # Tools: archiver-gz archiver-zst archiver-gz-keep archiver-zst-keep archiver-empty tar-czf tar-pigz tar-zstd rm-rf
-#        (+ archiver-s3 tar-czf-s3 with --s3, archiver-az tar-czf-az with --azure). *-keep sweep with afterUpload: keep (no delete).
+#        (+ archiver-s3 tar-czf-s3 tar-pigz-s3 tar-pigz-rclone with --s3, archiver-az tar-czf-az with --azure). *-keep sweep with afterUpload: keep (no delete).
 #        archiver-empty sweeps an empty root: start-up and shut-down alone, subtracted for "core use".
 # The sweep also deletes what it archived; the rm-rf row shows what that alone costs on this disk.
-# Public tools only: GNU tar, gzip, pigz, zstd, aws cli, az cli, /usr/bin/time. Installs the missing ones.
+# Public tools only: GNU tar, gzip, pigz, zstd, aws cli, rclone, az cli, /usr/bin/time. Installs the missing ones.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd); repo=$(dirname "$here")
@@ -56,7 +57,7 @@ if [[ $s3 == 1 ]]; then
   : "${ARCHIVER_TEST_S3_ENDPOINT:?--s3 needs ARCHIVER_TEST_S3_ENDPOINT (e.g. http://127.0.0.1:7480)}"
   : "${ARCHIVER_TEST_S3_ACCESS_KEY:?--s3 needs ARCHIVER_TEST_S3_ACCESS_KEY}"
   : "${ARCHIVER_TEST_S3_SECRET_KEY:?--s3 needs ARCHIVER_TEST_S3_SECRET_KEY}"
-  for t in archiver-s3 tar-czf-s3; do [[ " $tools " == *" $t "* ]] || tools="$tools $t"; done
+  for t in archiver-s3 tar-czf-s3 tar-pigz-s3 tar-pigz-rclone; do [[ " $tools " == *" $t "* ]] || tools="$tools $t"; done
 fi
 if [[ $azure == 1 ]]; then
   : "${ARCHIVER_TEST_AZURE_ENDPOINT:?--azure needs ARCHIVER_TEST_AZURE_ENDPOINT (e.g. http://127.0.0.1:10000/devstoreaccount1)}"
@@ -75,6 +76,7 @@ need tar tar; need gzip gzip; need zstd zstd; need python3 python3
 [[ -x /usr/bin/time ]] || need /usr/bin/time time
 [[ $tools == *pigz* ]] && need pigz pigz
 [[ $s3 == 1 ]] && need aws awscli
+[[ $tools == *rclone* ]] && need rclone rclone
 [[ $azure == 1 ]] && need az azure-cli
 
 mkdir -p "$work"; work=$(cd "$work" && pwd)
@@ -139,13 +141,19 @@ run_tool() { # run_tool TOOL RUN
     archiver-zst-keep) keep tar.zst; timed "$tool" "$run" "$archiver" sweep --policy "$work/keep.yaml" --json ;;
     archiver-empty) rm -rf "$out" "$state" "$work/empty"; mkdir -p "$out" "$state" "$work/empty"
                   timed "$tool" "$run" "$archiver" sweep --root "$work/empty" --store "file://$out" --state "$state" --liveness none --idle-for 0s --json ;;
-    archiver-s3)  fresh; s3_bucket "$run"; sweep tar.gz "$(s3_url "$run")"; timed "$tool" "$run" "${sweep_cmd[@]}"; s3_size "$run"; s3_drop "$run" ;;
+    archiver-s3)  fresh; s3_bucket "$run"; sweep tar.gz "$(s3_url "$run")"; timed "$tool" "$run" "${sweep_cmd[@]}"; s3_size "$tool" "$run"; s3_drop "$run" ;;
     archiver-az)  fresh; az_container "$run"; sweep tar.gz "$(az_url "$run")"; timed "$tool" "$run" "${sweep_cmd[@]}"; az_size "$run"; az_drop "$run" ;;
     tar-czf)      rm -rf "$out"; mkdir -p "$out"; timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -czf "$2/$p.tar.gz" -C "$1" "$p"; done' _ "$pristine" "$out" ;;
     tar-pigz)     rm -rf "$out"; mkdir -p "$out"; timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -cf - -C "$1" "$p" | pigz -p 2 >"$2/$p.tar.gz"; done' _ "$pristine" "$out" ;;
     tar-zstd)     rm -rf "$out"; mkdir -p "$out"; timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -cf - -C "$1" "$p" | zstd -q -3 -T2 -o "$2/$p.tar.zst"; done' _ "$pristine" "$out" ;;
     tar-czf-s3)   rm -rf "$out"; mkdir -p "$out"; s3_bucket "$run"
                   timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -czf "$2/$p.tar.gz" -C "$1" "$p" && aws --endpoint-url "$3" s3 cp --only-show-errors "$2/$p.tar.gz" "s3://$4/$p.tar.gz"; done' _ "$pristine" "$out" "$ARCHIVER_TEST_S3_ENDPOINT" "$(s3_name "$run")"; s3_drop "$run" ;;
+    # streaming: no local archive, the upload reads the compressor's output (multipart above 8 MiB)
+    tar-pigz-s3)  rm -rf "$out"; mkdir -p "$out"; s3_bucket "$run"
+                  timed "$tool" "$run" bash -c 'set -o pipefail; for p in $(cd "$1" && ls); do tar -cf - -C "$1" "$p" | pigz -p 2 | aws --endpoint-url "$2" s3 cp --only-show-errors - "s3://$3/$p.tar.gz" || exit; done' _ "$pristine" "$ARCHIVER_TEST_S3_ENDPOINT" "$(s3_name "$run")"; s3_size "$tool" "$run"; s3_drop "$run" ;;
+    # rclone's remote "bench" comes from the RCLONE_CONFIG_BENCH_* variables set below
+    tar-pigz-rclone) rm -rf "$out"; mkdir -p "$out"; s3_bucket "$run"
+                  timed "$tool" "$run" bash -c 'set -o pipefail; for p in $(cd "$1" && ls); do tar -cf - -C "$1" "$p" | pigz -p 2 | env -u AWS_CA_BUNDLE rclone rcat -q "bench:$2/$p.tar.gz" || exit; done' _ "$pristine" "$(s3_name "$run")"; s3_size "$tool" "$run"; s3_drop "$run" ;;
     tar-czf-az)   rm -rf "$out"; mkdir -p "$out"; az_container "$run"
                   timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -czf "$2/$p.tar.gz" -C "$1" "$p" && az storage blob upload --only-show-errors --no-progress --blob-endpoint "$3" -c "$4" -n "$p.tar.gz" -f "$2/$p.tar.gz" >/dev/null; done' _ "$pristine" "$out" "$ARCHIVER_TEST_AZURE_ENDPOINT" "$(az_name "$run")"; az_drop "$run" ;;
     rm-rf)        fresh; timed "$tool" "$run" rm -rf "$data" ;; # what deleting the swept directories costs here
@@ -181,9 +189,9 @@ s3_bucket() { AWS_ACCESS_KEY_ID=$ARCHIVER_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_K
   aws --endpoint-url "$ARCHIVER_TEST_S3_ENDPOINT" s3 mb "s3://$(s3_name "$1")" >/dev/null 2>&1 || true; }
 s3_drop() { # a throwaway radosgw keeps objects in RAM (memstore): free them after each run
   aws --endpoint-url "$ARCHIVER_TEST_S3_ENDPOINT" s3 rb --force "s3://$(s3_name "$1")" >/dev/null 2>&1 || true; }
-s3_size() { # replaces the last result's bytes with what landed in the bucket
-  last_bytes archiver-s3 "$1" "$(AWS_ACCESS_KEY_ID=$ARCHIVER_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$ARCHIVER_TEST_S3_SECRET_KEY \
-    aws --endpoint-url "$ARCHIVER_TEST_S3_ENDPOINT" s3 ls --recursive "s3://$(s3_name "$1")" | awk '$4 !~ /manifest/ {s+=$3} END {print s+0}')"
+s3_size() { # s3_size TOOL RUN: replaces the last result's bytes with what landed in the bucket
+  last_bytes "$1" "$2" "$(AWS_ACCESS_KEY_ID=$ARCHIVER_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$ARCHIVER_TEST_S3_SECRET_KEY \
+    aws --endpoint-url "$ARCHIVER_TEST_S3_ENDPOINT" s3 ls --recursive "s3://$(s3_name "$2")" | awk '$4 !~ /manifest/ {s+=$3} END {print s+0}')"
 }
 last_bytes() { # last_bytes TOOL RUN BYTES: the last result's bytes become what landed in the store
   awk -v b="$3" 'BEGIN{FS=OFS="\t"} {l[NR]=$0} END {for (i=1;i<NR;i++) print l[i]; split(l[NR],f,"\t"); f[6]=b; print f[1],f[2],f[3],f[4],f[5],f[6],f[7]}' "$results" >"$results.tmp" && mv "$results.tmp" "$results"
@@ -204,6 +212,14 @@ if [[ $azure == 1 ]]; then
 fi
 if [[ $s3 == 1 ]]; then
   export AWS_ACCESS_KEY_ID=$ARCHIVER_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$ARCHIVER_TEST_S3_SECRET_KEY AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-us-east-1}
+  # rclone's remote "bench:" on the same endpoint, configured the way rclone documents for
+  # environment variables (RCLONE_CONFIG_<REMOTE>_<OPTION>); no rclone.conf is read or written.
+  export RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Ceph RCLONE_CONFIG_BENCH_ENDPOINT=$ARCHIVER_TEST_S3_ENDPOINT \
+    RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=$ARCHIVER_TEST_S3_ACCESS_KEY RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY=$ARCHIVER_TEST_S3_SECRET_KEY \
+    RCLONE_CONFIG_BENCH_REGION=${ARCHIVER_TEST_S3_REGION:-$AWS_DEFAULT_REGION} RCLONE_CONFIG=/dev/null
+  # rclone 1.60's S3 client fails on AWS_CA_BUNDLE ("LoadCustomCABundleError ... unsupported transport"):
+  # tar-pigz-rclone unsets it and hands the same bundle to rclone's own --ca-cert.
+  if [[ -n ${AWS_CA_BUNDLE:-} ]]; then export RCLONE_CA_CERT=$AWS_CA_BUNDLE; fi
 fi
 
 summary() { # medians per tool and ratios against the first tool of each pair
@@ -228,7 +244,7 @@ summary() { # medians per tool and ratios against the first tool of each pair
     function ratio(a, z,   r, n, p) { if (!((a in w) && (z in w) && w[z] > 0)) return
       n = 0; for (r = 1; r <= runs; r++) if (((a, r) in rw) && ((z, r) in rw) && rw[z, r] > 0) p[++n] = rw[a, r] / rw[z, r]
       printf "- %s / %s: wall %.2f x (per-run ratios: median %.2f x of %d), size %.3f x\n", a, z, w[a] / w[z], n ? med(p, n) : 0, n, b[a] / b[z] }
-    END { ratio("archiver-gz-keep", "tar-czf"); ratio("archiver-gz-keep", "tar-pigz"); ratio("archiver-zst-keep", "tar-zstd"); ratio("archiver-gz", "tar-czf"); ratio("archiver-gz", "tar-pigz"); ratio("archiver-gz", "archiver-gz-keep"); ratio("archiver-zst", "tar-zstd"); ratio("archiver-s3", "tar-czf-s3"); ratio("archiver-az", "tar-czf-az")
+    END { ratio("archiver-gz-keep", "tar-czf"); ratio("archiver-gz-keep", "tar-pigz"); ratio("archiver-zst-keep", "tar-zstd"); ratio("archiver-gz", "tar-czf"); ratio("archiver-gz", "tar-pigz"); ratio("archiver-gz", "archiver-gz-keep"); ratio("archiver-zst", "tar-zstd"); ratio("archiver-s3", "tar-czf-s3"); ratio("archiver-s3", "tar-pigz-s3"); ratio("archiver-s3", "tar-pigz-rclone"); ratio("archiver-az", "tar-czf-az")
       core("archiver-gz-keep"); core("archiver-zst-keep"); core("archiver-gz") }
     # Core use: wall against CPU / cores once start-up (the empty sweep) is taken off both; 1.00 x is
     # every core busy all the time, more is idle cores.
@@ -237,9 +253,13 @@ summary() { # medians per tool and ratios against the first tool of each pair
 }
 
 machine() {
-  echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -r)"
+  local l3=/sys/devices/system/cpu/cpu0/cache/index3/size
+  echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')$([[ -r $l3 ]] && echo ", L3 $(cat "$l3")")), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -r), $(dotnet --list-runtimes 2>/dev/null | awk '/NETCore.App/ {v=$2} END {print ".NET " (v ? v : "?")}')"
+  echo "- work disk: $(findmnt -no SOURCE,FSTYPE,OPTIONS -T "$work" 2>/dev/null || echo unknown) (discard slows deletes that follow writes)"
   echo "- commit: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown), date: $(date -u +%Y-%m-%dT%H:%MZ), load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- tools: $(tar --version | head -1), $(gzip --version | head -1), $(command -v pigz >/dev/null && pigz --version 2>&1 | head -1), $(zstd --version | head -1)"
+  [[ $s3 == 1 ]] && echo "- S3 tools: $(aws --version 2>&1 | head -1)$(command -v rclone >/dev/null && echo ", $(rclone version | head -1)")"
+  return 0
 }
 
 case $mode in

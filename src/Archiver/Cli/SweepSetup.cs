@@ -22,7 +22,7 @@ public static class SweepSetup
     /// <summary>The flags that build a sweep's policy (sweep; archive all but --root).</summary>
     public static readonly IReadOnlyList<OptionSpec> Options =
     [
-        CommonOptions.Policy,
+        PolicyOption.WithOverrides,
         OptionSpec.Text("--root", "DIR", "the directory whose children are pod directories (policy field root)"),
         CommonOptions.Store,
         OptionSpec.Duration("--idle-for", $"archive only directories not written for this long (policy field idleFor, default {Duration.Format(Defaults.IdleFor)})"),
@@ -39,12 +39,7 @@ public static class SweepSetup
     public static Policy LoadPolicy(ArgParser args, string? root = null)
     {
         var problems = new List<PolicyProblem>();
-        var policy = new Policy();
-        if (args.Get("--policy") is { } file)
-        {
-            policy = PolicyFiles.LoadValid(file);
-        }
-        policy = ApplyFlags(policy, args, root, problems);
+        var policy = ApplyFlags(new PolicyOption(args).Load() ?? new Policy(), args, root, problems);
         PolicyValidator.Validate(policy, problems, StoreFactory.Validate);
         PolicyValidator.ThrowIfErrors(problems);
         return policy;

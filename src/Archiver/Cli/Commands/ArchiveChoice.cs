@@ -25,7 +25,7 @@ public static class ArchiveChoice
         if (pod is null && key is null) a.Errors.Add($"{command} takes one archive KEY, or --pod NAME");
         if (pod is not null && key is not null) a.Errors.Add("give either a KEY or --pod, not both");
         if (pod is null && (a.Get("--namespace") ?? a.Get("--node") ?? a.Get("--at")) is not null) a.Errors.Add("--namespace, --node and --at select by pod; they need --pod");
-        if (a.Get("--store") is null && a.Get("--policy") is null) a.Errors.Add("--store URL is required (e.g. --store s3://bucket/prefix)");
+        if (a.Get("--store") is null && a.Get(PolicyOption.Flag) is null) a.Errors.Add("--store URL is required (e.g. --store s3://bucket/prefix)");
         return Time(a, "--at");
     }
 

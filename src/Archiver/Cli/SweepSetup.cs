@@ -30,7 +30,7 @@ public static class SweepSetup
         OptionSpec.Text("--state", "DIR", "the journal's directory (policy field state, default ROOT/.archiver/POLICY)"),
         CommonOptions.Node,
         CommonOptions.Kubeconfig,
-        OptionSpec.Choice("--format", $"archive format (policy field format, default {Defaults.Extension.TrimStart('.')})", PolicyLoader.FormatNames.Keys),
+        OptionSpec.Choice("--format", $"archive format (policy field format, default {Defaults.Extension.TrimStart('.')})", ArchiveFormatNames.ByName.Keys),
         OptionSpec.Overriding("--concurrency", "directories archived at once", SharedFields.Concurrency),
     ];
 
@@ -58,7 +58,7 @@ public static class SweepSetup
             if (LivenessSpec.TryParse(live, out var spec, out var err)) p = p with { Liveness = spec.Source == p.Liveness.Source && spec.File is null ? p.Liveness : spec };
             else Bad($"--liveness: {err}");
         }
-        if (args.Get("--format") is { } format && PolicyLoader.FormatNames.TryGetValue(format, out var f))
+        if (args.Get("--format") is { } format && ArchiveFormatNames.ByName.TryGetValue(format, out var f))
             p = p.WithFormat(f);
         if (args.Int("--concurrency") is { } n) p = p with { Concurrency = n };
         return p;

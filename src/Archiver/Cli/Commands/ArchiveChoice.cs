@@ -49,7 +49,7 @@ public static class ArchiveChoice
         ArchiveManifest? manifest;
         if (a.Get("--pod") is { } pod)
         {
-            (key, manifest) = await ArchiveLocator.FindAsync(store, new PodQuery(pod, a.Get("--namespace"), a.Get("--node"), at ?? clock.GetUtcNow()), cancellationToken, identities);
+            (key, manifest) = await PodArchives.NewestAsync(store, new PodQuery(pod, a.Get("--namespace"), a.Get("--node"), at ?? clock.GetUtcNow()), cancellationToken, identities);
             Terminal.Error.WriteLine($"reading {key} (archived {manifest.CreatedAt:yyyy-MM-ddTHH:mm:ssZ} from node {manifest.Source.Node})");
         }
         else
@@ -65,8 +65,8 @@ public static class ArchiveChoice
             if (manifest is null && !noManifest)
                 throw new ConfigurationException($"no manifest {ArchiveManifest.KeyFor(key!)} beside {key}, so the restore could not be checked; pass --no-manifest to restore it unchecked (hand-made archives have none)");
         }
-        if (!ArchiveFormats.IsArchiveKey(ArchiveKeys.Plain(key!)))
-            throw new ConfigurationException($"cannot tell the format of {key} from its name; archives end in {string.Join(", ", ArchiveFormats.Known)}");
+        if (!ArchiveReaders.CanOpen(ArchiveKeys.Plain(key!)))
+            throw new ConfigurationException($"cannot tell the format of {key} from its name; archives end in {string.Join(", ", ArchiveReaders.Suffixes)}");
         return (key!, manifest);
     }
 }

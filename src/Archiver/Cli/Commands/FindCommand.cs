@@ -70,7 +70,7 @@ public sealed class FindCommand(TimeProvider clock) : ICommand
         var json = a.Has("--json");
         int files = 0, archives = 0;
         if (!json) Terminal.Out.WriteLine("KEY\tPATH\tSIZE\tMTIME");
-        await foreach (var found in ArchiveFinder.FindAsync(store, query, tally, identities, cancellationToken))
+        await foreach (var found in EntryFinder.FindAsync(store, query, tally, identities, cancellationToken))
         {
             archives++;
             foreach (var e in found.Entries)
@@ -78,7 +78,7 @@ public sealed class FindCommand(TimeProvider clock) : ICommand
                 files++;
                 var path = EntrySelection.Inside(e.Path) + (e.Type == "dir" ? "/" : "");
                 Terminal.Out.WriteLine(json
-                    ? JsonSerializer.Serialize(new Match(found.Key, path, e.Type, e.Size, e.Mtime, e.Sha256, found.Source.Namespace, found.Source.Pod, ArchiveFinder.NodeOf(found.Source), found.CreatedAt), Json)
+                    ? JsonSerializer.Serialize(new Match(found.Key, path, e.Type, e.Size, e.Mtime, e.Sha256, found.Source.Namespace, found.Source.Pod, EntryFinder.NodeOf(found.Source), found.CreatedAt), Json)
                     : $"{found.Key}\t{FileSystem.FileName.Printable(path)}\t{Terminal.Bytes(e.Size)}\t{e.Mtime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}");
             }
         }

@@ -40,9 +40,7 @@ public static class SweepSetup
     {
         var problems = new List<PolicyProblem>();
         var policy = ApplyFlags(new PolicyOption(args).Load() ?? new Policy(), args, root, problems);
-        PolicyValidator.Validate(policy, problems, StoreFactory.Validate);
-        PolicyValidator.ThrowIfErrors(problems);
-        return policy;
+        return PolicyFiles.Checked(policy, problems);
     }
 
     private static Policy ApplyFlags(Policy p, ArgParser args, string? root, List<PolicyProblem> problems)

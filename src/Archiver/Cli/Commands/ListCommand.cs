@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Archiver.Archives;
 using Archiver.Composition;
-using Archiver.Policies;
 using Archiver.Stores;
 
 namespace Archiver.Cli.Commands;

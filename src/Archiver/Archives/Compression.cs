@@ -3,7 +3,7 @@ using System.IO.Compression;
 namespace Archiver.Archives;
 
 /// <summary>
-/// The compressor for an archive format. gzip: in-box zlib-ng, 1 MiB blocks deflated on
+/// The compression streams of an <see cref="ArchiveFormat"/>. gzip: in-box zlib-ng, 1 MiB blocks deflated on
 /// <c>workers</c> threads as consecutive gzip members (pigz-style, read by every gzip reader).
 /// zstd: the same, in 1.875 MiB blocks compressed as independent frames (libzstd when present, else
 /// ZstdSharp) followed by a seekable-format seek table, so one entry can be read with a range read.
@@ -26,6 +26,4 @@ public static class Compression
         ArchiveFormat.TarZst => new ZstdSharp.DecompressionStream(input, leaveOpen: false),
         _ => new GZipStream(input, CompressionMode.Decompress, leaveOpen: false),
     };
-
-    public static string Name(ArchiveFormat format) => format == ArchiveFormat.TarZst ? "tar.zst" : "tar.gz";
 }

@@ -1,6 +1,4 @@
-using Archiver.Composition;
 using Archiver.Encryption;
-using Archiver.Policies;
 
 namespace Archiver.Cli;
 
@@ -20,10 +18,10 @@ public static class AgeIdentityOption
         "age identity file (age-keygen -o FILE) for encrypted .age archives; else $ARCHIVER_AGE_IDENTITY_FILE, else encryption.age.identityFile of --policy FILE");
 
     /// <summary>The identities, or null when none is configured. Throws <see cref="ConfigurationException"/>
-    /// for an unreadable or malformed identity file.</summary>
-    public static IReadOnlyList<AgeIdentity>? Load(ArgParser a)
+    /// for an unreadable or malformed identity file (or policy, when it is the one asked).</summary>
+    public static IReadOnlyList<AgeIdentity>? Load(ArgParser a, PolicyOption policy)
     {
-        var file = a.Get(Flag) ?? NonEmpty(Environment.GetEnvironmentVariable(EnvironmentVariable)) ?? PolicyIdentityFile(a.Get("--policy"));
+        var file = a.Get(Flag) ?? NonEmpty(Environment.GetEnvironmentVariable(EnvironmentVariable)) ?? policy.Load()?.Encryption?.IdentityFile;
         return file is null ? null : AgeKeyFile.LoadIdentities(file);
     }
 
@@ -54,11 +52,6 @@ public static class AgeIdentityOption
     /// <summary>What <c>find</c> says when it skipped <paramref name="count"/> encrypted manifests for want of an identity.</summary>
     public static string NotSearched(int count) =>
         $"{count} encrypted archive(s) in range were not searched: their manifests are encrypted with age and no identity was given; pass --identity FILE, set ARCHIVER_AGE_IDENTITY_FILE=FILE, or set encryption.age.identityFile in the policy given with --policy FILE";
-
-    private static string? PolicyIdentityFile(string? policyFile)
-    {
-        return policyFile is null ? null : PolicyFiles.LoadValid(policyFile).Encryption?.IdentityFile;
-    }
 
     private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 }

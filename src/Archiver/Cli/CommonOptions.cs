@@ -3,8 +3,6 @@ namespace Archiver.Cli;
 /// <summary>Options several commands declare with the same meaning.</summary>
 public static class CommonOptions
 {
-    public static readonly OptionSpec Policy = OptionSpec.Text("--policy", "FILE", "policy file; flags given as well override its fields");
-
     public static readonly OptionSpec Store = OptionSpec.Text("--store", "URL", "the store: file:///DIR, s3://BUCKET/PREFIX, oss://BUCKET/PREFIX or azblob://CONTAINER/PREFIX (policy field store)");
 
     public static readonly OptionSpec Node = OptionSpec.Text("--node", "NAME", "this node's name (default $NODE_NAME, else the host name)");

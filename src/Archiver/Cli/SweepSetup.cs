@@ -22,7 +22,7 @@ public static class SweepSetup
     /// <summary>The flags that build a sweep's policy (sweep; archive all but --root).</summary>
     public static readonly IReadOnlyList<OptionSpec> Options =
     [
-        CommonOptions.Policy,
+        PolicyOption.WithOverrides,
         OptionSpec.Text("--root", "DIR", "the directory whose children are pod directories (policy field root)"),
         CommonOptions.Store,
         OptionSpec.Duration("--idle-for", $"archive only directories not written for this long (policy field idleFor, default {Duration.Format(Defaults.IdleFor)})"),
@@ -30,7 +30,7 @@ public static class SweepSetup
         OptionSpec.Text("--state", "DIR", "the journal's directory (policy field state, default ROOT/.archiver/POLICY)"),
         CommonOptions.Node,
         CommonOptions.Kubeconfig,
-        OptionSpec.Choice("--format", $"archive format (policy field format, default {Defaults.Extension.TrimStart('.')})", PolicyLoader.FormatNames.Keys),
+        OptionSpec.Choice("--format", $"archive format (policy field format, default {Defaults.Extension.TrimStart('.')})", ArchiveFormatNames.ByName.Keys),
         OptionSpec.Overriding("--concurrency", "directories archived at once", SharedFields.Concurrency),
     ];
 
@@ -39,15 +39,8 @@ public static class SweepSetup
     public static Policy LoadPolicy(ArgParser args, string? root = null)
     {
         var problems = new List<PolicyProblem>();
-        var policy = new Policy();
-        if (args.Get("--policy") is { } file)
-        {
-            policy = PolicyFiles.LoadValid(file);
-        }
-        policy = ApplyFlags(policy, args, root, problems);
-        PolicyValidator.Validate(policy, problems, StoreFactory.Validate);
-        PolicyValidator.ThrowIfErrors(problems);
-        return policy;
+        var policy = ApplyFlags(new PolicyOption(args).Load() ?? new Policy(), args, root, problems);
+        return PolicyFiles.Checked(policy, problems);
     }
 
     private static Policy ApplyFlags(Policy p, ArgParser args, string? root, List<PolicyProblem> problems)
@@ -63,7 +56,7 @@ public static class SweepSetup
             if (LivenessSpec.TryParse(live, out var spec, out var err)) p = p with { Liveness = spec.Source == p.Liveness.Source && spec.File is null ? p.Liveness : spec };
             else Bad($"--liveness: {err}");
         }
-        if (args.Get("--format") is { } format && PolicyLoader.FormatNames.TryGetValue(format, out var f))
+        if (args.Get("--format") is { } format && ArchiveFormatNames.ByName.TryGetValue(format, out var f))
             p = p.WithFormat(f);
         if (args.Int("--concurrency") is { } n) p = p with { Concurrency = n };
         return p;

@@ -4,7 +4,9 @@ namespace Archiver.Composition;
 
 /// <summary>
 /// A policy file read and checked, its store URL included: the one way every command and the daemon
-/// load one (the store check needs the adapters, which only this layer knows).
+/// load one (the store check needs the adapters, which only this layer knows). Commands reach it through
+/// <c>Cli/PolicyOption</c>, the daemon through <c>Hosting/PolicyCatalog</c>, <c>policies validate</c>
+/// through <see cref="Load"/> for the problems themselves.
 /// </summary>
 public static class PolicyFiles
 {
@@ -20,5 +22,15 @@ public static class PolicyFiles
         var policy = Load(file, problems);
         PolicyValidator.ThrowIfErrors(problems);
         return policy!; // null comes only with an error, thrown just above
+    }
+
+    /// <summary>Checks <paramref name="policy"/> (a file's with flags applied over it) as a file is
+    /// checked, store URL included, after the <paramref name="problems"/> already found; throws
+    /// <see cref="ConfigurationException"/> with every error.</summary>
+    public static Policy Checked(Policy policy, List<PolicyProblem> problems)
+    {
+        PolicyValidator.Validate(policy, problems, StoreFactory.Validate);
+        PolicyValidator.ThrowIfErrors(problems);
+        return policy;
     }
 }

@@ -8,18 +8,10 @@ namespace Archiver.Composition;
 /// <summary>Turns a <see cref="StoreSpec"/> into a store. Query parameters in the URL are options too.</summary>
 public static class StoreFactory
 {
-    private static readonly List<IStoreProvider> Providers =
+    private static readonly IReadOnlyList<IStoreProvider> Providers =
         [new FileStoreProvider(), new S3StoreProvider(S3Flavor.S3), new S3StoreProvider(S3Flavor.Oss), new AzureStoreProvider()];
 
     public static IEnumerable<string> KnownSchemes => Providers.Select(p => p.Scheme + "://");
-
-    public static void Register(IStoreProvider provider)
-    {
-        lock (Providers)
-        {
-            if (Providers.All(p => p.Scheme != provider.Scheme)) Providers.Add(provider);
-        }
-    }
 
     public static IEnumerable<string> Validate(StoreSpec spec)
     {

@@ -48,7 +48,7 @@ public static class ArchiveStage
                 bytesIn = manifest.BytesIn;
                 manifest.Finish(new ManifestArchive
                 {
-                    Format = Compression.Name(ctx.Policy.Format),
+                    Format = ctx.Policy.Format.Name(),
                     Level = ctx.Policy.EffectiveLevel,
                     Size = size,
                     Sha256 = sha,

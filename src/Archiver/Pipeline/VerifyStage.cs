@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
 using Archiver.Archives;
 using Archiver.Journal;
 using Archiver.Policies;
@@ -34,10 +32,9 @@ public static class VerifyStage
         }
         if (ctx.VerifyMode == VerifyMode.Full)
         {
-            await using var content = await ctx.Store.OpenReadAsync(record.Key, cancellationToken);
-            var (sha, size) = await HashAsync(content, cancellationToken);
-            if (size != record.ArchiveSize || sha != record.ArchiveSha256)
-                return $"archive {record.Key} read back as {size} bytes with sha256 {sha}; {record.ArchiveSize} bytes with sha256 {record.ArchiveSha256} were written";
+            var read = await ctx.Store.ReadDigestAsync(record.Key, cancellationToken);
+            if (read.Size != record.ArchiveSize || read.Sha256 != record.ArchiveSha256)
+                return $"archive {record.Key} read back as {read.Size} bytes with sha256 {read.Sha256}; {record.ArchiveSize} bytes with sha256 {record.ArchiveSha256} were written";
         }
         return null;
     }
@@ -64,26 +61,5 @@ public static class VerifyStage
         if (manifest.Size != integrity.Manifest.Size)
             return $"manifest {ArchiveKeys.ManifestFor(record.Key)} has {manifest.Size} bytes in the store, {integrity.Manifest.Size} were written";
         return null;
-    }
-
-    public static async Task<(string Sha256, long Size)> HashAsync(Stream content, CancellationToken cancellationToken)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
-        try
-        {
-            long size = 0;
-            int n;
-            while ((n = await content.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                hash.AppendData(buffer, 0, n);
-                size += n;
-            }
-            return (Convert.ToHexStringLower(hash.GetHashAndReset()), size);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 }

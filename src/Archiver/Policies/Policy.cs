@@ -10,13 +10,11 @@ public sealed record Policy
 
     /// <summary>The default key with the extension of <paramref name="format"/>: a policy that sets
     /// only <c>format: tar.zst</c> gets <c>....tar.zst</c> keys.</summary>
-    public static string DefaultKeyFor(ArchiveFormat format) => DefaultKey[..^ExtensionOf(ArchiveFormat.TarGz).Length] + ExtensionOf(format);
-
-    public static string ExtensionOf(ArchiveFormat format) => format == ArchiveFormat.TarZst ? ".tar.zst" : ".tar.gz";
+    public static string DefaultKeyFor(ArchiveFormat format) => DefaultKey[..^ArchiveFormat.TarGz.Extension().Length] + format.Extension();
 
     /// <summary>This policy writing <paramref name="format"/>; a key ending with the old format's extension gets the new one.</summary>
     public Policy WithFormat(ArchiveFormat format) =>
-        this with { Format = format, Key = Key.EndsWith(Extension, StringComparison.Ordinal) ? Key[..^Extension.Length] + ExtensionOf(format) : Key };
+        this with { Format = format, Key = Key.EndsWith(Extension, StringComparison.Ordinal) ? Key[..^Extension.Length] + format.Extension() : Key };
 
     public string Name { get; init; } = "default";
     public string Root { get; init; } = "";
@@ -59,7 +57,7 @@ public sealed record Policy
 
     public int EffectiveLevel => Level ?? (Format == ArchiveFormat.TarZst ? 3 : 6);
 
-    public string Extension => ExtensionOf(Format);
+    public string Extension => Format.Extension();
 }
 
 /// <summary>Disk pressure: above <see cref="High"/> percent used, archive eligible directories oldest

@@ -11,8 +11,6 @@ namespace Archiver.Policies;
 /// </summary>
 public static partial class PolicyLoader
 {
-    public static readonly IReadOnlyDictionary<string, ArchiveFormat> FormatNames =
-        new Dictionary<string, ArchiveFormat> { ["tar.gz"] = ArchiveFormat.TarGz, ["tar.zst"] = ArchiveFormat.TarZst };
     public static readonly IReadOnlyDictionary<string, AfterUpload> AfterUploadNames =
         new Dictionary<string, AfterUpload> { ["delete"] = AfterUpload.Delete, ["keep"] = AfterUpload.Keep };
     public static readonly IReadOnlyDictionary<string, VerifyMode> VerifyNames =
@@ -32,7 +30,7 @@ public static partial class PolicyLoader
         ["store"] = (p, v, e) => p with { Store = e.Store(v) ?? p.Store },
         ["key"] = (p, v, e) => p with { Key = e.Scalar(v, "key") ?? p.Key },
         ["cluster"] = (p, v, e) => p with { Cluster = e.Scalar(v, "cluster") ?? p.Cluster },
-        ["format"] = (p, v, e) => p with { Format = e.Enum(v, "format", FormatNames) ?? p.Format },
+        ["format"] = (p, v, e) => p with { Format = e.Enum(v, "format", ArchiveFormatNames.ByName) ?? p.Format },
         ["level"] = (p, v, e) => p with { Level = e.Int(v, "level", new IntRange(1, 22)) ?? p.Level },
         ["afterUpload"] = (p, v, e) => p with { AfterUpload = e.Enum(v, "afterUpload", AfterUploadNames) ?? p.AfterUpload },
         ["verify"] = (p, v, e) => p with { Verify = e.Enum(v, "verify", VerifyNames) ?? p.Verify },

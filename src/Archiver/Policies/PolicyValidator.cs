@@ -59,7 +59,7 @@ public static partial class PolicyValidator
         {
             var max = p.Format == ArchiveFormat.TarZst ? 22 : 9;
             if (level < 1 || level > max)
-                Error("level", $"level {level} is out of range for {(p.Format == ArchiveFormat.TarZst ? "tar.zst" : "tar.gz")}: use 1-{max}");
+                Error("level", $"level {level} is out of range for {p.Format.Name()}: use 1-{max}");
         }
 
         foreach (var glob in p.Exclude)

@@ -23,7 +23,7 @@ public static class ArchiveContentCheck
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
-            using var reader = ArchiveFormats.Open(ArchiveKeys.Plain(key), (Stream?)plain ?? buffered);
+            using var reader = ArchiveReaders.Open(ArchiveKeys.Plain(key), (Stream?)plain ?? buffered);
             while (reader.Next() is { } item)
             {
                 cancellationToken.ThrowIfCancellationRequested();

@@ -123,7 +123,7 @@ public static class EntryReader
         {
             using var counted = new CountingReadStream(new BufferedStream(stored, 1 << 17));
             using var plain = ArchiveKeys.IsEncrypted(key) ? AgeDecryptingStream.Open(counted, identities!, leaveOpen: true) : null;
-            using var reader = ArchiveFormats.Open(ArchiveKeys.Plain(key), (Stream?)plain ?? counted);
+            using var reader = ArchiveReaders.Open(ArchiveKeys.Plain(key), (Stream?)plain ?? counted);
             while (pending.Count > 0 && reader.Next() is { } item)
             {
                 cancellationToken.ThrowIfCancellationRequested();

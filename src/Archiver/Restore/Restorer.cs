@@ -51,7 +51,7 @@ public static class Restorer
         try
         {
             using var plain = ArchiveKeys.IsEncrypted(report.Key) ? AgeDecryptingStream.Open(buffered, identities!, leaveOpen: true) : null;
-            using (var reader = ArchiveFormats.Open(ArchiveKeys.Plain(report.Key), (Stream?)plain ?? buffered))
+            using (var reader = ArchiveReaders.Open(ArchiveKeys.Plain(report.Key), (Stream?)plain ?? buffered))
             {
                 while (reader.Next() is { } item)
                 {

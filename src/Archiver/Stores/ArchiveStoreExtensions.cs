@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Archiver.Archives;
 using Archiver.Encryption;
@@ -98,6 +100,31 @@ public static class ArchiveStoreExtensions
         catch (ObjectNotFoundException)
         {
             return null;
+        }
+    }
+
+    /// <summary>Reads the object at <paramref name="key"/> to its end and returns its size and SHA-256
+    /// (lowercase hex), in memory that does not grow with it: what the store holds, byte for byte.
+    /// Throws <see cref="ObjectNotFoundException"/> when there is no such object.</summary>
+    public static async Task<StoredDigest> ReadDigestAsync(this IArchiveStore store, string key, CancellationToken cancellationToken)
+    {
+        await using var content = await store.OpenReadAsync(key, cancellationToken);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            long size = 0;
+            int n;
+            while ((n = await content.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, n);
+                size += n;
+            }
+            return new StoredDigest(size, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

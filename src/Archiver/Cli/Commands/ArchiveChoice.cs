@@ -25,7 +25,7 @@ public static class ArchiveChoice
         if (pod is null && key is null) a.Errors.Add($"{command} takes one archive KEY, or --pod NAME");
         if (pod is not null && key is not null) a.Errors.Add("give either a KEY or --pod, not both");
         if (pod is null && (a.Get("--namespace") ?? a.Get("--node") ?? a.Get("--at")) is not null) a.Errors.Add("--namespace, --node and --at select by pod; they need --pod");
-        if (a.Get("--store") is null && a.Get("--policy") is null) a.Errors.Add("--store URL is required (e.g. --store s3://bucket/prefix)");
+        if (a.Get("--store") is null && a.Get(PolicyOption.Flag) is null) a.Errors.Add("--store URL is required (e.g. --store s3://bucket/prefix)");
         return Time(a, "--at");
     }
 
@@ -49,7 +49,7 @@ public static class ArchiveChoice
         ArchiveManifest? manifest;
         if (a.Get("--pod") is { } pod)
         {
-            (key, manifest) = await ArchiveLocator.FindAsync(store, new PodQuery(pod, a.Get("--namespace"), a.Get("--node"), at ?? clock.GetUtcNow()), cancellationToken, identities);
+            (key, manifest) = await PodArchives.NewestAsync(store, new PodQuery(pod, a.Get("--namespace"), a.Get("--node"), at ?? clock.GetUtcNow()), cancellationToken, identities);
             Terminal.Error.WriteLine($"reading {key} (archived {manifest.CreatedAt:yyyy-MM-ddTHH:mm:ssZ} from node {manifest.Source.Node})");
         }
         else
@@ -65,8 +65,8 @@ public static class ArchiveChoice
             if (manifest is null && !noManifest)
                 throw new ConfigurationException($"no manifest {ArchiveManifest.KeyFor(key!)} beside {key}, so the restore could not be checked; pass --no-manifest to restore it unchecked (hand-made archives have none)");
         }
-        if (!ArchiveFormats.IsArchiveKey(ArchiveKeys.Plain(key!)))
-            throw new ConfigurationException($"cannot tell the format of {key} from its name; archives end in {string.Join(", ", ArchiveFormats.Known)}");
+        if (!ArchiveReaders.CanOpen(ArchiveKeys.Plain(key!)))
+            throw new ConfigurationException($"cannot tell the format of {key} from its name; archives end in {string.Join(", ", ArchiveReaders.Suffixes)}");
         return (key!, manifest);
     }
 }

@@ -35,7 +35,7 @@ public sealed class ArchiveCommand(TimeProvider clock) : ICommand
         if (!status.IsDirectory) throw new ConfigurationException($"{dir} is a {status.Type.ToString().ToLowerInvariant()}, not a directory; archive takes a pod directory");
         var parent = Path.GetDirectoryName(dir)!;
         // Without a policy the root is DIR's parent; with one, the policy's root stands.
-        var policy = SweepSetup.LoadPolicy(a, a.Get("--policy") is null ? parent : null);
+        var policy = SweepSetup.LoadPolicy(a, a.Get(PolicyOption.Flag) is null ? parent : null);
         if (Path.GetFullPath(policy.Root).TrimEnd('/') != parent)
             throw new ConfigurationException($"{dir} is not directly under the policy's root {policy.Root}");
         var ctx = SweepSetup.Build(policy, a, clock);

@@ -16,7 +16,7 @@ public sealed class CatCommand(TimeProvider clock) : ICommand
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         CommonOptions.Store,
-        OptionSpec.Text("--policy", "FILE", "use this policy's store (when --store is not given), and its encryption.age.identityFile"),
+        PolicyOption.ForReading,
         .. ArchiveChoice.Options,
         AgeIdentityOption.Spec,
     ];
@@ -39,10 +39,11 @@ public sealed class CatCommand(TimeProvider clock) : ICommand
         if (a.Positionals.Count != wanted) a.Errors.Add(byPod ? "cat --pod NAME takes one PATH" : "cat takes an archive KEY and a PATH (or --pod NAME and a PATH)");
         var key = byPod || a.Positionals.Count < 2 ? null : a.Positionals[0];
         var at = ArchiveChoice.Check(a, "cat", byPod ? null : key ?? "");
-        var spec = ListCommand.StoreSpecFrom(a);
+        var policy = new PolicyOption(a);
+        var spec = policy.Store();
         a.ThrowIfErrors();
         var path = a.Positionals[^1];
-        var identities = AgeIdentityOption.Load(a);
+        var identities = AgeIdentityOption.Load(a, policy);
         return await AgeIdentityOption.RunAsync(() => CatAsync(a, spec!, key, at, path, identities, cancellationToken));
     }
 

@@ -7,7 +7,7 @@ namespace Archiver.Cli.Commands;
 /// compiled per sweep when measured). Every <see cref="System.Text.Json.JsonSerializerOptions"/> for
 /// these types uses it as its resolver, so a type missing here fails in the tests instead of falling back.</summary>
 [JsonSerializable(typeof(ListCommand.Row))]
-[JsonSerializable(typeof(VerifyCommand.Result))]
+[JsonSerializable(typeof(Restore.ArchiveVerification))]
 [JsonSerializable(typeof(FindCommand.Match))]
 internal sealed partial class CommandsJson : JsonSerializerContext
 {

@@ -20,7 +20,7 @@ public sealed class FindCommand(TimeProvider clock) : ICommand
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         CommonOptions.Store,
-        OptionSpec.Text("--policy", "FILE", "read key times with this policy's key template, search its store when --store is not given, and decrypt with its encryption.age.identityFile"),
+        PolicyOption.Spec("read key times with this policy's key template, search its store when --store is not given, and decrypt with its encryption.age.identityFile"),
         OptionSpec.Text("--pod", "P", "only archives of this pod"),
         OptionSpec.Text("--node", "N", "only archives made on this node"),
         OptionSpec.Text("--since", "DUR", "only archives whose key time is within this last while, e.g. 7d (read from the key, before any manifest)"),
@@ -58,10 +58,11 @@ public sealed class FindCommand(TimeProvider clock) : ICommand
             else a.Errors.Add($"--since: {err}");
         }
         var until = ArchiveChoice.Time(a, "--until");
-        var template = a.Get("--policy") is { } file ? ListCommand.PolicyFrom(file)?.Key : null;
-        var spec = ListCommand.StoreSpecFrom(a);
+        var policy = new PolicyOption(a);
+        var template = policy.Load()?.Key;
+        var spec = policy.Store();
         a.ThrowIfErrors();
-        var identities = AgeIdentityOption.Load(a);
+        var identities = AgeIdentityOption.Load(a, policy);
 
         await using var store = StoreFactory.Create(spec!);
         var query = new FindQuery(a.Positionals, new KeyPattern(template ?? Policy.DefaultKey), a.Get("--pod"), a.Get("--node"), since, until);
@@ -69,7 +70,7 @@ public sealed class FindCommand(TimeProvider clock) : ICommand
         var json = a.Has("--json");
         int files = 0, archives = 0;
         if (!json) Terminal.Out.WriteLine("KEY\tPATH\tSIZE\tMTIME");
-        await foreach (var found in ArchiveFinder.FindAsync(store, query, tally, identities, cancellationToken))
+        await foreach (var found in EntryFinder.FindAsync(store, query, tally, identities, cancellationToken))
         {
             archives++;
             foreach (var e in found.Entries)
@@ -77,7 +78,7 @@ public sealed class FindCommand(TimeProvider clock) : ICommand
                 files++;
                 var path = EntrySelection.Inside(e.Path) + (e.Type == "dir" ? "/" : "");
                 Terminal.Out.WriteLine(json
-                    ? JsonSerializer.Serialize(new Match(found.Key, path, e.Type, e.Size, e.Mtime, e.Sha256, found.Source.Namespace, found.Source.Pod, ArchiveFinder.NodeOf(found.Source), found.CreatedAt), Json)
+                    ? JsonSerializer.Serialize(new Match(found.Key, path, e.Type, e.Size, e.Mtime, e.Sha256, found.Source.Namespace, found.Source.Pod, EntryFinder.NodeOf(found.Source), found.CreatedAt), Json)
                     : $"{found.Key}\t{FileSystem.FileName.Printable(path)}\t{Terminal.Bytes(e.Size)}\t{e.Mtime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}");
             }
         }

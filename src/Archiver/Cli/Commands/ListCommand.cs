@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Archiver.Archives;
 using Archiver.Composition;
-using Archiver.Policies;
 using Archiver.Stores;
 
 namespace Archiver.Cli.Commands;
@@ -19,7 +18,7 @@ public sealed class ListCommand(TimeProvider clock) : ICommand
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         CommonOptions.Store,
-        OptionSpec.Text("--policy", "FILE", "look in this policy's store (when --store is not given)"),
+        PolicyOption.Spec("look in this policy's store (when --store is not given)"),
         OptionSpec.Text("--prefix", "KEYPREFIX", "only keys that start with this"),
         OptionSpec.Text("--node", "N", "only archives made on this node (the manifest's source)"),
         OptionSpec.Text("--pod", "P", "only archives of this pod or directory name"),
@@ -37,7 +36,7 @@ public sealed class ListCommand(TimeProvider clock) : ICommand
         var a = new ArgParser(args, Options);
         if (a.Positionals.Count > 0) a.Errors.Add($"list takes no arguments, got '{a.Positionals[0]}' (use --prefix to narrow it)");
         var since = a.Duration("--since");
-        var spec = StoreSpecFrom(a);
+        var spec = new PolicyOption(a).Store();
         a.ThrowIfErrors();
 
         await using var store = StoreFactory.Create(spec!);
@@ -88,24 +87,6 @@ public sealed class ListCommand(TimeProvider clock) : ICommand
         });
         return rows;
     }
-
-    /// <summary>--store URL, else the store of --policy FILE; adds a usage error when neither is given.</summary>
-    public static StoreSpec? StoreSpecFrom(ArgParser a)
-    {
-        if (a.Get("--store") is { } url) return new StoreSpec(url);
-        if (a.Get("--policy") is { } file)
-        {
-            var policy = PolicyFrom(file);
-            if (policy is not null && policy.Store.Url.Length > 0) return policy.Store;
-            a.Errors.Add($"policy {file} names no store; pass --store URL");
-            return null;
-        }
-        a.Errors.Add("--store URL (or --policy FILE) is required, e.g. --store s3://bucket/prefix");
-        return null;
-    }
-
-    /// <summary>The policy in <paramref name="file"/>; throws with every problem when it is not valid.</summary>
-    public static Policy PolicyFrom(string file) => PolicyFiles.LoadValid(file);
 
     private static void WriteTable(string[] header, List<string[]> rows)
     {

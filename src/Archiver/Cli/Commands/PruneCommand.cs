@@ -17,7 +17,7 @@ public sealed class PruneCommand(TimeProvider clock) : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        CommonOptions.Policy,
+        PolicyOption.WithOverrides,
         CommonOptions.Store,
         OptionSpec.Duration("--older-than", "prune archives older than this, at least 1d (default: the policy's retention.remoteFor)"),
         CommonOptions.Node,
@@ -35,12 +35,12 @@ public sealed class PruneCommand(TimeProvider clock) : ICommand
     {
         var a = new ArgParser(args, Options);
         if (a.Positionals.Count > 0) a.Errors.Add($"prune takes no arguments, got '{a.Positionals[0]}'");
-        if (a.Get("--policy") is null && a.Get("--store") is null) a.Errors.Add("name a --policy FILE or a --store URL");
+        if (a.Get(PolicyOption.Flag) is null && a.Get("--store") is null) a.Errors.Add("name a --policy FILE or a --store URL");
         var olderThan = a.Duration("--older-than");
         if (olderThan < TimeSpan.FromDays(1)) a.Errors.Add($"--older-than: '{a.Get("--older-than")}' is under 1d; prune keeps at least a day of archives");
         a.ThrowIfErrors();
 
-        var policy = a.Get("--policy") is { } file ? PolicyFiles.LoadValid(file) : new Policy();
+        var policy = new PolicyOption(a).Load() ?? new Policy();
         if (a.Get("--store") is { } url) policy = policy with { Store = new StoreSpec(url) };
         var remoteFor = olderThan ?? policy.RemoteFor
             ?? throw new ConfigurationException($"no retention: set retention: {{remoteFor: 180d}} in {policy.Source} or pass --older-than DUR");

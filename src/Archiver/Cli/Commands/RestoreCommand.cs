@@ -20,7 +20,7 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         CommonOptions.Store,
-        OptionSpec.Text("--policy", "FILE", "use this policy's store (when --store is not given), and its encryption.age.identityFile"),
+        PolicyOption.ForReading,
         OptionSpec.Text("--to", "DIR", "the directory to restore into (required)"),
         .. ArchiveChoice.Options,
         OptionSpec.Text("--path", "GLOB", "restore only entries matching GLOB inside the pod directory (logs/*.log, m/target.log; ** crosses directories; a directory brings everything under it), reading only the parts of the archive that hold them; repeatable"),
@@ -51,12 +51,13 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
         if (paths.Count > 0 && a.Has("--no-manifest")) a.Errors.Add("--path needs the manifest (it says where each entry is); drop --no-manifest");
         a.ThrowIfErrors();
 
-        var spec = ListCommand.StoreSpecFrom(a);
+        var policy = new PolicyOption(a);
+        var spec = policy.Store();
         a.ThrowIfErrors();
 
         var target = Path.GetFullPath(a.Get("--to")!);
         CheckTarget(target, a.Has("--force"));
-        var identities = AgeIdentityOption.Load(a);
+        var identities = AgeIdentityOption.Load(a, policy);
         return await AgeIdentityOption.RunAsync(() => RestoreAsync(a, spec!, at, paths, target, identities, cancellationToken));
     }
 

@@ -15,7 +15,7 @@ namespace Archiver.Restore;
 /// manifests (<c>K.manifest.json.age</c>) are read with <c>identities</c>; without them they are
 /// counted in <see cref="FindTally.Encrypted"/>, not read.
 /// </summary>
-public static class ArchiveFinder
+public static class EntryFinder
 {
     public const int Parallel = 8;
 

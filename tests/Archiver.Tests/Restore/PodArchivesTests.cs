@@ -7,7 +7,7 @@ namespace Archiver.Tests.Restore;
 
 /// <summary><c>archiver restore --pod</c>: the pod's newest archive, or the newest at or before
 /// <c>--at</c>, found from the manifests through the store's listing.</summary>
-public sealed class ArchiveLocatorTests : IDisposable
+public sealed class PodArchivesTests : IDisposable
 {
     private readonly RestoreFixture _f = new("locator");
 
@@ -21,7 +21,7 @@ public sealed class ArchiveLocatorTests : IDisposable
     /// <summary>When web-0 was archived again, four days later.</summary>
     private DateTimeOffset Second => First.AddDays(4);
 
-    public ArchiveLocatorTests() => First = _clock.GetUtcNow();
+    public PodArchivesTests() => First = _clock.GetUtcNow();
 
     private async Task ArchiveTwiceAsync()
     {

@@ -4,14 +4,15 @@ using ICSharpCode.SharpZipLib.BZip2;
 
 namespace Archiver.Restore;
 
-/// <summary>Which reader an archive key needs, from its name: <c>.tar.gz</c>/<c>.tgz</c>,
+/// <summary>The reader of the entries of a stored archive, chosen by its key's suffix (the archives
+/// Archiver writes, <see cref="ArchiveFormat"/>, and hand-made ones): <c>.tar.gz</c>/<c>.tgz</c>,
 /// <c>.tar.zst</c>, <c>.tar.bz2</c>/<c>.tbz2</c> (hand-made archives), <c>.tar</c>, <c>.zip</c>.</summary>
-public static class ArchiveFormats
+public static class ArchiveReaders
 {
-    public static readonly string[] Known = [".tar.gz", ".tgz", ".tar.zst", ".tzst", ".tar.bz2", ".tbz2", ".tbz", ".tar", ".zip"];
+    public static readonly string[] Suffixes = [".tar.gz", ".tgz", ".tar.zst", ".tzst", ".tar.bz2", ".tbz2", ".tbz", ".tar", ".zip"];
 
-    public static bool IsArchiveKey(string key) =>
-        Known.Any(s => key.EndsWith(s, StringComparison.OrdinalIgnoreCase));
+    public static bool CanOpen(string key) =>
+        Suffixes.Any(s => key.EndsWith(s, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Opens a reader over <paramref name="raw"/>, the stored bytes (left open).</summary>
     public static IArchiveItemReader Open(string key, Stream raw)
@@ -28,7 +29,7 @@ public static class ArchiveFormats
         else if (k.EndsWith(".tar", StringComparison.Ordinal))
             tar = raw;
         else
-            throw new ConfigurationException($"cannot tell the format of {key} from its name; archives end in {string.Join(", ", Known)}");
+            throw new ConfigurationException($"cannot tell the format of {key} from its name; archives end in {string.Join(", ", Suffixes)}");
         return new DecompressedTar(tar, raw);
     }
 

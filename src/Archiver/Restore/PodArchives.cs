@@ -5,20 +5,18 @@ using Archiver.Stores;
 
 namespace Archiver.Restore;
 
-/// <summary>Which pod's archive to restore, and no later than when.</summary>
-public sealed record PodQuery(string Pod, string? Namespace, string? Node, DateTimeOffset? At);
-
 /// <summary>
-/// Finds the archive of a pod from the manifests' <c>source</c> (pod, namespace, node) and
+/// The archives of one pod (<c>restore --pod</c>, <c>cat --pod</c>): picks its newest archive at or
+/// before <see cref="PodQuery.At"/> from the manifests' <c>source</c> (pod, namespace, node) and
 /// <c>createdAt</c>, through <see cref="IArchiveStore.ListAsync"/> only, so it works for every store
 /// and every key template. Only manifests whose key mentions the pod's name are read (every key
 /// template names the pod or its directory), so a lookup does not download every manifest.
 /// Encrypted manifests are read with <c>identities</c>; without them, finding one throws
 /// <see cref="MissingIdentityException"/>.
 /// </summary>
-public static class ArchiveLocator
+public static class PodArchives
 {
-    public static async Task<(string Key, ArchiveManifest Manifest)> FindAsync(IArchiveStore store, PodQuery query, CancellationToken cancellationToken,
+    public static async Task<(string Key, ArchiveManifest Manifest)> NewestAsync(IArchiveStore store, PodQuery query, CancellationToken cancellationToken,
         IReadOnlyList<AgeIdentity>? identities = null)
     {
         var matches = new List<(string Key, ArchiveManifest Manifest)>();

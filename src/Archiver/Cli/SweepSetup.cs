@@ -70,5 +70,5 @@ public static class SweepSetup
 
     /// <summary>Builds the context; the store and liveness source are created but not contacted.</summary>
     public static SweepContext Build(Policy policy, ArgParser args, TimeProvider clock) =>
-        SweepBuilder.Build(policy, Node(args), args.Get("--kubeconfig"), clock);
+        SweepBuilder.Build(policy, new LivenessContext(Node(args), args.Get("--kubeconfig")), clock);
 }

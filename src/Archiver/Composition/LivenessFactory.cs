@@ -1,17 +1,19 @@
 using Archiver.Liveness;
 using Archiver.Liveness.Kubernetes;
+using Archiver.Pipeline;
 using Archiver.Policies;
 
 namespace Archiver.Composition;
 
-/// <summary>Makes the liveness source a policy names. Sources beyond the built-in ones register here.</summary>
+/// <summary>Makes what a policy's <c>liveness</c> names: the source, and for <c>kubernetes</c> the Lease
+/// lock and the event sink that share its client.</summary>
 public static class LivenessFactory
 {
-    public static ILivenessSource Create(LivenessSpec spec, LivenessContext context) => spec.Source switch
+    public static LivenessServices Create(LivenessSpec spec, LivenessContext context, KubernetesSession session, string policy, TimeProvider clock) => spec.Source switch
     {
-        "none" => new NoLivenessSource(),
-        "static" => CreateStatic(spec.File!),
-        "kubernetes" => KubernetesSetup.CreateSource(spec, context),
+        "none" => LivenessServices.Alone(new NoLivenessSource()),
+        "static" => LivenessServices.Alone(CreateStatic(spec.File!)),
+        "kubernetes" => KubernetesSetup.Create(spec, context, session, policy, clock),
         _ => throw new ConfigurationException($"liveness '{spec.Source}' is not known; use none, static:FILE or kubernetes"),
     };
 

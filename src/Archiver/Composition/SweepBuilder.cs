@@ -14,9 +14,11 @@ namespace Archiver.Composition;
 public static class SweepBuilder
 {
     /// <summary>Builds the context: checks the key template and the root, creates the store and the
-    /// liveness source (neither is contacted yet), reads the age recipients and adds the Kubernetes lock and event sink when the
-    /// policy asks for them. Throws <see cref="ConfigurationException"/> before anything is touched.</summary>
-    public static SweepContext Build(Policy policy, NodeIdentity node, string? kubeconfig, TimeProvider clock)
+    /// liveness source with its lock and event sink (nothing is contacted yet) and reads the age recipients.
+    /// A <paramref name="session"/> keeps Kubernetes clients between sweeps (the daemon's lives as long as it does). Throws <see cref="ConfigurationException"/> before anything is touched.</summary>
+    public static SweepContext Build(Policy policy, LivenessContext context, TimeProvider clock) => Build(policy, context, new KubernetesSession(), clock);
+
+    public static SweepContext Build(Policy policy, LivenessContext context, KubernetesSession session, TimeProvider clock)
     {
         var layout = PodLayout.Parse(policy.Layout);
         if (!KeyTemplate.TryParse(policy.Key, layout.FieldNames, policy.Extension, out var key, out var keyErrors))
@@ -24,9 +26,13 @@ public static class SweepBuilder
         if (!Directory.Exists(policy.Root))
             throw new ConfigurationException($"root {policy.Root} does not exist or is not a directory; create it or fix root (policy {policy.Source})");
         var recipients = policy.Encryption?.LoadRecipients();
-        var liveness = LivenessFactory.Create(policy.Liveness, new LivenessContext(node, kubeconfig));
+        var liveness = LivenessFactory.Create(policy.Liveness, context, session, policy.Name, clock);
         var store = StoreFactory.Create(policy.Store);
-        var ctx = new SweepContext(policy, layout, key, store, liveness, new DirectoryJournal(policy.StateDirectory, clock), clock, node.Name) { Recipients = recipients };
-        return KubernetesSetup.AddClusterServices(ctx);
+        return new SweepContext(policy, layout, key, store, liveness.Source, new DirectoryJournal(policy.StateDirectory, clock), clock, context.Node.Name)
+        {
+            Recipients = recipients,
+            DirectoryLock = liveness.DirectoryLock,
+            Events = liveness.Events,
+        };
     }
 }

@@ -1,5 +1,7 @@
 using Archiver.Composition;
 using Archiver.Journal;
+using Archiver.Liveness;
+using Archiver.Liveness.Kubernetes;
 using Archiver.Pipeline;
 using Archiver.Policies;
 using Serilog.Context;
@@ -17,6 +19,7 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
 {
     private static readonly ILogger Log = Serilog.Log.ForContext<PolicyRunner>();
     private readonly Dictionary<string, DateTimeOffset> _lastRetention = new(StringComparer.Ordinal);
+    private readonly KubernetesSession _kubernetes = new();
 
     public async Task SweepAsync(LoadedPolicy loaded, string trigger, CancellationToken cancellationToken)
     {
@@ -147,7 +150,7 @@ public sealed class PolicyRunner(DaemonOptions options, TimeProvider clock, Arch
 
     internal SweepContext BuildContext(Policy policy)
     {
-        return SweepBuilder.Build(policy, options.Node, options.Kubeconfig, clock);
+        return SweepBuilder.Build(policy, new LivenessContext(options.Node, options.Kubeconfig), _kubernetes, clock);
     }
 
     internal DiskUsage? MeasureDisk(Policy policy)

@@ -18,7 +18,7 @@ public sealed class KubernetesLivenessSourceConformanceTests : LivenessSourceCon
         _api.AddPod("prod", "elsewhere-0", "Running", node: "node-b");
         var spec = new LivenessSpec("kubernetes") { Options = new Dictionary<string, string> { ["pageSize"] = "2" } };
         var context = new LivenessContext(new NodeIdentity("node-a", IsExplicit: true), _api.WriteKubeconfig(_temp.Path));
-        return Task.FromResult<ILivenessSource>(KubernetesSetup.CreateSource(spec, context));
+        return Task.FromResult<ILivenessSource>(KubernetesSetup.CreateSource(spec, context, new KubernetesSession(), KubernetesConfigLoader.FromProcess()));
     }
 
     protected override void Break() => _api.Fail(_ => true, 500);

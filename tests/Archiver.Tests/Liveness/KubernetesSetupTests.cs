@@ -11,34 +11,33 @@ namespace Archiver.Tests.Liveness;
 /// outside a pod).</summary>
 public sealed class KubernetesSetupTests
 {
-    private static async Task<(SweepContext Ctx, KubernetesSweep K)> BuildAsync(string liveness)
+    private static (Policy Policy, KubernetesSweep K) Build(string liveness)
     {
         var k = new KubernetesSweep();
-        var ctx = k.Context(k.Policy(liveness), new Dictionary<string, string>());
-        await Task.CompletedTask;
-        return (ctx, k);
+        var policy = k.Context(k.Policy(liveness), new Dictionary<string, string>()).Policy;
+        return (policy, k);
     }
 
     [Fact]
-    public async Task AddClusterServices_ClusterScopeInAPod_LeasesInPodNamespaceHeldByNodeAndPod()
+    public async Task Create_ClusterScopeInAPod_LeasesInPodNamespaceHeldByNodeAndPod()
     {
-        var (ctx, k) = await BuildAsync("  source: kubernetes\n  scope: cluster");
+        var (policy, k) = Build("  source: kubernetes\n  scope: cluster");
         await using var _ = k;
 
         var env = new Dictionary<string, string> { ["POD_NAMESPACE"] = "ops", ["POD_NAME"] = "archiver-x7k2p" };
-        var lease = Assert.IsType<LeaseDirectoryLock>(KubernetesSetup.AddClusterServices(ctx, env.GetValueOrDefault).DirectoryLock);
+        var lease = Assert.IsType<LeaseDirectoryLock>(k.Services(policy, env.GetValueOrDefault).DirectoryLock);
 
         Assert.Equal("ops", lease.Namespace);
         Assert.Equal("node-a/archiver-x7k2p", lease.Holder);
     }
 
     [Fact]
-    public async Task AddClusterServices_NodeScopeInAPod_NoLeaseByDefaultButEventsAboutThatPod()
+    public async Task Create_NodeScopeInAPod_NoLeaseByDefaultButEventsAboutThatPod()
     {
-        var (ctx, k) = await BuildAsync("  source: kubernetes");
+        var (policy, k) = Build("  source: kubernetes");
         await using var _ = k;
 
-        var built = KubernetesSetup.AddClusterServices(ctx, KubernetesSweep.InPod.GetValueOrDefault);
+        var built = k.Services(policy, KubernetesSweep.InPod.GetValueOrDefault);
 
         Assert.IsType<NoDirectoryLock>(built.DirectoryLock);
         var sink = Assert.IsType<KubernetesEventSink>(built.Events);
@@ -49,24 +48,24 @@ public sealed class KubernetesSetupTests
     [InlineData(null, null)]
     [InlineData("archiver", null)]
     [InlineData(null, "archiver-x7k2p")]
-    public async Task AddClusterServices_NoPodIdentity_NoEvents(string? podNamespace, string? podName)
+    public async Task Create_NoPodIdentity_NoEvents(string? podNamespace, string? podName)
     {
-        var (ctx, k) = await BuildAsync("  source: kubernetes");
+        var (policy, k) = Build("  source: kubernetes");
         await using var _ = k;
 
-        var built = KubernetesSetup.AddClusterServices(ctx, n => n switch { "POD_NAMESPACE" => podNamespace, "POD_NAME" => podName, _ => null });
+        var built = k.Services(policy, n => n switch { "POD_NAMESPACE" => podNamespace, "POD_NAME" => podName, _ => null });
 
         Assert.IsType<NoArchiveEventSink>(built.Events);
     }
 
     [Fact]
-    public async Task AddClusterServices_LeaseNamespaceOption_BeatsPodNamespaceForLeasesButNotEvents()
+    public async Task Create_LeaseNamespaceOption_BeatsPodNamespaceForLeasesButNotEvents()
     {
-        var (ctx, k) = await BuildAsync("  source: kubernetes\n  lease: \"true\"\n  leaseNamespace: storage");
+        var (policy, k) = Build("  source: kubernetes\n  lease: \"true\"\n  leaseNamespace: storage");
         await using var _ = k;
 
         var env = new Dictionary<string, string> { ["POD_NAMESPACE"] = "ops", ["POD_NAME"] = "archiver-x7k2p" };
-        var built = KubernetesSetup.AddClusterServices(ctx, env.GetValueOrDefault);
+        var built = k.Services(policy, env.GetValueOrDefault);
 
         var lease = Assert.IsType<LeaseDirectoryLock>(built.DirectoryLock);
         Assert.Equal("storage", lease.Namespace);
@@ -75,12 +74,12 @@ public sealed class KubernetesSetupTests
     }
 
     [Fact]
-    public async Task AddClusterServices_NoPodName_LeaseHeldByTheNode()
+    public async Task Create_NoPodName_LeaseHeldByTheNode()
     {
-        var (ctx, k) = await BuildAsync("  source: kubernetes\n  lease: \"true\"");
+        var (policy, k) = Build("  source: kubernetes\n  lease: \"true\"");
         await using var _ = k;
 
-        var lease = Assert.IsType<LeaseDirectoryLock>(KubernetesSetup.AddClusterServices(ctx, n => n == "POD_NAMESPACE" ? "ops" : null).DirectoryLock);
+        var lease = Assert.IsType<LeaseDirectoryLock>(k.Services(policy, n => n == "POD_NAMESPACE" ? "ops" : null).DirectoryLock);
 
         Assert.Equal("ops", lease.Namespace);
         Assert.Equal("node-a", lease.Holder);

@@ -79,8 +79,16 @@ public sealed class KubernetesSweep : IAsyncDisposable
     public SweepContext Context(string policy, IReadOnlyDictionary<string, string> environment)
     {
         var args = new ArgParser(["--policy", policy, "--kubeconfig", Kubeconfig, "--node", "node-a"], SweepSetup.Options);
-        return KubernetesSetup.AddClusterServices(SweepSetup.Build(SweepSetup.LoadPolicy(args), args, Clock), environment.GetValueOrDefault);
+        var ctx = SweepSetup.Build(SweepSetup.LoadPolicy(args), args, Clock);
+        var services = Services(ctx.Policy, environment.GetValueOrDefault);
+        return ctx with { Liveness = services.Source, DirectoryLock = services.DirectoryLock, Events = services.Events };
     }
+
+    /// <summary>What the kubernetes source of <paramref name="policy"/> brings to a sweep on node-a, in a
+    /// process whose environment is <paramref name="environment"/>.</summary>
+    public LivenessServices Services(Archiver.Policies.Policy policy, Func<string, string?> environment) =>
+        KubernetesSetup.Create(policy.Liveness, new Archiver.Liveness.LivenessContext(new NodeIdentity("node-a", IsExplicit: true), Kubeconfig),
+            new KubernetesSession(), policy.Name, Clock, KubernetesConfigLoader.FromProcess(), environment);
 
     /// <summary>One sweep of <paramref name="policy"/> through the real pipeline, as the daemon runs it in a pod
     /// whose environment is <paramref name="environment"/>.</summary>

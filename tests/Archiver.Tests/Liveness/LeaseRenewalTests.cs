@@ -18,8 +18,8 @@ public sealed class LeaseRenewalTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var source = KubernetesSetup.CreateSource(new LivenessSpec("kubernetes"), new LivenessContext(new NodeIdentity("node-a", IsExplicit: true), _api.WriteKubeconfig(_temp.Path)));
-        _lock = new LeaseDirectoryLock(source.Api, "archiver", "node-a", TimeSpan.FromSeconds(60), "k8s", _clock);
+        var source = KubernetesSetup.CreateSource(new LivenessSpec("kubernetes"), new LivenessContext(new NodeIdentity("node-a", IsExplicit: true), _api.WriteKubeconfig(_temp.Path)), new KubernetesSession(), KubernetesConfigLoader.FromProcess());
+        _lock = new LeaseDirectoryLock(source.Api, "archiver", "node-a", TimeSpan.FromSeconds(60), "k8s", new KubernetesSession(), _clock);
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
 using Serilog;
@@ -8,26 +7,23 @@ namespace Archiver.Liveness.Kubernetes;
 /// <summary>
 /// Collects the Leases nobody finished: released or expired, with our labels, and untouched for
 /// <see cref="Age"/> (an archiver that crashed, or could not delete its lease). At most once per
-/// <see cref="Interval"/> per process, policy and namespace; one list from the API server's cache
+/// <see cref="Interval"/> per <see cref="KubernetesSession"/> (process), policy and namespace; one list from the API server's cache
 /// (<c>resourceVersion=0</c>) and a delete per leftover, each only at the version that was listed
 /// (a precondition: a lease taken since answers 409 and stays). Best effort: a failure is logged and
 /// never stops a directory.
 /// </summary>
-internal sealed class LeaseCollector(KubernetesApi api, LeaseDirectoryLock owner, string policy, TimeProvider clock)
+internal sealed class LeaseCollector(KubernetesApi api, LeaseDirectoryLock owner, string policy, KubernetesSession session, TimeProvider clock)
 {
     public static readonly TimeSpan Age = TimeSpan.FromDays(1);
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
     private static readonly ILogger Log = Serilog.Log.ForContext<LeaseCollector>();
-    private static readonly ConcurrentDictionary<string, DateTimeOffset> LastRun = new(StringComparer.Ordinal);
 
     public string Selector => $"{LeaseDirectoryLock.ManagedByLabel}=archiver,{LeaseDirectoryLock.PolicyLabel}={policy}";
 
     public async Task CollectIfDueAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var key = $"{api.Server}|{owner.Namespace}|{policy}";
-        var last = LastRun.GetOrAdd(key, DateTimeOffset.MinValue);
-        if (now - last < Interval || !LastRun.TryUpdate(key, now, last)) return;
+        if (!session.ClaimLeaseCollection($"{api.Server}|{owner.Namespace}|{policy}", now, Interval)) return;
         try
         {
             var deleted = 0;

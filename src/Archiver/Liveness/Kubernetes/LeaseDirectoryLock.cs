@@ -15,7 +15,7 @@ namespace Archiver.Liveness.Kubernetes;
 /// Lease names hash the policy and directory name (any directory name gives a valid Kubernetes name).
 /// A lease is deleted once its directory's work is over; leftovers are collected (<see cref="LeaseCollector"/>).
 /// </summary>
-public sealed class LeaseDirectoryLock(KubernetesApi api, string leaseNamespace, string holder, TimeSpan duration, string policy, TimeProvider clock) : IDirectoryLock
+public sealed class LeaseDirectoryLock(KubernetesApi api, string leaseNamespace, string holder, TimeSpan duration, string policy, KubernetesSession session, TimeProvider clock) : IDirectoryLock
 {
     public const string DirectoryAnnotation = "archiver.io/directory";
     public const string ManagedByLabel = "app.kubernetes.io/managed-by";
@@ -37,7 +37,7 @@ public sealed class LeaseDirectoryLock(KubernetesApi api, string leaseNamespace,
 
     public async Task<DirectoryLockResult> TryAcquireAsync(string directory, CancellationToken cancellationToken)
     {
-        await (_collector ??= new LeaseCollector(api, this, policy, clock)).CollectIfDueAsync(cancellationToken);
+        await (_collector ??= new LeaseCollector(api, this, policy, session, clock)).CollectIfDueAsync(cancellationToken);
         var name = LeaseName(policy, directory);
         var now = clock.GetUtcNow();
         var existing = await GetAsync(name, cancellationToken);

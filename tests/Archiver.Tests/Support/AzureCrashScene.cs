@@ -32,10 +32,10 @@ public sealed class AzureCrashScene : CrashScene
 
     protected override Task DownloadToAsync(string key, string path) => _container.GetBlobClient(key).DownloadToAsync(path);
 
-    /// <summary>Blob Storage has no request that drops staged blocks: they go at the next commit of the
-    /// name (Put Block List: "any uncommitted blocks are garbage collected") or a week after staging.
-    /// An upload the clean sweep resumed was committed under the journal's key, so no name may be left
-    /// with staged blocks and no committed blob (listed with <c>include=uncommittedblobs</c>).</summary>
+    /// <summary>Blob Storage has no request that drops staged blocks: they go when the name is next
+    /// committed, or a week after staging (https://learn.microsoft.com/rest/api/storageservices/put-block-list).
+    /// An upload the clean sweep resumed is committed under the journal's key, so no name may be left
+    /// with staged blocks and no committed blob (List Blobs with <c>include=uncommittedblobs</c>).</summary>
     protected override async Task AssertNoOpenUploadAsync(string context)
     {
         var committed = (await ObjectKeysAsync()).ToHashSet(StringComparer.Ordinal);

@@ -29,15 +29,14 @@ public class BadInputTests
             if (at > 0 && i + 1 < bad.Length) args[at + 1] = bad[++i];
             else args.Add(bad[i]);
         }
+        var before = s.Snapshot();
 
         var r = await CliRunner.RunAsync(s.Clock, args.ToArray());
 
         Assert.True(r.ExitCode == 2, r.ToString());
         Assert.Contains(expected, r.Error);
         Assert.DoesNotContain("   at ", r.Error);
-        Assert.True(s.Exists("web-1"));
-        Assert.False(Directory.Exists(s.StoreDir));
-        Assert.False(Directory.Exists(Path.Combine(s.Root, ".archiver")));
+        Assert.Empty(before.Diff(s.Snapshot()));
     }
 
     [Fact]
@@ -48,6 +47,7 @@ public class BadInputTests
         // Exactly what a pod without a Secret, IRSA or Pod Identity has: no AWS variable, no shared
         // files (HOME is empty), and no instance role (IMDS off, as on a node that blocks it).
         var env = new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH")!, ["HOME"] = s.Tmp.Sub("home"), ["AWS_EC2_METADATA_DISABLED"] = "true" };
+        var before = s.Snapshot();
 
         var r = await ProcessRunner.RunAsync("dotnet", [typeof(Archiver.Program).Assembly.Location, "sweep", "--root", s.Root, "--store", "s3://bucket/pods?endpoint=http://127.0.0.1:9", "--liveness", "none", "--idle-for", "1h"],
             env: env, inheritEnvironment: false);
@@ -58,8 +58,8 @@ public class BadInputTests
             Assert.Contains(looked, r.Error);
         Assert.DoesNotContain("   at ", r.Error);
         Assert.Contains("Nothing was changed.", r.Error);
-        Assert.True(s.Exists("web-1"));
-        Assert.False(Directory.Exists(Path.Combine(s.Root, ".archiver", "default")), "no journal record may be written before credentials are known");
+        // No journal record (nor anything else) may be written before credentials are known.
+        Assert.Empty(before.Diff(s.Snapshot()));
     }
 
     [Fact]

@@ -157,7 +157,10 @@ public sealed class ProgressLineTests
         var outcomes = await PipelineHarness.SweepAsync(ctx);
 
         Assert.All(outcomes, o => Assert.False(o.Failed, o.ToString()));
-        foreach (var archive in s.Archives())
+        Assert.Equal(2, outcomes.Count(o => o.Deleted));
+        var archives = s.Archives();
+        Assert.Equal(2, archives.Count);
+        foreach (var archive in archives)
         {
             var manifest = SweepScene.ManifestOf(archive);
             Assert.Equal(manifest.Index!.TarSize, seen[manifest.Source.Dir]);

@@ -187,9 +187,16 @@ public partial class HelmChartTests
         var values = new YamlStream();
         values.Load(new StringReader(File.ReadAllText(Path.Combine(Chart.Directory, "values.yaml"))));
         var root = (YamlMappingNode)values.Documents[0].RootNode;
+        var checkedReferences = 0;
         foreach (var template in Directory.EnumerateFiles(Path.Combine(Chart.Directory, "templates")))
         {
-            foreach (Match m in ValuesReference().Matches(File.ReadAllText(template)))
+            var text = File.ReadAllText(template);
+            var references = ValuesReference().Matches(text);
+            // Every use of .Values is one this check reads (`index .Values "x"` would pass unchecked).
+            Assert.True(references.Count == Regex.Count(text, @"\.Values\b"),
+                $"{Path.GetFileName(template)} uses .Values in a form other than .Values.a.b, which this check cannot follow");
+            checkedReferences += references.Count;
+            foreach (Match m in references)
             {
                 YamlNode node = root;
                 foreach (var part in m.Groups[1].Value.Split('.', StringSplitOptions.RemoveEmptyEntries))
@@ -199,5 +206,6 @@ public partial class HelmChartTests
                 }
             }
         }
+        Assert.True(checkedReferences > 0, "no template uses .Values: the templates are not where this check reads them");
     }
 }

@@ -84,5 +84,13 @@ public class ArchiverMetricsTests
         foreach (var state in new[] { JournalState.Uploaded, JournalState.Verified, JournalState.Deleting }) record = journal.Advance(record, state);
     }
 
+    [Fact]
+    public void Metrics_LabelValuesWithQuotes_EscapedInExposition()
+    {
+        var metrics = new ArchiverMetrics();
+        metrics.PolicyInvalid.Set(1, "/etc/a \"b\"\\c.yaml");
+        Assert.Contains("archiver_policy_invalid{file=\"/etc/a \\\"b\\\"\\\\c.yaml\"} 1\n", metrics.Render());
+    }
+
     private static LoadedPolicy Loaded(Policy policy) => new(policy, "0 0 3 * * ?", TimeZoneInfo.Utc, "h");
 }

@@ -2,7 +2,7 @@ using Archiver.Tests.Architecture;
 using Archiver.Tests.Hosting;
 using Archiver.Tests.Pipeline;
 using Archiver.Tests.Restore;
-using Archiver.Tests.Stores.Identity;
+using Archiver.Tests.Stores.S3;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 

@@ -55,5 +55,10 @@ public sealed class SweepScene : IDisposable
 
     public bool Exists(string pod) => Directory.Exists(Path.Combine(Root, pod));
 
+    /// <summary>Everything under the scene (pods, store, the policy's state, anything else written
+    /// there), with its mtimes: equal before and after a command means that command touched nothing,
+    /// wherever it might have written.</summary>
+    public TreeSnapshot Snapshot() => TreeSnapshot.Of(Tmp.Path);
+
     public void Dispose() => Tmp.Dispose();
 }

@@ -48,7 +48,7 @@ public sealed partial class S3ArchiveStore : IArchiveStore
             Key = objectKey,
             ContentType = "application/octet-stream",
         };
-        if (Options.Flavor == S3Flavor.Oss) OssRequestHeaders.ForArchive(Options, request.Headers);
+        if (Options.Flavor == S3Flavor.Oss) Options.OssHeaders.ForArchive(request.Headers);
         else
         {
             if (Options.StorageClass is { } sc) request.StorageClass = new S3StorageClass(sc);
@@ -101,7 +101,7 @@ public sealed partial class S3ArchiveStore : IArchiveStore
             DisablePayloadSigning = Options.UnsignedPayload,
             ContentType = key.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/octet-stream",
         };
-        if (Options.Flavor == S3Flavor.Oss) OssRequestHeaders.ForManifest(Options, request.Headers);
+        if (Options.Flavor == S3Flavor.Oss) Options.OssHeaders.ForManifest(request.Headers);
         else
         {
             // A manifest in an archive class could not be read back before a thaw: it stays STANDARD.

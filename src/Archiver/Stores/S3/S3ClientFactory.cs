@@ -2,6 +2,7 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.S3;
+using Archiver.Stores.Oss;
 
 namespace Archiver.Stores.S3;
 
@@ -50,7 +51,7 @@ public static class S3ClientFactory
     /// or null for the rest of the SDK's default chain (environment keys, shared files, instance profile).</summary>
     private static AWSCredentials? Credentials(S3StoreOptions o, Func<string, string?> environment, TimeProvider clock)
     {
-        if (o.Flavor == S3Flavor.Oss) return OssCredentials.Resolve(o, environment, clock);
+        if (o.Flavor == S3Flavor.Oss) return OssCredentials.Resolve(o.CredentialsFile, o.Internal, o.Region, environment, clock);
         if (o.CredentialsFile is null && o.Profile is null) return AwsWorkloadIdentity.Resolve(environment);
         var profileName = o.Profile ?? "default";
         var source = o.CredentialsFile is null ? (ICredentialProfileSource)new CredentialProfileStoreChain() : new SharedCredentialsFile(o.CredentialsFile);

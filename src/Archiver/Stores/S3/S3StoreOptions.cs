@@ -1,4 +1,5 @@
 using System.Globalization;
+using Archiver.Stores.Oss;
 
 namespace Archiver.Stores.S3;
 
@@ -71,6 +72,9 @@ public sealed record S3StoreOptions
     /// HTTPS; OSS and other servers get the payload's SHA-256 signed, which they all accept.</summary>
     public bool UnsignedPayload => IsAws && (Endpoint is null || Endpoint.Scheme == "https");
 
+    /// <summary>How an <c>oss://</c> store sends the storage class, encryption and tags (x-oss-* headers).</summary>
+    internal OssRequestHeaders OssHeaders => new(StorageClass, Sse, KmsKeyId, Tags);
+
     /// <summary>The store's URL for people: scheme, bucket and prefix, never credentials.</summary>
     public string Location => $"{(Flavor == S3Flavor.Oss ? "oss" : "s3")}://{Bucket}/{Prefix}";
 
@@ -99,7 +103,7 @@ public sealed record S3StoreOptions
         if (endpointText is null && flavor == S3Flavor.Oss)
         {
             if (region is null) problems.Add("oss store needs 'region' (e.g. cn-hangzhou) or 'endpoint'");
-            else endpointText = $"https://s3.oss-{region}{(isInternal ? "-internal" : "")}.aliyuncs.com";
+            else endpointText = OssEndpoint.For(region, isInternal);
         }
         Uri? endpoint = null;
         if (endpointText is not null && (!Uri.TryCreate(endpointText, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
@@ -108,7 +112,7 @@ public sealed record S3StoreOptions
             endpoint = null;
         }
         if (flavor == S3Flavor.Oss && region is null && endpoint is not null)
-            region = OssRegionOf(endpoint.Host);
+            region = OssEndpoint.RegionOf(endpoint.Host);
         var pathStyle = Get("pathStyle") is { } ps ? ParseBool(ps, "pathStyle", problems) : false;
         if (flavor == S3Flavor.Oss && pathStyle) problems.Add("oss stores use virtual-hosted addressing; remove pathStyle");
 
@@ -117,12 +121,8 @@ public sealed record S3StoreOptions
         var storageClass = Get("storageClass");
         if (flavor == S3Flavor.Oss)
         {
-            // OSS's own names: these travel as x-oss-* headers (see OssRequestHeaders).
-            if (storageClass is not null && !OssRequestHeaders.StorageClasses.Contains(storageClass))
-                problems.Add($"oss storageClass '{storageClass}' must be one of Standard, IA, Archive, ColdArchive, DeepColdArchive (OSS's names, not S3's)");
-            if (sse is not null && !OssRequestHeaders.Encryptions.Contains(sse))
-                problems.Add($"oss sse '{sse}' must be one of AES256, KMS, SM4 (OSS's names, not S3's)");
-            if (kms is not null && sse != "KMS") problems.Add("kmsKeyId needs sse: KMS on oss:// stores");
+            // OSS's own names: these travel as x-oss-* headers.
+            OssRequestHeaders.Check(storageClass, sse, kms, problems);
         }
         else
         {
@@ -205,17 +205,6 @@ public sealed record S3StoreOptions
             else problems.Add($"objectLockFor '{lockFor}' must be a duration of at least 1d (e.g. 180d)");
         }
         return (mode, duration);
-    }
-
-    /// <summary>"s3.oss-cn-hangzhou-internal.aliyuncs.com" → "cn-hangzhou".</summary>
-    private static string? OssRegionOf(string host)
-    {
-        var at = host.IndexOf("oss-", StringComparison.Ordinal);
-        if (at < 0) return null;
-        var rest = host[(at + 4)..];
-        var dot = rest.IndexOf('.');
-        var region = dot < 0 ? rest : rest[..dot];
-        return region.EndsWith("-internal", StringComparison.Ordinal) ? region[..^9] : region;
     }
 
     private static bool ParseBool(string? text, string name, List<string> problems)

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Archiver.Tests.Cli.Commands;
 
-/// <summary>What <c>policies validate</c> prints for Unix schedules that crontab users write.</summary>
+/// <summary>What <c>policies validate</c> prints for schedules: Unix ones that crontab users write,
+/// and Quartz ones, each in its policy's time zone.</summary>
 public class PoliciesValidateCronTests
 {
     [Fact]
@@ -19,6 +20,23 @@ public class PoliciesValidateCronTests
         Assert.Equal(0, result.ExitCode);
         var expected = ThirdFridaysAt3(clock.GetUtcNow()).Take(3).Select(t => t.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture));
         Assert.Contains($"next runs (UTC): {string.Join(", ", expected)}", result.Out);
+    }
+
+    [Fact]
+    public async Task Validate_UnixAndQuartzCron_PrintsNextRunsInThePolicyZone()
+    {
+        using var tmp = new TempDir("validate");
+        File.WriteAllText(tmp["unix.yaml"], $"name: unix\nroot: {tmp.Sub("u")}\nstore: file://{tmp.Path}/s\nschedule: \"*/15 * * * *\"\n");
+        File.WriteAllText(tmp["quartz.yaml"], $"name: quartz\nroot: {tmp.Sub("q")}\nstore: file://{tmp.Path}/s\nschedule: \"0 30 3 * * ?\"\ntimeZone: Asia/Shanghai\n");
+        // 10:07 UTC today is 18:07 in Shanghai: its next 03:30 is tomorrow's.
+        var clock = new FakeTimeProvider(SceneClock.TodayAt(new TimeSpan(10, 7, 0)));
+        string Day(int days) => clock.GetUtcNow().AddDays(days).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        var result = await CliRunner.RunAsync(clock, "policies", "validate", tmp.Path);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"next runs (UTC): {Day(0)} 10:15:00 +00:00, {Day(0)} 10:30:00 +00:00, {Day(0)} 10:45:00 +00:00", result.Out);
+        Assert.Contains($"next runs (Asia/Shanghai): {Day(1)} 03:30:00 +08:00, {Day(2)} 03:30:00 +08:00", result.Out);
     }
 
     [Fact]

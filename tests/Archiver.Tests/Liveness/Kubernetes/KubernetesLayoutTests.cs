@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Archiver.Tests.Liveness;
+namespace Archiver.Tests.Liveness.Kubernetes;
 
 /// <summary>Directory layouts against the Kubernetes source: the hostPath <c>{pod}</c> layout with
 /// incarnation suffixes, and the shared-volume layout (template and regex) in cluster scope.</summary>
@@ -46,7 +46,9 @@ public sealed class KubernetesLayoutTests
         Assert.Contains("does not match layout", KubernetesSweep.Reason(result, "scratch"));
         var archive = Assert.Single(Directory.EnumerateFiles(k.Store, "*.tar.gz", SearchOption.AllDirectories));
         Assert.Contains("/default/node-c/staging/web-0/10.0.0.2/staging_web-0_10.0.0.2_192.168.1.3_node-c-", archive);
-        Assert.All(k.Api.Requests.Where(r => r.Path == "/api/v1/pods"), r => Assert.False(r.Query.ContainsKey("fieldSelector")));
+        var clusterLists = k.Api.Requests.Where(r => r.Path == "/api/v1/pods").ToList();
+        Assert.NotEmpty(clusterLists);
+        Assert.All(clusterLists, r => Assert.False(r.Query.ContainsKey("fieldSelector")));
         // The recheck before the delete reads only the namespace concerned, consistently.
         Assert.Contains(k.Api.Requests, r => r.Path == "/api/v1/namespaces/staging/pods" && Support.FakeKubernetesApi.IsConsistentPodList(r));
     }

@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using Archiver.Tests.Restore;
 using Archiver.Tests.Support;
 using Xunit;
 
-namespace Archiver.Tests.Restore;
+namespace Archiver.Tests.Deploy;
 
 /// <summary>
 /// <c>deploy/restore.sh</c> against a real S3 server (the shared <see cref="S3Server"/> fixture:

@@ -4,7 +4,7 @@ using Archiver.Stores;
 using Archiver.Tests.Support;
 using Xunit;
 
-namespace Archiver.Tests.Stores;
+namespace Archiver.Tests.Stores.S3;
 
 /// <summary>The S3 store against the shared conformance suite, on the real S3 server, with 5 MiB
 /// parts so the larger cases are real multipart uploads; plus what only S3 has (tags, storage class).</summary>

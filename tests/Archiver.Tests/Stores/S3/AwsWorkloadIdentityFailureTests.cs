@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Archiver.Tests.Support;
 using Archiver.Tests.Support.Identity;
 
-namespace Archiver.Tests.Stores.Identity;
+namespace Archiver.Tests.Stores.S3;
 
 /// <summary>
 /// A pod whose IRSA or Pod Identity is broken: the real binary names what is missing (the variable,

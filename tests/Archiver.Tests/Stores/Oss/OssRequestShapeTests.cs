@@ -4,7 +4,7 @@ using Archiver.Stores.S3;
 using Archiver.Tests.Support;
 using Xunit;
 
-namespace Archiver.Tests.Stores.S3;
+namespace Archiver.Tests.Stores.Oss;
 
 /// <summary>What an <c>oss://</c> store puts on the wire, recorded by a local HTTP server: OSS's
 /// S3-compatible endpoint rejects path-style buckets, aws-chunked bodies and checksum trailers.</summary>

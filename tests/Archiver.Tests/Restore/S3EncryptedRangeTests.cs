@@ -1,12 +1,11 @@
 using System.Text.Json;
 using Amazon.S3.Model;
 using Archiver.Archives;
-using Archiver.Tests.Restore;
 using Archiver.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Archiver.Tests.Encryption;
+namespace Archiver.Tests.Restore;
 
 /// <summary>
 /// <c>cat --identity</c> and <c>restore --path --identity</c> of age-encrypted archives against

@@ -3,7 +3,7 @@ using Archiver.Liveness.Kubernetes;
 using Archiver.Policies;
 using Archiver.Tests.Support;
 
-namespace Archiver.Tests.Liveness;
+namespace Archiver.Tests.Liveness.Kubernetes;
 
 /// <summary>The conformance suite against the real KubernetesClient and a fake API server, in node
 /// scope with a page size of 2 (so every snapshot spans several pages).</summary>

@@ -5,7 +5,7 @@ using Archiver.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
-namespace Archiver.Tests.Liveness;
+namespace Archiver.Tests.Liveness.Kubernetes;
 
 /// <summary>A held lease is renewed while a directory is worked on (a slow upload keeps it), and
 /// losing it to someone else stops the work.</summary>

@@ -1,6 +1,6 @@
 using Archiver.Tests.Support;
 
-namespace Archiver.Tests.Cli;
+namespace Archiver.Tests.Cli.Commands;
 
 public class ArchiveCommandTests
 {

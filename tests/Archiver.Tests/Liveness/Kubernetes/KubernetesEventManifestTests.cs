@@ -5,7 +5,7 @@ using k8s;
 using k8s.Models;
 using Xunit;
 
-namespace Archiver.Tests.Liveness;
+namespace Archiver.Tests.Liveness.Kubernetes;
 
 /// <summary>The shipped manifests give the event sink its pod (downward API) and let that pod's
 /// service account create events in its own namespace, where the sink writes them.</summary>

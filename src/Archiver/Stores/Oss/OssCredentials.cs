@@ -1,7 +1,6 @@
 using Amazon.Runtime;
-using Archiver.Stores.Oss;
 
-namespace Archiver.Stores.S3;
+namespace Archiver.Stores.Oss;
 
 /// <summary>
 /// Alibaba Cloud OSS credentials, the first that is configured of: a credentials file in ossutil's
@@ -13,11 +12,12 @@ namespace Archiver.Stores.S3;
 /// </summary>
 public static class OssCredentials
 {
-    public static AWSCredentials Resolve(S3StoreOptions o, Func<string, string?> environment, TimeProvider clock)
+    /// <param name="file">The store's <c>credentialsFile</c> option, or null.</param>
+    /// <param name="isInternal">The store's <c>internal</c> option and <paramref name="region"/>: which STS endpoint RRSA uses.</param>
+    public static AWSCredentials Resolve(string? file, bool isInternal, string? region, Func<string, string?> environment, TimeProvider clock)
     {
-        var file = o.CredentialsFile;
         if (file is null && string.IsNullOrEmpty(environment("OSS_ACCESS_KEY_ID")) && string.IsNullOrEmpty(environment("OSS_ACCESS_KEY_SECRET"))
-            && RrsaSettings.FromEnvironment(environment, o.Internal, o.Region) is { } rrsa)
+            && RrsaSettings.FromEnvironment(environment, isInternal, region) is { } rrsa)
             return new RrsaCredentials(rrsa, clock);
 
         string? id, secret, token;

@@ -2,7 +2,7 @@ using Archiver.Liveness.Kubernetes;
 using Archiver.Tests.Support;
 using Xunit;
 
-namespace Archiver.Tests.Liveness;
+namespace Archiver.Tests.Liveness.Kubernetes;
 
 /// <summary>Leases do not pile up: a directory's Lease is deleted once its work is over (only at the
 /// version this archiver holds), and leftovers older than a day are collected.</summary>

@@ -1,7 +1,7 @@
 using Archiver.Tests.Support;
 using Archiver.Tests.Support.Identity;
 
-namespace Archiver.Tests.Stores.Identity;
+namespace Archiver.Tests.Stores.S3;
 
 /// <summary>
 /// IRSA (web identity through STS) and EKS Pod Identity (the node agent's credentials endpoint),

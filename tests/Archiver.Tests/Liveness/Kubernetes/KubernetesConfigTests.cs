@@ -4,7 +4,7 @@ using Archiver.Policies;
 using Archiver.Tests.Support;
 using Xunit;
 
-namespace Archiver.Tests.Liveness;
+namespace Archiver.Tests.Liveness.Kubernetes;
 
 /// <summary>Where the client's configuration comes from, and what a bad one looks like to the user.</summary>
 public sealed class KubernetesConfigTests : IDisposable

@@ -2,7 +2,7 @@ using Archiver.Composition;
 using Archiver.Policies;
 using Archiver.Tests.Support;
 
-namespace Archiver.Tests.Encryption;
+namespace Archiver.Tests.Policies;
 
 /// <summary>The <c>encryption.age</c> policy field: read, and every mistake reported with its line.</summary>
 public sealed class EncryptionPolicyTests : IDisposable

@@ -1,8 +1,9 @@
+using Archiver.Tests.Restore;
 using Archiver.Tests.Support;
 using Azure.Storage.Sas;
 using Xunit;
 
-namespace Archiver.Tests.Restore;
+namespace Archiver.Tests.Deploy;
 
 /// <summary>
 /// <c>deploy/restore.sh azblob://CONTAINER/KEY</c> on Azurite: with the Azure CLI (Debian's

@@ -1,7 +1,7 @@
 using Amazon.Runtime;
 using Archiver.Stores.S3;
 
-namespace Archiver.Tests.Stores.Identity;
+namespace Archiver.Tests.Stores.S3;
 
 /// <summary>
 /// AWSSDK.Core 4 asks the credentials twice for one request (Signer.SignRequestAsync in

@@ -1,5 +1,5 @@
 using Archiver.Liveness;
-using Archiver.Liveness.Kubernetes;
+using Archiver.Kubernetes;
 using Archiver.Pipeline;
 using Archiver.Policies;
 

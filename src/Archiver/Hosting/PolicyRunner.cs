@@ -1,7 +1,7 @@
 using Archiver.Composition;
 using Archiver.Journal;
 using Archiver.Liveness;
-using Archiver.Liveness.Kubernetes;
+using Archiver.Kubernetes;
 using Archiver.Pipeline;
 using Archiver.Policies;
 using Serilog.Context;

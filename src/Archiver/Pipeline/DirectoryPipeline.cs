@@ -86,7 +86,7 @@ public static class DirectoryPipeline
         }
         catch (Exception e)
         {
-            return (Stopped(e, outcome, stage, watch, hold, cancellationToken), null);
+            return (Interrupted(e, outcome, stage, watch, hold, cancellationToken), null);
         }
         finally
         {
@@ -110,7 +110,7 @@ public static class DirectoryPipeline
         }
         catch (Exception e)
         {
-            return Stopped(e, v.Outcome, Stage.Cleanup, v.Watch, v.Hold, cancellationToken);
+            return Interrupted(e, v.Outcome, Stage.Cleanup, v.Watch, v.Hold, cancellationToken);
         }
         finally
         {
@@ -180,7 +180,7 @@ public static class DirectoryPipeline
     }
 
     /// <summary>The outcome of a directory whose work stopped on <paramref name="e"/>: lock lost, cancelled, or failed.</summary>
-    private static DirectoryOutcome Stopped(Exception e, DirectoryOutcome outcome, Stage stage, Stopwatch watch, IDirectoryLockHandle? hold, CancellationToken cancellationToken)
+    private static DirectoryOutcome Interrupted(Exception e, DirectoryOutcome outcome, Stage stage, Stopwatch watch, IDirectoryLockHandle? hold, CancellationToken cancellationToken)
     {
         var dir = outcome.Dir;
         var name = stage.Name();

@@ -119,7 +119,7 @@ public sealed class CredentialLeakTests(S3Server server) : IDisposable
     /// <summary>The real binary, in the environment of the DaemonSet's pod (so the sweep records events).</summary>
     private static Task<ProcessRunner.Result> ArchiverAsync(params string[] args) =>
         ProcessRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "archiver.dll"), .. args], timeout: TimeSpan.FromMinutes(2),
-            env: new Dictionary<string, string>(Liveness.Kubernetes.KubernetesSweep.InPod));
+            env: new Dictionary<string, string>(Kubernetes.KubernetesSweep.InPod));
 
     public void Dispose() => _temp.Dispose();
 }

@@ -1,4 +1,4 @@
-using Archiver.Tests.Liveness.Kubernetes;
+using Archiver.Tests.Kubernetes;
 using Archiver.Tests.Support;
 using Xunit;
 

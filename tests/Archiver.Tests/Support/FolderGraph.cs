@@ -9,7 +9,7 @@ namespace Archiver.Tests.Support;
 /// Which source folder uses which, computed from the code itself: every C# file under a source root
 /// is compiled together (Roslyn, against the runtime and the test's own package assemblies), every
 /// name in it is bound, and a name declared in another folder is an arrow from the file's folder to
-/// that one. A folder is its path under the root (<c>Liveness/Kubernetes</c> is not <c>Liveness</c>);
+/// that one. A folder is its path under the root (<c>Stores/S3</c> is not <c>Stores</c>);
 /// a file at the root is a node of its own, named after the file.
 /// </summary>
 public sealed class FolderGraph

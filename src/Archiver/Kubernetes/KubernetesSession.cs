@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 
-namespace Archiver.Liveness.Kubernetes;
+using Archiver.Liveness;
+
+namespace Archiver.Kubernetes;
 
 /// <summary>
 /// What one process keeps between its sweeps for the Kubernetes API: one client (and its pooled

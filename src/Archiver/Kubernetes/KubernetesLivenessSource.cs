@@ -4,7 +4,9 @@ using Serilog;
 using k8s.Models;
 using k8s;
 
-namespace Archiver.Liveness.Kubernetes;
+using Archiver.Liveness;
+
+namespace Archiver.Kubernetes;
 
 /// <summary>
 /// Liveness from the Kubernetes API. <c>scope: node</c> lists the pods bound to this node

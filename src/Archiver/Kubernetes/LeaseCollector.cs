@@ -2,7 +2,9 @@ using k8s;
 using k8s.Models;
 using Serilog;
 
-namespace Archiver.Liveness.Kubernetes;
+using Archiver.Liveness;
+
+namespace Archiver.Kubernetes;
 
 /// <summary>
 /// Collects the Leases nobody finished: released or expired, with our labels, and untouched for

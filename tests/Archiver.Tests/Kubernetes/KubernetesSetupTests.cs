@@ -1,10 +1,10 @@
 using Archiver.Cli;
-using Archiver.Liveness.Kubernetes;
+using Archiver.Kubernetes;
 using Archiver.Pipeline;
 using Archiver.Policies;
 using Xunit;
 
-namespace Archiver.Tests.Liveness.Kubernetes;
+namespace Archiver.Tests.Kubernetes;
 
 /// <summary>What a sweep gets from the kubernetes source: a Lease lock named after the pod that
 /// runs it (from the downward API), in its own namespace, and an event sink about that pod (none

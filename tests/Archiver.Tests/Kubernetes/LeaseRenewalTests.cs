@@ -1,11 +1,11 @@
 using Archiver.Liveness;
-using Archiver.Liveness.Kubernetes;
+using Archiver.Kubernetes;
 using Archiver.Policies;
 using Archiver.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
-namespace Archiver.Tests.Liveness.Kubernetes;
+namespace Archiver.Tests.Kubernetes;
 
 /// <summary>A held lease is renewed while a directory is worked on (a slow upload keeps it), and
 /// losing it to someone else stops the work.</summary>

@@ -3,7 +3,9 @@ using k8s;
 using Archiver.Pipeline;
 using k8s.Models;
 
-namespace Archiver.Liveness.Kubernetes;
+using Archiver.Liveness;
+
+namespace Archiver.Kubernetes;
 
 /// <summary>
 /// Records a core/v1 Event with reason <c>Archived</c> per archived directory, about the archiver's

@@ -1,10 +1,10 @@
 using Archiver.Composition;
-using Archiver.Liveness.Kubernetes;
+using Archiver.Kubernetes;
 using Archiver.Policies;
 using Archiver.Tests.Support;
 using Xunit;
 
-namespace Archiver.Tests.Liveness.Kubernetes;
+namespace Archiver.Tests.Kubernetes;
 
 /// <summary>Where the client's configuration comes from, and what a bad one looks like to the user.</summary>
 public sealed class KubernetesConfigTests : IDisposable

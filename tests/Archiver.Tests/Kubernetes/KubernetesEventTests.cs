@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Archiver.Tests.Liveness.Kubernetes;
+namespace Archiver.Tests.Kubernetes;
 
 /// <summary>One <c>Archived</c> event per archived directory, about the archiver's own pod in its
 /// namespace, accepted by a fake API server that validates events by the real server's rules; a

@@ -2,7 +2,7 @@ using System.Net;
 using Archiver.Tests.Support;
 using Xunit;
 
-namespace Archiver.Tests.Liveness.Kubernetes;
+namespace Archiver.Tests.Kubernetes;
 
 /// <summary>The fake API reads resourceVersion and resourceVersionMatch as the API server does
 /// (sources in FakeKubernetesApi.ResourceVersions.cs), so a list the server would refuse, or serve

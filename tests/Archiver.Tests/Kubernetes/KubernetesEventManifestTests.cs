@@ -1,11 +1,11 @@
 using System.Text.RegularExpressions;
-using Archiver.Liveness.Kubernetes;
+using Archiver.Kubernetes;
 using Archiver.Tests.Support;
 using k8s;
 using k8s.Models;
 using Xunit;
 
-namespace Archiver.Tests.Liveness.Kubernetes;
+namespace Archiver.Tests.Kubernetes;
 
 /// <summary>The shipped manifests give the event sink its pod (downward API) and let that pod's
 /// service account create events in its own namespace, where the sink writes them.</summary>

@@ -1,4 +1,6 @@
-namespace Archiver.Liveness.Kubernetes;
+using Archiver.Liveness;
+
+namespace Archiver.Kubernetes;
 
 /// <summary>
 /// The pod the archiver runs in, from the downward API (<c>POD_NAMESPACE</c>, <c>POD_NAME</c>,

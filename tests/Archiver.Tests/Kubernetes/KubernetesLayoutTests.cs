@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Archiver.Tests.Liveness.Kubernetes;
+namespace Archiver.Tests.Kubernetes;
 
 /// <summary>Directory layouts against the Kubernetes source: the hostPath <c>{pod}</c> layout with
 /// incarnation suffixes, and the shared-volume layout (template and regex) in cluster scope.</summary>

@@ -1,7 +1,7 @@
-using Archiver.Liveness.Kubernetes;
+using Archiver.Kubernetes;
 using Xunit;
 
-namespace Archiver.Tests.Liveness.Kubernetes;
+namespace Archiver.Tests.Kubernetes;
 
 /// <summary>Shared volumes: one Lease per directory, so only one archiver handles it at a time.</summary>
 public sealed class KubernetesLeaseTests

@@ -1,8 +1,8 @@
-using Archiver.Liveness.Kubernetes;
+using Archiver.Kubernetes;
 using Archiver.Tests.Support;
 using Xunit;
 
-namespace Archiver.Tests.Liveness.Kubernetes;
+namespace Archiver.Tests.Kubernetes;
 
 /// <summary>Leases do not pile up: a directory's Lease is deleted once its work is over (only at the
 /// version this archiver holds), and leftovers older than a day are collected.</summary>

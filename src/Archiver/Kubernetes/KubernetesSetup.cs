@@ -2,7 +2,9 @@ using Archiver.Pipeline;
 using Archiver.Policies;
 using Serilog;
 
-namespace Archiver.Liveness.Kubernetes;
+using Archiver.Liveness;
+
+namespace Archiver.Kubernetes;
 
 /// <summary>
 /// Builds the <c>kubernetes</c> liveness source from a policy's options and the command line,

@@ -2,7 +2,9 @@ using Archiver.Policies;
 using k8s;
 using k8s.Exceptions;
 
-namespace Archiver.Liveness.Kubernetes;
+using Archiver.Liveness;
+
+namespace Archiver.Kubernetes;
 
 /// <summary>
 /// Finds the API server and credentials, explicitly and in this order: an explicit kubeconfig

@@ -4,7 +4,7 @@ using k8s;
 using k8s.Autorest;
 using Xunit;
 
-namespace Archiver.Tests.Liveness.Kubernetes;
+namespace Archiver.Tests.Kubernetes;
 
 /// <summary>The fake API server reads a pod list's fieldSelector as the real one does (kubernetes
 /// apimachinery/pkg/fields/selector.go, pkg/apis/core/v1/conversion.go, pkg/registry/core/pod/strategy.go),

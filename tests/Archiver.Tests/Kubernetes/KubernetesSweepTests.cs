@@ -2,7 +2,7 @@ using Xunit;
 
 using Archiver.Tests.Support;
 
-namespace Archiver.Tests.Liveness.Kubernetes;
+namespace Archiver.Tests.Kubernetes;
 
 /// <summary>Sweeps through the real CLI with liveness from the real KubernetesClient against a
 /// fake API server: which directories are archived and deleted, and which are kept.</summary>

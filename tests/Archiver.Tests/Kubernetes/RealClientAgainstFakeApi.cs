@@ -2,7 +2,7 @@ using Archiver.Tests.Support;
 using k8s;
 using Xunit;
 
-namespace Archiver.Tests.Liveness.Kubernetes;
+namespace Archiver.Tests.Kubernetes;
 
 /// <summary>The real KubernetesClient pointed at a fresh <see cref="FakeKubernetesApi"/>, for tests of
 /// what the fake answers.</summary>

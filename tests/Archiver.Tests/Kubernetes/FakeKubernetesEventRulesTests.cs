@@ -4,7 +4,7 @@ using k8s.Autorest;
 using k8s.Models;
 using Xunit;
 
-namespace Archiver.Tests.Liveness.Kubernetes;
+namespace Archiver.Tests.Kubernetes;
 
 /// <summary>The fake API server takes or refuses a core/v1 Event exactly as the real one does
 /// (kubernetes pkg/apis/core/validation/events.go legacyValidateEvent, and the generic create checks

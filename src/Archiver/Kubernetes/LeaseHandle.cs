@@ -2,7 +2,9 @@ using Archiver.Pipeline;
 using k8s.Models;
 using Serilog;
 
-namespace Archiver.Liveness.Kubernetes;
+using Archiver.Liveness;
+
+namespace Archiver.Kubernetes;
 
 /// <summary>
 /// A held directory lease: renewed every third of its duration while the directory is worked on

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using Archiver.Cli;
-using Archiver.Liveness.Kubernetes;
+using Archiver.Kubernetes;
 using Archiver.Pipeline;
 using Archiver.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Archiver.Tests.Liveness.Kubernetes;
+namespace Archiver.Tests.Kubernetes;
 
 /// <summary>A root of pod directories, a file:// store, a fake Kubernetes API and a policy file;
 /// runs <c>archiver sweep --liveness kubernetes</c> through the real CLI on a fake clock, or the same

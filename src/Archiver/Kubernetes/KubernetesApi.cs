@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.Json;
 using k8s.Autorest;
 
-namespace Archiver.Liveness.Kubernetes;
+using Archiver.Liveness;
+
+namespace Archiver.Kubernetes;
 
 /// <summary>
 /// Runs one Kubernetes API call with a deadline and turns every failure into a

@@ -1,9 +1,10 @@
+using Archiver.Tests.Liveness;
 using Archiver.Liveness;
-using Archiver.Liveness.Kubernetes;
+using Archiver.Kubernetes;
 using Archiver.Policies;
 using Archiver.Tests.Support;
 
-namespace Archiver.Tests.Liveness.Kubernetes;
+namespace Archiver.Tests.Kubernetes;
 
 /// <summary>The conformance suite against the real KubernetesClient and a fake API server, in node
 /// scope with a page size of 2 (so every snapshot spans several pages).</summary>

@@ -1,7 +1,7 @@
 using Archiver.Tests.Support;
 using Xunit;
 
-namespace Archiver.Tests.Liveness.Kubernetes;
+namespace Archiver.Tests.Kubernetes;
 
 /// <summary>The Kubernetes API cost of a sweep does not grow with the number of directories: one plan
 /// list from the API server's watch cache, and at most <c>liveness.rechecks</c> consistent rechecks (default

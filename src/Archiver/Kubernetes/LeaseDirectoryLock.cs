@@ -5,7 +5,9 @@ using Archiver.Pipeline;
 using k8s.Models;
 using Serilog;
 
-namespace Archiver.Liveness.Kubernetes;
+using Archiver.Liveness;
+
+namespace Archiver.Kubernetes;
 
 /// <summary>
 /// One coordination.k8s.io/v1 Lease per directory, so that of the archivers that see a shared

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# When does a deleting sweep give the disk back? Runs `archiver sweep` (gzip, file:// store, liveness
+# none) over a fresh corpus and samples, every 20 ms, which pod directories are gone; prints the time
+# of the first and of half of the bytes freed, as a share of the sweep's wall time, and the curve.
+#
+#   bench/freed.sh --bin DIR [--bin-before DIR] [--pods N] [--mib-per-pod M] [--small-files K] [--runs N]
+#
+# --bin-before DIR: a publish of another commit (e.g. `git worktree add /tmp/old <commit>` and
+# `dotnet publish /tmp/old/src/Archiver -c Release -o /tmp/old-bin`), run interleaved with --bin.
+# Bytes freed are the apparent sizes of the pod directories gone (du -sb before the sweep).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd); repo=$(dirname "$here")
+bins=() labels=() pods=8 mib=24 small=500 runs=3 work=${BENCH_WORK:-/tmp/archiver-freed}
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --bin) bins+=("$2"); labels+=(now); shift ;;
+    --bin-before) bins+=("$2"); labels+=(before); shift ;;
+    --pods) pods=$2; shift ;;
+    --mib-per-pod) mib=$2; shift ;;
+    --small-files) small=$2; shift ;;
+    --runs) runs=$2; shift ;;
+    --work) work=$2; shift ;;
+    *) echo "freed.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ ${#bins[@]} -gt 0 ]] || { echo "freed.sh: pass --bin DIR (a dotnet publish of src/Archiver)" >&2; exit 2; }
+gen=$repo/bench/gen_corpus.py
+[[ -f $gen ]] || gen=$repo/../shared/bench/gen_corpus.py
+
+rm -rf "$work"; mkdir -p "$work"
+python3 "$gen" "$work/corpus" --pods "$pods" --mib-per-pod "$mib" --small-files "$small" >/dev/null
+declare -A size
+total=0
+for d in "$work"/corpus/*/; do n=$(basename "$d"); size[$n]=$(du -sb "$d" | cut -f1); total=$((total + size[$n])); done
+echo "corpus: $pods pods, $total bytes; $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
+
+one_run() { # label bin run -> prints "label first_s half_s wall_s" and writes the curve
+  local label=$1 bin=$2 run=$3 root=$work/root-$label-$run store=$work/store-$label-$run state=$work/state-$label-$run
+  rm -rf "$root" "$store" "$state"; cp -a "$work/corpus" "$root"; mkdir -p "$store"; sync
+  local curve=$work/curve-$label-$run.tsv start now gone freed first="" half=""
+  start=$(date +%s.%N)
+  "$bin/archiver" sweep --root "$root" --store "file://$store" --state "$state" --liveness none --idle-for 0 --format tar.gz --json >"$work/out-$label-$run.json" 2>/dev/null &
+  local pid=$!
+  while :; do
+    freed=0
+    for n in "${!size[@]}"; do [[ -d $root/$n ]] || freed=$((freed + size[$n])); done
+    now=$(date +%s.%N)
+    printf '%.2f\t%d\n' "$(echo "$now - $start" | bc)" "$freed" >>"$curve"
+    [[ -z $first && $freed -gt 0 ]] && first=$(echo "$now - $start" | bc)
+    [[ -z $half && $((freed * 2)) -ge $total ]] && half=$(echo "$now - $start" | bc)
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.02
+  done
+  wait "$pid" || { echo "freed.sh: the $label sweep failed (see $work/out-$label-$run.json)" >&2; exit 1; }
+  local wall; wall=$(echo "$(date +%s.%N) - $start" | bc)
+  printf '%s\t%.2f\t%.2f\t%.2f\n' "$label" "${first:-$wall}" "${half:-$wall}" "$wall"
+}
+
+results=$work/results.tsv; : >"$results"
+for run in $(seq 1 "$runs"); do
+  for i in "${!bins[@]}"; do one_run "${labels[$i]}" "${bins[$i]}" "$run" | tee -a "$results"; done
+done
+echo
+echo "| binary | runs | median first byte freed s | median half freed s | median sweep s | first / sweep | half / sweep |"
+echo "|---|---|---|---|---|---|---|"
+for label in "${labels[@]}"; do
+  awk -F'\t' -v l="$label" '$1 == l { f[++n] = $2; h[n] = $3; w[n] = $4 }
+    function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t } return a[int((n + 1) / 2)] }
+    END { mf = med(f, n); mh = med(h, n); mw = med(w, n); printf "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f |\n", l, n, mf, mh, mw, mf / mw, mh / mw }' "$results"
+done
+echo "curves (seconds, bytes freed): $work/curve-*.tsv"

@@ -33,8 +33,6 @@ public sealed record ArchiveManifest
         TypeInfoResolver = ArchivesJson.Default,
     };
 
-    public const string Suffix = ArchiveKeys.ManifestSuffix;
-
     private static readonly Lazy<Task> ReaderWarmUp = new(() => Task.Run(async () =>
     {
         try

@@ -92,7 +92,7 @@ public class CrashResumeTests
     {
         foreach (var archive in s.Archives().Where(a => Path.GetFileName(a).StartsWith(pod + "-", StringComparison.Ordinal)))
         {
-            if (!File.Exists(archive + ArchiveManifest.Suffix)) continue;
+            if (!File.Exists(archive + ArchiveKeys.ManifestSuffix)) continue;
             var manifest = SweepScene.ManifestOf(archive);
             if (manifest.Archive.Sha256 == Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(archive)))) return true;
         }

@@ -138,8 +138,8 @@ public abstract class CrashScene : IDisposable
         var keys = await ObjectKeysAsync();
         foreach (var key in archives)
         {
-            if (!keys.Contains(key + ArchiveManifest.Suffix)) continue;
-            var manifest = System.Text.Json.JsonSerializer.Deserialize<ArchiveManifest>(await File.ReadAllBytesAsync(await DownloadAsync(key + ArchiveManifest.Suffix)), ArchiveManifest.Json)!;
+            if (!keys.Contains(key + ArchiveKeys.ManifestSuffix)) continue;
+            var manifest = System.Text.Json.JsonSerializer.Deserialize<ArchiveManifest>(await File.ReadAllBytesAsync(await DownloadAsync(key + ArchiveKeys.ManifestSuffix)), ArchiveManifest.Json)!;
             await using var archive = File.OpenRead(await DownloadAsync(key));
             if (manifest.Archive.Sha256 == Convert.ToHexStringLower(await SHA256.HashDataAsync(archive))) return true;
         }

@@ -46,7 +46,7 @@ public sealed class SweepScene : IDisposable
 
     /// <summary>The manifest beside <paramref name="archive"/> (a path in the store).</summary>
     public static ArchiveManifest ManifestOf(string archive) =>
-        System.Text.Json.JsonSerializer.Deserialize<ArchiveManifest>(File.ReadAllBytes(archive + ArchiveManifest.Suffix), ArchiveManifest.Json)!;
+        System.Text.Json.JsonSerializer.Deserialize<ArchiveManifest>(File.ReadAllBytes(archive + ArchiveKeys.ManifestSuffix), ArchiveManifest.Json)!;
 
     public IReadOnlyList<string> PartialUploads() =>
         Directory.Exists(StoreDir)

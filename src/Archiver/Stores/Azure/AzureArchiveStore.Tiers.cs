@@ -67,6 +67,6 @@ public sealed partial class AzureArchiveStore
         var message = rehydrating
             ? $"{key} in {Location} is in the Archive tier and its rehydration is under way; retry in {RehydrationEstimate}, or see how it stands with `archiver restore {key} --store {Location} --thaw`"
             : $"{key} in {Location} is in the Archive tier and cannot be read until it is rehydrated; run `archiver restore {key} --store {Location} --thaw`, then retry in {RehydrationEstimate}";
-        return new ArchivedObjectException(key, "Archive", rehydrating, message, refused);
+        return new ArchivedObjectException(key, "Archive", message, refused);
     }
 }

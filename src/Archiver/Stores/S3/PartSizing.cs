@@ -20,13 +20,4 @@ public static class PartSizing
         var step = (partNumber - 1) / PartsPerStep;
         return Math.Min(startSize << step, S3StoreOptions.MaxPartSize);
     }
-
-    /// <summary>The largest object that fits in 10,000 parts starting at <paramref name="startSize"/>.</summary>
-    public static long MaxObjectSize(long startSize)
-    {
-        long total = 0;
-        for (var step = 0; step < MaxParts / PartsPerStep; step++)
-            total += PartsPerStep * Math.Min(startSize << step, S3StoreOptions.MaxPartSize);
-        return total;
-    }
 }

@@ -76,7 +76,7 @@ public sealed partial class S3ArchiveStore
         var message = thawing
             ? $"{key} in {Location} is in storage class {storageClass} and its thaw is under way; retry in {estimate} (Standard tier), or see how it stands with `archiver restore {key} --store {Location} --thaw`"
             : $"{key} in {Location} is in storage class {storageClass} and cannot be read until it is thawed; run `archiver restore {key} --store {Location} --thaw --days {ThawStatus.DefaultDays}`, then retry in {estimate} (Standard tier)";
-        return new ArchivedObjectException(key, storageClass, thawing, message, refused);
+        return new ArchivedObjectException(key, storageClass, message, refused);
     }
 
     private async Task<GetObjectMetadataResponse> HeadAsync(string key, string objectKey, CancellationToken cancellationToken)

@@ -54,7 +54,7 @@ public sealed class ColdTierTests
         var e = await Assert.ThrowsAsync<ArchivedObjectException>(() => store.OpenReadAsync(Key, CancellationToken.None));
 
         Assert.Equal("GLACIER", e.StorageClass);
-        Assert.False(e.Thawing);
+        Assert.DoesNotContain("under way", e.Message);
         Assert.Contains($"{Key} in s3://bucket/prefix/ is in storage class GLACIER and cannot be read until it is thawed", e.Message);
         Assert.Contains($"run `archiver restore {Key} --store s3://bucket/prefix/ --thaw --days 7`, then retry in 3-5 hours", e.Message);
     }
@@ -68,7 +68,6 @@ public sealed class ColdTierTests
 
         var e = await Assert.ThrowsAsync<ArchivedObjectException>(() => store.OpenReadAsync(Key, CancellationToken.None));
 
-        Assert.True(e.Thawing);
         Assert.Contains("is in storage class DEEP_ARCHIVE and its thaw is under way; retry in up to 12 hours", e.Message);
     }
 

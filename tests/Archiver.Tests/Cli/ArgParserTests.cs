@@ -45,7 +45,7 @@ public class ArgParserTests
     public void Parse_EveryProblem_IsReportedAtOnce()
     {
         var a = new ArgParser(["--concurrency", "0", "--format", "zip", "--idle-for", "soon", "--log-level", "loud", "--dry-run=yes", "--store"],
-            [.. SweepSetup.Options, CommonOptions.DryRun]);
+            [.. SweepFlags.Options, CommonOptions.DryRun]);
 
         Assert.Equal(
         [

@@ -78,8 +78,8 @@ public sealed class KubernetesSweep : IAsyncDisposable
     /// services (leases, events) of a process whose environment is <paramref name="environment"/>.</summary>
     public SweepContext Context(string policy, IReadOnlyDictionary<string, string> environment)
     {
-        var args = new ArgParser(["--policy", policy, "--kubeconfig", Kubeconfig, "--node", "node-a"], SweepSetup.Options);
-        var ctx = SweepSetup.Build(SweepSetup.LoadPolicy(args), args, Clock);
+        var args = new ArgParser(["--policy", policy, "--kubeconfig", Kubeconfig, "--node", "node-a"], SweepFlags.Options);
+        var ctx = SweepFlags.Build(SweepFlags.LoadPolicy(args), args, Clock);
         var services = Services(ctx.Policy, environment.GetValueOrDefault);
         return ctx with { Liveness = services.Source, DirectoryLock = services.DirectoryLock, Events = services.Events };
     }

@@ -13,7 +13,7 @@ public sealed class ArchiveCommand(TimeProvider clock) : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        .. SweepSetup.Options.Where(o => o.Name != "--root"),
+        .. SweepFlags.Options.Where(o => o.Name != "--root"),
         OptionSpec.Flag("--force", "archive even when the pod is live or the directory was written recently (never across file systems)"),
         CommonOptions.DryRun,
         CommonOptions.Json,
@@ -35,12 +35,12 @@ public sealed class ArchiveCommand(TimeProvider clock) : ICommand
         if (!status.IsDirectory) throw new ConfigurationException($"{dir} is a {status.Type.ToString().ToLowerInvariant()}, not a directory; archive takes a pod directory");
         var parent = Path.GetDirectoryName(dir)!;
         // Without a policy the root is DIR's parent; with one, the policy's root stands.
-        var policy = SweepSetup.LoadPolicy(a, a.Get(PolicyOption.Flag) is null ? parent : null);
+        var policy = SweepFlags.LoadPolicy(a, a.Get(PolicyOption.Flag) is null ? parent : null);
         if (Path.GetFullPath(policy.Root).TrimEnd('/') != parent)
             throw new ConfigurationException($"{dir} is not directly under the policy's root {policy.Root}");
-        var ctx = SweepSetup.Build(policy, a, clock);
+        var ctx = SweepFlags.Build(policy, a, clock);
         var candidate = new Candidate(Path.GetFileName(dir), dir, status);
-        var code = await SweepExecution.RunAsync(ctx, [candidate], a.Has("--force"), a.Has("--dry-run"), a.Has("--json"), cancellationToken, refuseSkips: true);
+        var code = await SweepPrinter.RunAsync(ctx, [candidate], a.Has("--force"), a.Has("--dry-run"), a.Has("--json"), cancellationToken, refuseSkips: true);
         return code;
     }
 }

@@ -44,7 +44,7 @@ public sealed class PruneCommand(TimeProvider clock) : ICommand
         if (a.Get("--store") is { } url) policy = policy with { Store = new StoreSpec(url) };
         var remoteFor = olderThan ?? policy.RemoteFor
             ?? throw new ConfigurationException($"no retention: set retention: {{remoteFor: 180d}} in {policy.Source} or pass --older-than DUR");
-        var node = SweepSetup.Node(a).Name;
+        var node = SweepFlags.Node(a).Name;
         var prefix = RetentionPruner.NodePrefix(policy, node)
             ?? throw new ConfigurationException($"key template {policy.Key} does not start with a {{cluster}}/{{node}} prefix; prune only works on one node's prefix");
 

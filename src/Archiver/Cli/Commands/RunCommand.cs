@@ -69,7 +69,7 @@ public sealed class RunCommand(TimeProvider clock) : ICommand, IDaemonCommand
         var listen = new IPEndPoint(IPAddress.Any, 8080);
         if (a.Get("--listen") is { } l && !TryParseListen(l, out listen))
             a.Errors.Add($"--listen '{l}' is not ADDR:PORT, e.g. :8080, 0.0.0.0:8080 or 127.0.0.1:9090");
-        var node = SweepSetup.Node(a);
+        var node = SweepFlags.Node(a);
         return new DaemonOptions
         {
             PoliciesDirectory = Path.GetFullPath(a.Get("--policies") ?? "."),

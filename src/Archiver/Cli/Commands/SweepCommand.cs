@@ -9,7 +9,7 @@ public sealed class SweepCommand(TimeProvider clock) : ICommand
 
     public string Summary => "archive and delete every eligible directory of one policy, once";
 
-    public IReadOnlyList<OptionSpec> Options { get; } = [.. SweepSetup.Options, CommonOptions.DryRun, CommonOptions.Json];
+    public IReadOnlyList<OptionSpec> Options { get; } = [.. SweepFlags.Options, CommonOptions.DryRun, CommonOptions.Json];
 
     public string Notes => """
         Flags override the policy file's fields. Exit 0: every directory handled;
@@ -21,9 +21,9 @@ public sealed class SweepCommand(TimeProvider clock) : ICommand
         var a = new ArgParser(args, Options);
         if (a.Positionals.Count > 0) a.Errors.Add($"sweep takes no arguments, got '{a.Positionals[0]}' (did you mean archiver archive DIR?)");
         a.ThrowIfErrors();
-        var policy = SweepSetup.LoadPolicy(a, a.Get("--root"));
-        var ctx = SweepSetup.Build(policy, a, clock);
+        var policy = SweepFlags.LoadPolicy(a, a.Get("--root"));
+        var ctx = SweepFlags.Build(policy, a, clock);
         var candidates = Discovery.Discover(policy.Root, policy.StateDirectory);
-        return await SweepExecution.RunAsync(ctx, candidates, force: false, a.Has("--dry-run"), a.Has("--json"), cancellationToken);
+        return await SweepPrinter.RunAsync(ctx, candidates, force: false, a.Has("--dry-run"), a.Has("--json"), cancellationToken);
     }
 }

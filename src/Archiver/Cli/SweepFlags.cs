@@ -10,12 +10,12 @@ using Archiver.Stores;
 namespace Archiver.Cli;
 
 /// <summary>
-/// Turns a policy file plus command-line overrides into a ready <see cref="SweepContext"/> (built by
-/// <see cref="SweepBuilder"/>, as the daemon builds its own),
+/// The flags of <c>sweep</c> and <c>archive</c>: a policy file plus command-line overrides, turned into
+/// a ready <see cref="SweepContext"/> (built by <see cref="SweepBuilder"/>, as the daemon builds its own),
 /// checking everything first: any problem is a <see cref="ConfigurationException"/> (exit 2)
 /// raised before a single file is touched.
 /// </summary>
-public static class SweepSetup
+public static class SweepFlags
 {
     private static readonly Policy Defaults = new();
 

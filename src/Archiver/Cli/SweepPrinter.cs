@@ -2,9 +2,9 @@ using Archiver.Pipeline;
 
 namespace Archiver.Cli;
 
-/// <summary>What <c>sweep</c>, <c>archive</c> and <c>demo</c> share: the one sweep sequence
-/// (<see cref="Sweep"/>), shown on the terminal.</summary>
-public static class SweepExecution
+/// <summary>What <c>sweep</c>, <c>archive</c> and <c>demo</c> share: runs the one sweep sequence
+/// (<see cref="Sweep"/>) and prints its plan, progress and outcomes on the terminal.</summary>
+public static class SweepPrinter
 {
     public static async Task<int> RunAsync(SweepContext ctx, IReadOnlyList<Candidate> candidates, bool force, bool dryRun, bool json, CancellationToken cancellationToken, bool refuseSkips = false)
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Hashing;
 using System.Security.Cryptography;
 using Archiver.Archives;
 using Archiver.Journal;
@@ -10,7 +11,9 @@ namespace Archiver.Pipeline;
 /// <summary>
 /// Stage 6: prove the stored archive is what was written before anything is deleted: its size,
 /// the manifest beside it (read back, naming the same size and SHA-256), and with
-/// <c>verify: full</c> the archive's bytes re-read and re-hashed. An encrypted archive is proven
+/// <c>verify: full</c> the archive's bytes read back and compared with the XxHash128 taken as they
+/// were written, in the same pass as their SHA-256 (an archive adopted from its manifest has none
+/// and is re-hashed with SHA-256). An encrypted archive is proven
 /// by its plaintext integrity record instead of its manifest: the daemon has no private key.
 /// </summary>
 public static class VerifyStage
@@ -35,9 +38,20 @@ public static class VerifyStage
         if (ctx.VerifyMode == VerifyMode.Full)
         {
             await using var content = await ctx.Store.OpenReadAsync(record.Key, cancellationToken);
-            var (sha, size) = await HashAsync(content, cancellationToken);
-            if (size != record.ArchiveSize || sha != record.ArchiveSha256)
-                return $"archive {record.Key} read back as {size} bytes with sha256 {sha}; {record.ArchiveSize} bytes with sha256 {record.ArchiveSha256} were written";
+            if (record.ArchiveXxh128 is { } written)
+            {
+                var check = new XxHash128();
+                var size = await ReadAllAsync(content, (buffer, offset, count) => check.Append(buffer.AsSpan(offset, count)), cancellationToken);
+                var read = Convert.ToHexStringLower(check.GetHashAndReset());
+                if (size != record.ArchiveSize || read != written)
+                    return $"archive {record.Key} read back as {size} bytes with xxh128 {read}; {record.ArchiveSize} bytes with xxh128 {written} were written";
+            }
+            else
+            {
+                var (sha, size) = await HashAsync(content, cancellationToken);
+                if (size != record.ArchiveSize || sha != record.ArchiveSha256)
+                    return $"archive {record.Key} read back as {size} bytes with sha256 {sha}; {record.ArchiveSize} bytes with sha256 {record.ArchiveSha256} were written";
+            }
         }
         return null;
     }
@@ -69,6 +83,13 @@ public static class VerifyStage
     public static async Task<(string Sha256, long Size)> HashAsync(Stream content, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var size = await ReadAllAsync(content, hash.AppendData, cancellationToken);
+        return (Convert.ToHexStringLower(hash.GetHashAndReset()), size);
+    }
+
+    /// <summary>Reads <paramref name="content"/> to its end, handing each piece to <paramref name="append"/>; returns its size.</summary>
+    private static async Task<long> ReadAllAsync(Stream content, Action<byte[], int, int> append, CancellationToken cancellationToken)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
@@ -76,10 +97,10 @@ public static class VerifyStage
             int n;
             while ((n = await content.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                hash.AppendData(buffer, 0, n);
+                append(buffer, 0, n);
                 size += n;
             }
-            return (Convert.ToHexStringLower(hash.GetHashAndReset()), size);
+            return size;
         }
         finally
         {

@@ -9,10 +9,7 @@ namespace Archiver.Archives;
 /// Each member is compressed independently (in-box zlib-ng), so a block restarts with an empty
 /// window: with 1 MiB blocks that costs well under 1 % of size. Memory is bounded: at most
 /// <c>workers + 1</c> blocks are in flight, each holding one input and one output buffer.
-/// Finished blocks are written to the inner stream in order on the thread pool, not on the
-/// writer's thread: the inner stream hashes them (SHA-256 of the archive), and the writer's thread
-/// is a sweep's critical path once compression has its own cores. Only one block is written at a
-/// time. Compression and write errors surface on a later <see cref="Write(ReadOnlySpan{byte})"/> or on dispose.
+/// Compression errors surface on the next <see cref="Write(ReadOnlySpan{byte})"/> or on dispose.
 /// With <see cref="ArchiveFormat.TarZst"/> the blocks are independent zstd frames instead (each with
 /// its content checksum) and the stream ends with a seek table in the zstd seekable format
 /// (<see cref="ZstdSeekTable"/>). Either way <see cref="Index"/> says where each block starts.
@@ -33,9 +30,7 @@ public sealed class ParallelBlockStream : Stream, IIndexedCompressor
     private readonly int _maxInFlight;
     private readonly bool _leaveOpen;
     private readonly ArchiveFormat _format;
-    /// <summary>Each block's write, oldest first; each one waits for the one before it.</summary>
-    private readonly Queue<Task> _inFlight = new();
-    private Task _lastWrite = Task.CompletedTask;
+    private readonly Queue<Task<CompressionBlock>> _inFlight = new();
     private CompressionBlock? _current;
     private readonly List<long> _memberOffsets = [];
     private long _position;
@@ -84,59 +79,51 @@ public sealed class ParallelBlockStream : Stream, IIndexedCompressor
         Offsets = [.. _memberOffsets, _written],
     };
 
-    /// <summary>Hands the current block to the thread pool to compress and then write after the
-    /// block before it; waits for the oldest write while more than <c>workers</c> are in flight.</summary>
+    /// <summary>Hands the current block to the thread pool; writes finished blocks, oldest
+    /// first, while more than <c>workers</c> are in flight.</summary>
     private void Submit()
     {
         var slot = _current!;
         _current = null;
         var level = _level;
-        var compressed = _format == ArchiveFormat.TarZst ? Task.Run(() => slot.CompressZstd(level)) : Task.Run(() => slot.Compress(level));
-        var previous = _lastWrite;
-        _lastWrite = Task.WhenAll(previous, compressed).ContinueWith(_ =>
-        {
-            try
-            {
-                // An earlier block that failed fails this one too: nothing is written out of order.
-                previous.GetAwaiter().GetResult();
-                WriteBlock(compressed.GetAwaiter().GetResult());
-            }
-            finally
-            {
-                if (compressed.IsCompletedSuccessfully) slot.Return();
-            }
-        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-        _inFlight.Enqueue(_lastWrite);
-        while (_inFlight.Count > _maxInFlight) _inFlight.Dequeue().GetAwaiter().GetResult();
+        _inFlight.Enqueue(_format == ArchiveFormat.TarZst ? Task.Run(() => slot.CompressZstd(level)) : Task.Run(() => slot.Compress(level)));
+        while (_inFlight.Count > _maxInFlight) WriteOldest();
     }
 
-    private void WriteBlock(CompressionBlock slot)
+    private void WriteOldest()
     {
-        _memberOffsets.Add(_written);
-        _inner.Write(slot.Output.Buffer, 0, (int)slot.Output.Length);
-        _written += slot.Output.Length;
-        _wroteMember = true;
+        var slot = _inFlight.Dequeue().GetAwaiter().GetResult();
+        try
+        {
+            _memberOffsets.Add(_written);
+            _inner.Write(slot.Output.Buffer, 0, (int)slot.Output.Length);
+            _written += slot.Output.Length;
+            _wroteMember = true;
+        }
+        finally
+        {
+            slot.Return();
+        }
     }
 
-    /// <summary>Blocks are written as they are compressed, and the inner stream is flushed once they
-    /// all are, on dispose; never cuts a block short (a flush per tar entry would shrink members and
-    /// cost ratio). Surfaces a write that already failed.</summary>
+    /// <summary>Writes the blocks that are already compressed; never cuts a block short (a flush
+    /// per tar entry would shrink members and cost ratio). The stream is finished on dispose.</summary>
     public override void Flush()
     {
-        while (_inFlight.Count > 0 && _inFlight.Peek().IsCompleted) _inFlight.Dequeue().GetAwaiter().GetResult();
+        while (_inFlight.Count > 0 && _inFlight.Peek().IsCompleted) WriteOldest();
+        _inner.Flush();
     }
 
     /// <summary>Compresses and writes every block still pending; the stream ends with a complete
     /// gzip member (an empty input still produces one valid, empty member).</summary>
     private void Finish()
     {
-        Flush();
         if (_current is not null || !_wroteMember && _inFlight.Count == 0)
         {
             _current ??= CompressionBlock.Rent(_blockSize);
             Submit();
         }
-        while (_inFlight.Count > 0) _inFlight.Dequeue().GetAwaiter().GetResult();
+        while (_inFlight.Count > 0) WriteOldest();
         if (_format == ArchiveFormat.TarZst) _inner.Write(ZstdSeekTable.Build([.. _memberOffsets, _written], _blockSize, _position));
         _inner.Flush();
     }
@@ -161,15 +148,14 @@ public sealed class ParallelBlockStream : Stream, IIndexedCompressor
         base.Dispose(disposing);
     }
 
-    /// <summary>After a failure, waits for blocks still compressing or writing: their buffers are
-    /// reused, and the inner stream is not written once the caller goes on.</summary>
+    /// <summary>After a failure, waits for blocks still compressing so their buffers can be reused.</summary>
     private void DrainQuietly()
     {
         while (_inFlight.TryDequeue(out var task))
         {
             try
             {
-                task.GetAwaiter().GetResult();
+                task.GetAwaiter().GetResult().Return();
             }
             catch (Exception)
             {

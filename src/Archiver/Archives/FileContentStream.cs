@@ -6,17 +6,14 @@ namespace Archiver.Archives;
 /// <summary>
 /// The bytes of one regular file as the tar writer reads them: exactly the size lstat reported
 /// (tar headers carry the size up front), SHA-256-hashed on the way (see <see cref="ContentFile"/>
-/// for how it is opened). A file that shrinks while it is read fails the archive. Files of
-/// <see cref="BackgroundSha256.MinFileSize"/> or more are hashed on another thread, overlapped with
-/// their compression (<see cref="BackgroundSha256"/>).
+/// for how it is opened). A file that shrinks while it is read fails the archive.
 /// </summary>
 internal sealed class FileContentStream(string path, FileStatus expected) : ReadOnlyContentStream(expected.Size)
 {
     private readonly FileStream _file = new(ContentFile.Open(path, expected), FileAccess.Read, 0);
-    private readonly IncrementalHash? _hash = expected.Size < BackgroundSha256.MinFileSize ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
-    private readonly BackgroundSha256? _background = expected.Size < BackgroundSha256.MinFileSize ? null : new BackgroundSha256();
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-    public string Sha256 => _background?.Current() ?? Convert.ToHexStringLower(_hash!.GetCurrentHash());
+    public string Sha256 => Convert.ToHexStringLower(_hash.GetCurrentHash());
 
     public override int Read(Span<byte> buffer)
     {
@@ -26,8 +23,7 @@ internal sealed class FileContentStream(string path, FileStatus expected) : Read
         var n = _file.Read(buffer);
         if (n == 0)
             throw new FileChangedException($"{path} shrank while it was being archived (expected {Length} bytes, got {Consumed}); it is still being written");
-        if (_background is not null) _background.Append(buffer[..n]);
-        else _hash!.AppendData(buffer[..n]);
+        _hash.AppendData(buffer[..n]);
         Consumed += n;
         return n;
     }
@@ -37,8 +33,7 @@ internal sealed class FileContentStream(string path, FileStatus expected) : Read
         if (disposing)
         {
             _file.Dispose();
-            _hash?.Dispose();
-            _background?.Dispose();
+            _hash.Dispose();
         }
         base.Dispose(disposing);
     }

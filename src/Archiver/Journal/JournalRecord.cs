@@ -13,6 +13,10 @@ public sealed record JournalRecord
     public bool UploadRequested { get; init; }
     public long ArchiveSize { get; init; }
     public string? ArchiveSha256 { get; init; }
+    /// <summary>XxHash128 of the archive as written, taken in the same pass as <see cref="ArchiveSha256"/>:
+    /// <c>verify: full</c> compares the bytes read back with it instead of running SHA-256 over them
+    /// again. Null for a copy adopted from its manifest (re-hashed with SHA-256 instead).</summary>
+    public string? ArchiveXxh128 { get; init; }
     public long BytesIn { get; init; }
     /// <summary>The tree's fingerprint as archived; a delete needs the tree to still match it.</summary>
     public string? Fingerprint { get; init; }

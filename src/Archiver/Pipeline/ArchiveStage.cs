@@ -37,14 +37,14 @@ public static class ArchiveStage
         var spoolPath = Path.Combine(ctx.Journal.SpoolDirectory, $"{Guid.NewGuid():N}.manifest.json");
         try
         {
-            string fingerprint, sha;
+            string fingerprint, sha, check;
             long size, bytesIn;
             long? payloadOffset;
             ManifestIndex? index;
             await using (var spool = new FileStream(spoolPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
                 using var manifest = new ManifestWriter(spool, record.Key, ctx.Clock.GetUtcNow(), Source(ctx, item));
-                (fingerprint, sha, size, index, payloadOffset) = await Task.Run(() => WriteArchive(ctx, c, upload.Content, manifest, cancellationToken), cancellationToken);
+                (fingerprint, sha, check, size, index, payloadOffset) = await Task.Run(() => WriteArchive(ctx, c, upload.Content, manifest, cancellationToken), cancellationToken);
                 bytesIn = manifest.BytesIn;
                 manifest.Finish(new ManifestArchive
                 {
@@ -74,6 +74,7 @@ public static class ArchiveStage
                 UploadRequested = false,
                 ArchiveSize = size,
                 ArchiveSha256 = sha,
+                ArchiveXxh128 = check,
                 BytesIn = bytesIn,
                 Fingerprint = fingerprint,
             }, JournalState.Uploaded);
@@ -89,7 +90,7 @@ public static class ArchiveStage
         }
     }
 
-    private static (string Fingerprint, string Sha, long Size, ManifestIndex? Index, long? PayloadOffset) WriteArchive(SweepContext ctx, Candidate c, Stream destination, ManifestWriter manifest, CancellationToken cancellationToken)
+    private static (string Fingerprint, string Sha, string Check, long Size, ManifestIndex? Index, long? PayloadOffset) WriteArchive(SweepContext ctx, Candidate c, Stream destination, ManifestWriter manifest, CancellationToken cancellationToken)
     {
         var hashing = new HashingStream(destination);
         string fingerprint;
@@ -110,7 +111,7 @@ public static class ArchiveStage
             payloadOffset = encrypted?.PayloadOffset;
             encrypted?.Finish();
         }
-        return (fingerprint, hashing.FinishHash(), hashing.BytesWritten, index, payloadOffset);
+        return (fingerprint, hashing.FinishHash(), hashing.FinishCheck(), hashing.BytesWritten, index, payloadOffset);
     }
 
     /// <summary>The key for a directory archived now: template fields from the policy, the node,

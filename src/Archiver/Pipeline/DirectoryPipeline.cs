@@ -149,6 +149,7 @@ public static class DirectoryPipeline
             {
                 ArchiveSize = manifest.Archive.Size,
                 ArchiveSha256 = manifest.Archive.Sha256,
+                ArchiveXxh128 = null, // not known for an adopted copy: verify re-hashes it with SHA-256
                 BytesIn = manifest.Totals.BytesIn,
                 Fingerprint = manifest.Fingerprint,
             }, JournalState.Uploaded);

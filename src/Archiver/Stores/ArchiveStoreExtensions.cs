@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -108,8 +109,23 @@ public static class ArchiveStoreExtensions
     /// Throws <see cref="ObjectNotFoundException"/> when there is no such object.</summary>
     public static async Task<StoredDigest> ReadDigestAsync(this IArchiveStore store, string key, CancellationToken cancellationToken)
     {
-        await using var content = await store.OpenReadAsync(key, cancellationToken);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var size = await store.ReadAllAsync(key, (buffer, n) => hash.AppendData(buffer, 0, n), cancellationToken);
+        return new StoredDigest(size, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    /// <summary>As <see cref="ReadDigestAsync"/>, with XxHash128 (lowercase hex) instead of SHA-256: to
+    /// compare a read-back with what was written when the SHA-256 was already taken on the write.</summary>
+    public static async Task<(long Size, string Xxh128)> ReadXxh128Async(this IArchiveStore store, string key, CancellationToken cancellationToken)
+    {
+        var hash = new XxHash128();
+        var size = await store.ReadAllAsync(key, (buffer, n) => hash.Append(buffer.AsSpan(0, n)), cancellationToken);
+        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    private static async Task<long> ReadAllAsync(this IArchiveStore store, string key, Action<byte[], int> append, CancellationToken cancellationToken)
+    {
+        await using var content = await store.OpenReadAsync(key, cancellationToken);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
@@ -117,10 +133,10 @@ public static class ArchiveStoreExtensions
             int n;
             while ((n = await content.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                hash.AppendData(buffer, 0, n);
+                append(buffer, n);
                 size += n;
             }
-            return new StoredDigest(size, Convert.ToHexStringLower(hash.GetHashAndReset()));
+            return size;
         }
         finally
         {

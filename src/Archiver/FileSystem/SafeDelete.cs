@@ -42,20 +42,23 @@ public static class SafeDelete
             if (self.Device != device || self.IsMountRoot) throw new CrossesFileSystemException(FileName.Printable(path));
             foreach (var child in DirectoryNames.Read(fd, ".", path))
             {
+                // Anything but a directory goes in one call: unlinkat without AT_REMOVEDIR refuses a
+                // directory (EISDIR on Linux), which is then checked and emptied first.
+                if (Native.UnlinkAt(fd, child, 0) == 0)
+                {
+                    CrashPoints.Hit(CrashPoints.MidDelete);
+                    continue;
+                }
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == Native.ENOENT) continue;
                 var childPath = Path.Combine(path, child);
+                if (errno != Native.EISDIR) throw new IOException($"cannot delete {FileName.Printable(childPath)}: {Native.Describe(errno)}");
                 var st = FileStatus.TryGetAt(fd, child);
                 if (st is null) continue;
-                if (st.IsDirectory)
-                {
-                    if (st.Device != device || st.IsMountRoot) throw new CrossesFileSystemException(FileName.Printable(childPath));
-                    DeleteContents(fd, child, childPath, device);
-                    Unlink(fd, child, Native.AtRemoveDir, childPath);
-                }
-                else
-                {
-                    Unlink(fd, child, 0, childPath);
-                    CrashPoints.Hit(CrashPoints.MidDelete);
-                }
+                if (!st.IsDirectory) throw new IOException($"{FileName.Printable(childPath)} changed while it was deleted; the rest is left");
+                if (st.Device != device || st.IsMountRoot) throw new CrossesFileSystemException(FileName.Printable(childPath));
+                DeleteContents(fd, child, childPath, device);
+                Unlink(fd, child, Native.AtRemoveDir, childPath);
             }
         }
         finally

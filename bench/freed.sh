@@ -37,25 +37,26 @@ for d in "$work"/corpus/*/; do n=$(basename "$d"); size[$n]=$(du -sb "$d" | cut 
 echo "corpus: $pods pods, $total bytes; $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
 
 one_run() { # label bin run -> prints "label first_s half_s wall_s" and writes the curve
-  local label=$1 bin=$2 run=$3 root=$work/root-$label-$run store=$work/store-$label-$run state=$work/state-$label-$run
+  local label=$1 bin=$2 run=$3
+  local root=$work/root-$label-$run store=$work/store-$label-$run state=$work/state-$label-$run
   rm -rf "$root" "$store" "$state"; cp -a "$work/corpus" "$root"; mkdir -p "$store"; sync
-  local curve=$work/curve-$label-$run.tsv start now gone freed first="" half=""
-  start=$(date +%s.%N)
+  local curve=$work/curve-$label-$run.tsv start now freed first="" half=""
+  start=${EPOCHREALTIME/[.,]/}
   "$bin/archiver" sweep --root "$root" --store "file://$store" --state "$state" --liveness none --idle-for 0 --format tar.gz --json >"$work/out-$label-$run.json" 2>/dev/null &
   local pid=$!
   while :; do
     freed=0
     for n in "${!size[@]}"; do [[ -d $root/$n ]] || freed=$((freed + size[$n])); done
-    now=$(date +%s.%N)
-    printf '%.2f\t%d\n' "$(echo "$now - $start" | bc)" "$freed" >>"$curve"
-    [[ -z $first && $freed -gt 0 ]] && first=$(echo "$now - $start" | bc)
-    [[ -z $half && $((freed * 2)) -ge $total ]] && half=$(echo "$now - $start" | bc)
+    now=$(( ${EPOCHREALTIME/[.,]/} - start ))
+    printf '%d.%06d\t%d\n' $((now / 1000000)) $((now % 1000000)) "$freed" >>"$curve"
+    [[ -z $first && $freed -gt 0 ]] && first=$now
+    [[ -z $half && $((freed * 2)) -ge $total ]] && half=$now
     kill -0 "$pid" 2>/dev/null || break
-    sleep 0.02
+    read -rt 0.02 <> <(:) || true # sleep 20 ms without a fork
   done
   wait "$pid" || { echo "freed.sh: the $label sweep failed (see $work/out-$label-$run.json)" >&2; exit 1; }
-  local wall; wall=$(echo "$(date +%s.%N) - $start" | bc)
-  printf '%s\t%.2f\t%.2f\t%.2f\n' "$label" "${first:-$wall}" "${half:-$wall}" "$wall"
+  local wall=$(( ${EPOCHREALTIME/[.,]/} - start ))
+  awk -v l="$label" -v f="${first:-$wall}" -v h="${half:-$wall}" -v w="$wall" 'BEGIN { printf "%s\t%.2f\t%.2f\t%.2f\n", l, f / 1e6, h / 1e6, w / 1e6 }' 
 }
 
 results=$work/results.tsv; : >"$results"

@@ -15,6 +15,7 @@ public sealed class MultipartUploadStream : Stream
     /// <summary>Uploads one part: number, bytes; returns the part's ETag.</summary>
     public delegate Task<string> PartUploader(int partNumber, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 
+    private static readonly Serilog.ILogger Log = Serilog.Log.ForContext<MultipartUploadStream>();
     private readonly PartUploader _upload;
     private readonly long _startPartSize;
     private readonly PartSlots _slots;
@@ -97,6 +98,8 @@ public sealed class MultipartUploadStream : Stream
         lock (_gate) pending = [.. _inFlight];
         await Task.WhenAll(pending).ConfigureAwait(false);
         ThrowIfFailed();
+        // How much memory the bound allowed this upload (the memory tests read the same number).
+        Log.Debug("Uploaded {Bytes} bytes in {Parts} parts with {Buffers} part buffers", _length, _partNumber, BuffersAllocated);
         lock (_gate) return _etags.Select(p => (p.Key, p.Value)).ToList();
     }
 

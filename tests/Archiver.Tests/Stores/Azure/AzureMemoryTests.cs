@@ -19,9 +19,8 @@ public sealed class AzureMemoryTests(AzuriteServer server, ITestOutputHelper out
     public async Task Sweep_LargeDirectory_PeakMemoryDoesNotGrowWithSize()
     {
         var container = await server.CreateContainerAsync("mem");
-        var small = await PeakRssOfSweepAsync(container, "small", mib: 16);
-        var large = await PeakRssOfSweepAsync(container, "large", mib: 320);
-        output.WriteLine($"peak RSS: 16 MiB directory {small >> 20} MiB, 320 MiB directory {large >> 20} MiB");
+        var (small, large, report) = await SweepPeakMemory.SmallLargeSmallAsync((name, mib) => PeakRssOfSweepAsync(container, name, mib));
+        output.WriteLine(report);
 
         // Block buffers: (uploadConcurrency 2 + 1) × 5 MiB = 15 MiB whatever the size; allow for GC slack.
         Assert.True(large - small < 40L << 20, $"peak RSS grew from {small >> 20} MiB to {large >> 20} MiB with the directory");

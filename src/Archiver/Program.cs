@@ -35,11 +35,13 @@ public static class Program
             e.Cancel = true;
             cts.Cancel();
         };
-        return await RunAsync(args, TimeProvider.System, cts.Token);
+        return await RunAsync(args, TimeProvider.System, CliConsole.Process(), cts.Token);
     }
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>One CLI run, writing to <paramref name="console"/> (the binary's: <see cref="CliConsole.Process"/>).</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TimeProvider clock, CliConsole console, CancellationToken cancellationToken)
     {
+        Terminal.Use(console);
         if (args is ["--version"])
         {
             foreach (var line in VersionText.Lines()) Terminal.Out.WriteLine(line);

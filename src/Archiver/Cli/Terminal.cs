@@ -1,36 +1,30 @@
 namespace Archiver.Cli;
 
-/// <summary>CLI output: results to stdout, progress and messages to stderr. The only place
-/// besides <see cref="Program"/> that writes to the console directly. Tests redirect it per
-/// async flow, so CLI runs in parallel tests do not mix their output.</summary>
+/// <summary>CLI output: results to stdout, progress and messages to stderr, through the
+/// <see cref="CliConsole"/> of the run (<see cref="Program.RunAsync(IReadOnlyList{string}, TimeProvider, CliConsole, CancellationToken)"/>
+/// sets it per async flow, so in-process runs in parallel tests do not mix their output). The only
+/// place besides <see cref="Program"/> that writes to the console.</summary>
 public static class Terminal
 {
-    private static readonly AsyncLocal<TextWriter?> OutOverride = new();
-    private static readonly AsyncLocal<TextWriter?> ErrorOverride = new();
-    private static readonly AsyncLocal<Stream?> RawOverride = new();
+    private static readonly AsyncLocal<CliConsole?> Current = new();
 
-    public static TextWriter Out => OutOverride.Value ?? Console.Out;
+    private static CliConsole Console => Current.Value ?? CliConsole.Process();
 
-    public static TextWriter Error => ErrorOverride.Value ?? Console.Error;
+    /// <summary>This async flow's CLI run writes to <paramref name="console"/>.</summary>
+    public static void Use(CliConsole console) => Current.Value = console;
 
-    /// <summary>Sends this async flow's output to the given writers (tests).</summary>
-    public static void Redirect(TextWriter output, TextWriter error)
-    {
-        OutOverride.Value = output;
-        ErrorOverride.Value = error;
-    }
+    public static TextWriter Out => Console.Out;
+
+    public static TextWriter Error => Console.Error;
 
     /// <summary>Stdout as bytes (<c>archiver cat</c>): file content is not text.</summary>
-    public static Stream OpenRawOut() => RawOverride.Value ?? Console.OpenStandardOutput();
-
-    /// <summary>Sends this async flow's raw stdout to <paramref name="output"/> (tests).</summary>
-    public static void RedirectRaw(Stream output) => RawOverride.Value = output;
+    public static Stream OpenRawOut() => Console.OpenRawOut();
 
     /// <summary>Stdout is a terminal (not a pipe or a file).</summary>
-    public static bool OutputIsTerminal => OutOverride.Value is null && RawOverride.Value is null && !Console.IsOutputRedirected;
+    public static bool OutputIsTerminal => Console.OutIsTerminal;
 
     /// <summary>Stderr is a terminal (progress lines; stdout may be a pipe, as with <c>cat | grep</c>).</summary>
-    public static bool ErrorIsInteractive => ErrorOverride.Value is null && !Console.IsErrorRedirected;
+    public static bool ErrorIsInteractive => Console.ErrorIsInteractive;
 
     /// <summary>The terminal's width in columns (80 when it cannot be told).</summary>
     public static int ErrorWidth
@@ -39,7 +33,7 @@ public static class Terminal
         {
             try
             {
-                return Console.WindowWidth is > 20 and var w ? w : 80;
+                return System.Console.WindowWidth is > 20 and var w ? w : 80;
             }
             catch (IOException)
             {

@@ -109,7 +109,7 @@ public sealed class ProgressLineTests
     {
         var lines = await Task.Run(() =>
         {
-            Terminal.Redirect(new StringWriter(), new StringWriter());
+            Terminal.Use(new CliConsole(new StringWriter(), new StringWriter(), () => new MemoryStream(), OutIsTerminal: false, ErrorIsInteractive: false));
             return new[] { ProgressLine.ForStderr(json: false, TimeProvider.System), ProgressLine.ForStderr(json: true, TimeProvider.System) };
         });
 

@@ -25,9 +25,7 @@ public static class CliRunner
         var raw = new MemoryStream();
         var code = await Task.Run(async () =>
         {
-            Terminal.Redirect(output, error);
-            Terminal.RedirectRaw(raw);
-            return await Program.RunAsync(args, clock, CancellationToken.None);
+            return await Program.RunAsync(args, clock, new CliConsole(output, error, () => raw, OutIsTerminal: false, ErrorIsInteractive: false), CancellationToken.None);
         });
         return new Result(code, output.ToString(), error.ToString(), raw.ToArray());
     }

@@ -33,7 +33,7 @@ public static class KeptCleanup
             }
             var pod = status.IsDirectory ? ctx.Layout.Identify(record.Dir) : null;
             var reason = $"kept {Duration.Format(now - record.UpdatedAt)} (keepLocalFor {Duration.Format(keepLocalFor)}), archived to {record.Key}";
-            due.Add(new Due(record, new Deletion(new Candidate(record.Dir, full, status), pod, LookAtPod: pod is not null, Bytes: 0, FromPlan: false), reason));
+            due.Add(new Due(record, new Deletion(new Candidate(record.Dir, full, status), pod, LookAtPod: pod is not null, Bytes: 0), reason));
         }
         return due;
     }

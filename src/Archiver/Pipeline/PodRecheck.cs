@@ -13,7 +13,7 @@ namespace Archiver.Pipeline;
 /// <para>When the source bounds its reads per sweep (<see cref="ILivenessSource.RecheckReads"/>, the
 /// Kubernetes API), the last read is kept for when no archive is left running, and the ones before it
 /// are spread over the sweep by bytes: with 2 reads, the first is taken once the directories waiting
-/// hold half of the bytes not yet deleted. Otherwise (a file, or nothing to read) a read starts as soon
+/// hold half of the bytes still to be deleted. Otherwise (a file, or nothing to read) a read starts as soon
 /// as a directory waits and none is under way, so each directory is deleted right after its verify.</para>
 /// <para>Fail closed: when a read fails, every directory it was to answer is protected.</para>
 /// <para>Answers are handed out <c>concurrency</c> at a time (<see cref="Clearance"/>): a wave may clear
@@ -26,25 +26,26 @@ public sealed class PodRecheck
     private readonly CancellationToken _sweepToken;
     private readonly object _gate = new();
     private int? _readsLeft;
-    private int _archiving;
-    private long _archivingBytes;
+    private int _expected;
+    private long _expectedBytes;
     private HashSet<PodRef> _waiting = [];
     private long _waitingBytes;
     private TaskCompletionSource<Answer> _next = NewWave();
     private bool _reading;
     private readonly SemaphoreSlim _deleteSlots;
 
-    /// <summary><paramref name="archiving"/>: the directories of the plan still to be archived; each
-    /// later either asks (<see cref="AwaitAsync"/>) or is <see cref="Settled"/>. With
+    /// <summary><paramref name="expected"/>: every directory that may ask in this sweep (the plan's, and
+    /// kept copies that are due); each later either asks (<see cref="AwaitAsync"/>) or is
+    /// <see cref="Settled"/>, so the last read is taken only when none can ask any more. With
     /// <paramref name="readEachTime"/> reads are never held back (disk pressure: one directory at a time).</summary>
-    public PodRecheck(ILivenessSource liveness, IReadOnlyCollection<PlannedDirectory> archiving, bool readEachTime, int deleteConcurrency, CancellationToken sweepToken)
+    public PodRecheck(ILivenessSource liveness, IReadOnlyCollection<Deletion> expected, bool readEachTime, int deleteConcurrency, CancellationToken sweepToken)
     {
         _deleteSlots = new SemaphoreSlim(Math.Max(1, deleteConcurrency));
         _liveness = liveness;
         _sweepToken = sweepToken;
         _readsLeft = readEachTime ? null : liveness.RecheckReads;
-        _archiving = archiving.Count;
-        _archivingBytes = archiving.Sum(i => i.Bytes);
+        _expected = expected.Count;
+        _expectedBytes = expected.Sum(d => d.Bytes);
     }
 
     /// <summary>Waits for a read taken after this call and for a delete slot, and answers from the read:
@@ -81,7 +82,7 @@ public sealed class PodRecheck
         Task<Answer> wave;
         lock (_gate)
         {
-            if (deletion.FromPlan) Finish(deletion.Bytes); // no longer archiving
+            Finish(deletion.Bytes);
             if (!deletion.LookAtPod)
             {
                 StartIfDue();
@@ -113,21 +114,21 @@ public sealed class PodRecheck
         }
     }
 
-    /// <summary>No more archives will run (the sweep ended early): directories still waiting get their last read.</summary>
+    /// <summary>No more directories will ask (the sweep ended, maybe early): those waiting get their last read.</summary>
     public void NoMoreArchives()
     {
         lock (_gate)
         {
-            _archiving = 0;
-            _archivingBytes = 0;
+            _expected = 0;
+            _expectedBytes = 0;
             StartIfDue();
         }
     }
 
     private void Finish(long bytes)
     {
-        _archiving = Math.Max(0, _archiving - 1);
-        _archivingBytes = Math.Max(0, _archivingBytes - bytes);
+        _expected = Math.Max(0, _expected - 1);
+        _expectedBytes = Math.Max(0, _expectedBytes - bytes);
     }
 
     /// <summary>Under the gate: starts a read when directories wait, none is under way and the budget allows.</summary>
@@ -137,9 +138,9 @@ public sealed class PodRecheck
         var due = _readsLeft switch
         {
             null => true,
-            <= 0 => true, // cannot happen (the last read waits for the end); answered "unknown" below
-            1 => _archiving == 0,
-            var left => _archiving == 0 || _waitingBytes * left >= _waitingBytes + _archivingBytes,
+            // The last read: only once no directory can ask any more, so none ever waits after it.
+            <= 1 => _expected == 0,
+            var left => _expected == 0 || _waitingBytes * left >= _waitingBytes + _expectedBytes,
         };
         if (!due) return;
         var pods = _waiting.ToList();
@@ -148,17 +149,15 @@ public sealed class PodRecheck
         _waitingBytes = 0;
         _next = NewWave();
         _reading = true;
-        var spent = _readsLeft is <= 0;
         if (_readsLeft is not null) _readsLeft--;
-        _ = Task.Run(() => ReadAsync(pods, wave, spent));
+        _ = Task.Run(() => ReadAsync(pods, wave));
     }
 
-    private async Task ReadAsync(List<PodRef> pods, TaskCompletionSource<Answer> wave, bool spent)
+    private async Task ReadAsync(List<PodRef> pods, TaskCompletionSource<Answer> wave)
     {
         try
         {
-            if (spent) wave.SetResult(new Answer(null, "the sweep's rechecks were spent before this directory was verified"));
-            else wave.SetResult(new Answer(await _liveness.RecheckAsync(pods, _sweepToken), null));
+            wave.SetResult(new Answer(await _liveness.RecheckAsync(pods, _sweepToken), null));
         }
         catch (Exception e) when (e is LivenessUnknownException or TimeoutException or HttpRequestException or IOException)
         {

@@ -40,25 +40,35 @@ public static class Sweep
         foreach (var skip in plan.Items.Where(i => i.Decision == Decision.Skip)) Report(Skipped(skip));
         await OrphanedUploads.AbortAsync(ctx, cancellationToken);
 
-        var recheck = new PodRecheck(ctx.Liveness, toArchive, readEachTime: request.Enough is not null, ctx.Policy.Concurrency, cancellationToken);
+        var kept = request.CleanUpKept && ctx.Policy.KeepLocalFor is { } keepLocalFor ? KeptCleanup.FindDue(ctx, keepLocalFor) : [];
+        var recheck = new PodRecheck(ctx.Liveness, [.. toArchive.Select(Deletion.Of), .. kept.Select(d => d.Deletion)],
+            readEachTime: request.Enough is not null, ctx.Policy.Concurrency, cancellationToken);
         var deletes = new DeleteLane(Report);
-        if (request.CleanUpKept && ctx.Policy.KeepLocalFor is { } keepLocalFor)
-            foreach (var due in KeptCleanup.FindDue(ctx, keepLocalFor)) deletes.Start(ct => KeptCleanup.DeleteAsync(ctx, due, recheck, ct), cancellationToken);
+        foreach (var due in kept) deletes.Start(ct => KeptCleanup.DeleteAsync(ctx, due, recheck, ct), cancellationToken);
+
+        // The archive, verify and journal steps; a directory not to be deleted is reported at once.
+        async Task<DirectoryPipeline.Verified?> ArchiveAsync(PlannedDirectory item, CancellationToken ct)
+        {
+            var (outcome, verified) = await DirectoryPipeline.ArchiveAsync(ctx, item, ct);
+            if (verified is not null) return verified;
+            recheck.Settled(item);
+            Report(outcome);
+            return null;
+        }
         try
         {
-            if (request.Enough is { } enough) await OldestFirstUntilAsync(ctx, toArchive, enough, recheck, Report, cancellationToken);
+            if (request.Enough is { } enough)
+            {
+                // Disk pressure: one directory at a time, oldest first, deleted before the next starts, until enough.
+                foreach (var item in toArchive.TakeWhile(_ => !enough()))
+                    if (await ArchiveAsync(item, cancellationToken) is { } verified) Report(await DirectoryPipeline.DeleteAsync(ctx, verified, recheck, cancellationToken));
+            }
             else
             {
                 var parallel = new ParallelOptions { MaxDegreeOfParallelism = ctx.Policy.Concurrency, CancellationToken = cancellationToken };
                 await Parallel.ForEachAsync(toArchive, parallel, async (item, ct) =>
                 {
-                    var (outcome, verified) = await DirectoryPipeline.ArchiveAsync(ctx, item, ct);
-                    if (verified is null)
-                    {
-                        recheck.Settled(item);
-                        Report(outcome);
-                    }
-                    else deletes.Start(lane => DirectoryPipeline.DeleteAsync(ctx, verified, recheck, lane), cancellationToken);
+                    if (await ArchiveAsync(item, ct) is { } verified) deletes.Start(lane => DirectoryPipeline.DeleteAsync(ctx, verified, recheck, lane), cancellationToken);
                 });
             }
         }
@@ -69,22 +79,6 @@ public static class Sweep
             await deletes.DrainAsync();
         }
         return new SweepResult(plan, outcomes, Stopped: false);
-    }
-
-    /// <summary>Disk pressure: one directory at a time, oldest first, deleted before the next starts, until <paramref name="enough"/>.</summary>
-    private static async Task OldestFirstUntilAsync(SweepContext ctx, IReadOnlyList<PlannedDirectory> toArchive, Func<bool> enough, PodRecheck recheck, Action<DirectoryOutcome> report, CancellationToken cancellationToken)
-    {
-        foreach (var item in toArchive)
-        {
-            if (enough()) break;
-            var (outcome, verified) = await DirectoryPipeline.ArchiveAsync(ctx, item, cancellationToken);
-            if (verified is null)
-            {
-                recheck.Settled(item);
-                report(outcome);
-            }
-            else report(await DirectoryPipeline.DeleteAsync(ctx, verified, recheck, cancellationToken));
-        }
     }
 
     private static DirectoryOutcome Skipped(PlannedDirectory skip)

@@ -15,7 +15,7 @@ public sealed class PodRecheckTests
     {
         var source = new ScriptedSource(reads: 2);
         var plan = Enumerable.Range(0, 4).Select(i => Item($"pod-{i}", bytes: 100)).ToList();
-        var recheck = new PodRecheck(source, plan, readEachTime: false, deleteConcurrency: 2, CancellationToken.None);
+        var recheck = new PodRecheck(source, [.. plan.Select(Deletion.Of)], readEachTime: false, deleteConcurrency: 2, CancellationToken.None);
 
         var first = recheck.AwaitAsync(Deletion.Of(plan[0]), CancellationToken.None);
         await Task.Delay(50);
@@ -39,7 +39,7 @@ public sealed class PodRecheckTests
     {
         var source = new ScriptedSource(reads: null) { Hold = new TaskCompletionSource() };
         var plan = new[] { Item("web-0", 1), Item("web-1", 1) };
-        var recheck = new PodRecheck(source, plan, readEachTime: false, deleteConcurrency: 2, CancellationToken.None);
+        var recheck = new PodRecheck(source, [.. plan.Select(Deletion.Of)], readEachTime: false, deleteConcurrency: 2, CancellationToken.None);
         source.AliveDuringRead[1] = ["web-1"]; // the first read still sees web-1 running
 
         var a = recheck.AwaitAsync(Deletion.Of(plan[0]), CancellationToken.None);
@@ -57,7 +57,7 @@ public sealed class PodRecheckTests
     {
         var source = new ScriptedSource(reads: null) { Failure = new LivenessUnknownException("pods list: 500 Internal Server Error") };
         var plan = new[] { Item("web-0", 1) };
-        var recheck = new PodRecheck(source, plan, readEachTime: false, deleteConcurrency: 1, CancellationToken.None);
+        var recheck = new PodRecheck(source, [.. plan.Select(Deletion.Of)], readEachTime: false, deleteConcurrency: 1, CancellationToken.None);
 
         using var clearance = await recheck.AwaitAsync(Deletion.Of(plan[0]), CancellationToken.None).WaitAsync(Timeout);
 
@@ -69,7 +69,7 @@ public sealed class PodRecheckTests
     {
         var source = new ScriptedSource(reads: null);
         var plan = Enumerable.Range(0, 3).Select(i => Item($"pod-{i}", 1)).ToList();
-        var recheck = new PodRecheck(source, plan, readEachTime: false, deleteConcurrency: 2, CancellationToken.None);
+        var recheck = new PodRecheck(source, [.. plan.Select(Deletion.Of)], readEachTime: false, deleteConcurrency: 2, CancellationToken.None);
 
         var c0 = await recheck.AwaitAsync(Deletion.Of(plan[0]), CancellationToken.None).WaitAsync(Timeout);
         var c1 = await recheck.AwaitAsync(Deletion.Of(plan[1]), CancellationToken.None).WaitAsync(Timeout);

@@ -6,25 +6,25 @@ namespace Archiver.Cli;
 /// place besides <see cref="Program"/> that writes to the console.</summary>
 public static class Terminal
 {
-    private static readonly AsyncLocal<CliConsole?> Current = new();
+    private static readonly AsyncLocal<CliConsole?> Used = new();
 
-    private static CliConsole Console => Current.Value ?? CliConsole.Process();
+    private static CliConsole Run => Used.Value ?? CliConsole.Process();
 
     /// <summary>This async flow's CLI run writes to <paramref name="console"/>.</summary>
-    public static void Use(CliConsole console) => Current.Value = console;
+    public static void Use(CliConsole console) => Used.Value = console;
 
-    public static TextWriter Out => Console.Out;
+    public static TextWriter Out => Run.Out;
 
-    public static TextWriter Error => Console.Error;
+    public static TextWriter Error => Run.Error;
 
     /// <summary>Stdout as bytes (<c>archiver cat</c>): file content is not text.</summary>
-    public static Stream OpenRawOut() => Console.OpenRawOut();
+    public static Stream OpenRawOut() => Run.OpenRawOut();
 
     /// <summary>Stdout is a terminal (not a pipe or a file).</summary>
-    public static bool OutputIsTerminal => Console.OutIsTerminal;
+    public static bool OutputIsTerminal => Run.OutIsTerminal;
 
     /// <summary>Stderr is a terminal (progress lines; stdout may be a pipe, as with <c>cat | grep</c>).</summary>
-    public static bool ErrorIsInteractive => Console.ErrorIsInteractive;
+    public static bool ErrorIsInteractive => Run.ErrorIsInteractive;
 
     /// <summary>The terminal's width in columns (80 when it cannot be told).</summary>
     public static int ErrorWidth
@@ -33,7 +33,7 @@ public static class Terminal
         {
             try
             {
-                return System.Console.WindowWidth is > 20 and var w ? w : 80;
+                return Console.WindowWidth is > 20 and var w ? w : 80;
             }
             catch (IOException)
             {

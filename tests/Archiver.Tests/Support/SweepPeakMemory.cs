@@ -8,8 +8,6 @@ namespace Archiver.Tests.Support;
 /// credentials in its environment as on a node.</summary>
 public static class SweepPeakMemory
 {
-    /// <param name="environment">Set in the child; variables starting with one of
-    /// <paramref name="cleared"/> are removed from it first.</param>
     /// <summary>Peak RSS of sweeping a 16 MiB directory, a 320 MiB one, then 16 MiB again with
     /// <paramref name="measure"/> (name, MiB): the small sweep's peak varies with the machine's load
     /// (78-118 MiB seen on a busy 2-core machine), so its baseline is the higher of the two.</summary>
@@ -21,6 +19,8 @@ public static class SweepPeakMemory
         return (Math.Max(before, after), large, $"peak RSS: 16 MiB directory {before >> 20} and {after >> 20} MiB, 320 MiB directory {large >> 20} MiB");
     }
 
+    /// <param name="environment">Set in the child; variables starting with one of
+    /// <paramref name="cleared"/> are removed from it first.</param>
     public static async Task<long> MeasureAsync(string root, string pod, int mib, string storeUrl, IReadOnlyDictionary<string, string> environment, params string[] cleared)
     {
         new PodTree(root).Pod(pod, DateTimeOffset.UtcNow.AddDays(-3), dir =>

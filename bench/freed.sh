@@ -52,13 +52,14 @@ one_run() { # label bin run -> prints "label first_s half_s wall_s" and writes t
     [[ -z $first && $freed -gt 0 ]] && first=$now
     [[ -z $half && $((freed * 2)) -ge $total ]] && half=$now
     kill -0 "$pid" 2>/dev/null || break
-    read -rt 0.02 <> <(:) || true # sleep 20 ms without a fork
+    read -rt 0.02 -u "$tick" || true # sleep 20 ms without a fork per sample
   done
   wait "$pid" || { echo "freed.sh: the $label sweep failed (see $work/out-$label-$run.json)" >&2; exit 1; }
   local wall=$(( ${EPOCHREALTIME/[.,]/} - start ))
   awk -v l="$label" -v f="${first:-$wall}" -v h="${half:-$wall}" -v w="$wall" 'BEGIN { printf "%s\t%.2f\t%.2f\t%.2f\n", l, f / 1e6, h / 1e6, w / 1e6 }' 
 }
 
+exec {tick}<> <(:) # a pipe nobody writes: read -t on it is a sleep in bash itself
 results=$work/results.tsv; : >"$results"
 for run in $(seq 1 "$runs"); do
   for i in "${!bins[@]}"; do one_run "${labels[$i]}" "${bins[$i]}" "$run" | tee -a "$results"; done

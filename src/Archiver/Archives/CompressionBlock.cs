@@ -41,7 +41,8 @@ internal sealed class CompressionBlock
         if (Free.Count < Kept) Free.Add(this);
     }
 
-    /// <summary>Deflates the input as one complete gzip member into <see cref="Output"/>.</summary>
+    /// <summary>Deflates the input as one complete gzip member into <see cref="Output"/>; input
+    /// that deflate cannot shrink (<see cref="Incompressible"/>) is stored, not searched for matches.</summary>
     public CompressionBlock Compress(int level)
     {
         Output.Reset();
@@ -51,6 +52,7 @@ internal sealed class CompressionBlock
             Output.Write(EmptyMember);
             return this;
         }
+        if (Incompressible.Looks(Input.AsSpan(0, InputLength))) level = 0;
         using (var gzip = new GZipStream(Output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
             gzip.Write(Input, 0, InputLength);
         return this;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 using Archiver.FileSystem;
 
 namespace Archiver.Archives;
@@ -7,23 +8,27 @@ namespace Archiver.Archives;
 /// The bytes of one regular file as the tar writer reads them: exactly the size lstat reported
 /// (tar headers carry the size up front), SHA-256-hashed on the way (see <see cref="ContentFile"/>
 /// for how it is opened). A file that shrinks while it is read fails the archive.
+/// Reads are positioned (<c>pread</c> through <see cref="RandomAccess"/>): no <c>lseek</c> and no
+/// <see cref="FileStream"/> per file, which counted in directories of many small files.
+/// <paramref name="hash"/> is the archive's one SHA-256 context: empty when this file starts, and
+/// reset by <see cref="CompleteSha256"/> for the next.
 /// </summary>
-internal sealed class FileContentStream(string path, FileStatus expected) : ReadOnlyContentStream(expected.Size)
+internal sealed class FileContentStream(string path, FileStatus expected, IncrementalHash hash) : ReadOnlyContentStream(expected.Size)
 {
-    private readonly FileStream _file = new(ContentFile.Open(path, expected), FileAccess.Read, 0);
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly SafeFileHandle _file = ContentFile.Open(path, expected);
 
-    public string Sha256 => Convert.ToHexStringLower(_hash.GetCurrentHash());
+    /// <summary>The SHA-256 of the bytes read, once all were; resets the shared context.</summary>
+    public string CompleteSha256() => Convert.ToHexStringLower(hash.GetHashAndReset());
 
     public override int Read(Span<byte> buffer)
     {
         var remaining = Length - Consumed;
         if (remaining <= 0) return 0;
         if (buffer.Length > remaining) buffer = buffer[..(int)remaining];
-        var n = _file.Read(buffer);
+        var n = RandomAccess.Read(_file, buffer, Consumed);
         if (n == 0)
             throw new FileChangedException($"{path} shrank while it was being archived (expected {Length} bytes, got {Consumed}); it is still being written");
-        _hash.AppendData(buffer[..n]);
+        hash.AppendData(buffer[..n]);
         Consumed += n;
         return n;
     }
@@ -33,7 +38,6 @@ internal sealed class FileContentStream(string path, FileStatus expected) : Read
         if (disposing)
         {
             _file.Dispose();
-            _hash.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.Globalization;
+using System.Security.Cryptography;
 using Archiver.FileSystem;
 
 namespace Archiver.Archives;
@@ -23,6 +24,7 @@ public static class TarArchiveWriter
         var firstPathOfInode = new Dictionary<(ulong, ulong), (string Name, string? Sha)>();
         var counted = new CountingWriteStream(output);
         using var tar = new TarWriter(counted, TarEntryFormat.Pax, leaveOpen: true);
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var e in TreeWalker.Walk(directory, exclude))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -64,15 +66,16 @@ public static class TarArchiveWriter
                     }
                     break;
                 case EntryType.File:
-                    using (var content = new FileContentStream(e.FullPath, st))
+                    using (var content = new FileContentStream(e.FullPath, st, sha256))
                     {
                         var file = Header(TarEntryType.RegularFile, name, st);
                         file.DataStream = content;
                         Put(tar, counted, file);
                         if (content.Position != st.Size)
                             throw new FileChangedException($"{e.FullPath} changed size while it was being archived");
-                        manifest.Add(Entry(name, "file", st.Size, st, at) with { Sha256 = content.Sha256 });
-                        if (st.LinkCount > 1) firstPathOfInode[(st.Device, st.Inode)] = (name, content.Sha256);
+                        var sha = content.CompleteSha256();
+                        manifest.Add(Entry(name, "file", st.Size, st, at) with { Sha256 = sha });
+                        if (st.LinkCount > 1) firstPathOfInode[(st.Device, st.Inode)] = (name, sha);
                         if (++files == 2) CrashPoints.Hit(CrashPoints.MidTar);
                     }
                     break;

@@ -14,6 +14,15 @@ public static class DirectoryNames
     /// <paramref name="noFollow"/>.</summary>
     public static List<string> Read(int dirFd, string path, string shownAs, bool noFollow = false)
     {
+        using var dir = Open(dirFd, path, shownAs, noFollow);
+        return dir.Names;
+    }
+
+    /// <summary>Opens <paramref name="path"/> and reads its names; the directory stays open, so its
+    /// entries can be looked at by name (<see cref="OpenDirectory.Fd"/>) without walking the whole
+    /// path again for each.</summary>
+    public static OpenDirectory Open(int dirFd, string path, string shownAs, bool noFollow = false)
+    {
         var fd = Native.OpenAt(dirFd, path, Native.ORdOnly | Native.ODirectory | Native.OCloExec | (noFollow ? Native.ONoFollow : 0), 0);
         if (fd < 0)
         {
@@ -34,11 +43,30 @@ public static class DirectoryNames
         }
         try
         {
-            return ReadAll(dir, shownAs);
+            return new OpenDirectory(dir, fd, ReadAll(dir, shownAs));
         }
-        finally
+        catch
         {
             Native.CloseDir(dir); // closes fd too
+            throw;
+        }
+    }
+
+    /// <summary>A directory held open after its names were read; disposing closes it.</summary>
+    public sealed class OpenDirectory(IntPtr dir, int fd, List<string> names) : IDisposable
+    {
+        private IntPtr _dir = dir;
+
+        /// <summary>The directory's descriptor, for <c>*at</c> calls on its names; valid until disposed.</summary>
+        public int Fd { get; } = fd;
+
+        public List<string> Names { get; } = names;
+
+        public void Dispose()
+        {
+            if (_dir == IntPtr.Zero) return;
+            Native.CloseDir(_dir); // closes Fd too
+            _dir = IntPtr.Zero;
         }
     }
 

@@ -22,14 +22,15 @@ public sealed record FileStatus(
     /// an <see cref="IOException"/> that names the path.</summary>
     public static FileStatus? TryGet(string path) => TryGetAt(Native.AtFdCwd, path);
 
-    /// <summary>lstat of <paramref name="name"/> relative to an open directory.</summary>
-    public static FileStatus? TryGetAt(int dirFd, string name)
+    /// <summary>lstat of <paramref name="name"/> relative to an open directory; an error names
+    /// <paramref name="shownAs"/> (default: <paramref name="name"/>).</summary>
+    public static FileStatus? TryGetAt(int dirFd, string name, string? shownAs = null)
     {
         if (Native.StatxCall(dirFd, name, Native.AtSymlinkNoFollow | Native.AtStatxDontSync, Native.StatxBasicStats, out var st) != 0)
         {
             var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
             if (errno is Native.ENOENT or Native.ENOTDIR) return null;
-            throw new IOException($"cannot stat {name}: {Native.Describe(errno)}");
+            throw new IOException($"cannot stat {shownAs ?? name}: {Native.Describe(errno)}");
         }
         return From(st);
     }

@@ -19,21 +19,23 @@ public static class TreeWalker
 
     private static IEnumerable<TreeEntry> WalkChildren(string fullDir, string relDir, ulong device, Glob? exclude)
     {
-        List<string> names;
+        DirectoryNames.OpenDirectory dir;
         try
         {
-            names = DirectoryNames.Read(Native.AtFdCwd, fullDir, FileName.Printable(fullDir));
+            dir = DirectoryNames.Open(Native.AtFdCwd, fullDir, FileName.Printable(fullDir));
         }
         catch (UnauthorizedAccessException e)
         {
             throw new IOException($"permission denied reading directory {FileName.Printable(fullDir)}; run Archiver with CAP_DAC_OVERRIDE (the DaemonSet grants it) and check SELinux/AppArmor labels", e);
         }
-        names.Sort(StringComparer.Ordinal);
-        foreach (var name in names)
+        using var _ = dir;
+        dir.Names.Sort(StringComparer.Ordinal);
+        foreach (var name in dir.Names)
         {
             var full = Path.Combine(fullDir, name);
             var rel = relDir.Length == 0 ? name : relDir + "/" + name;
-            var st = FileStatus.TryGet(full);
+            // By name in the open directory: one path component to look up, not the whole path.
+            var st = FileStatus.TryGetAt(dir.Fd, name, full);
             if (st is null) continue; // vanished between listing and stat; the fingerprint sees the difference
             var excluded = exclude is { IsEmpty: false } && exclude.Matches(FileName.Printable(rel));
             yield return new TreeEntry(rel, full, st, excluded);

@@ -21,8 +21,24 @@ public static class DirectoryPipeline
     public sealed record Verified(PlannedDirectory Item, JournalRecord Record, DirectoryOutcome Outcome, Stopwatch Watch, IDirectoryLockHandle Hold);
 
     /// <summary>Locks, archives and verifies <paramref name="item"/>. Returns its outcome, and when it is
-    /// to be deleted, the verified directory (whose lock the caller must hand to <see cref="DeleteAsync"/>).</summary>
-    public static async Task<(DirectoryOutcome Outcome, Verified? ToDelete)> ArchiveAsync(SweepContext ctx, PlannedDirectory item, CancellationToken cancellationToken)
+    /// to be deleted, the verified directory (whose lock the caller must hand to <see cref="DeleteAsync"/>).
+    /// With <paramref name="writers"/>, a slot of it is held from the lock until the archive is
+    /// stored: the verify that follows mostly waits on the store, so the next directory starts
+    /// writing meanwhile.</summary>
+    public static async Task<(DirectoryOutcome Outcome, Verified? ToDelete)> ArchiveAsync(SweepContext ctx, PlannedDirectory item, SemaphoreSlim? writers, CancellationToken cancellationToken)
+    {
+        if (writers is not null) await writers.WaitAsync(cancellationToken);
+        try
+        {
+            return await ArchiveAsync(ctx, item, () => Interlocked.Exchange(ref writers, null)?.Release(), cancellationToken);
+        }
+        finally
+        {
+            writers?.Release();
+        }
+    }
+
+    private static async Task<(DirectoryOutcome Outcome, Verified? ToDelete)> ArchiveAsync(SweepContext ctx, PlannedDirectory item, Action written, CancellationToken cancellationToken)
     {
         var c = item.Candidate;
         var watch = Stopwatch.StartNew();
@@ -56,6 +72,7 @@ public static class DirectoryPipeline
                 record = await ResumeOrArchiveAsync(ctx, item, record, work.Token);
             }
             outcome = outcome with { Key = record.Key, BytesIn = record.BytesIn, BytesOut = record.ArchiveSize, Sha256 = record.ArchiveSha256 };
+            written();
 
             if (record.State == JournalState.Uploaded)
             {

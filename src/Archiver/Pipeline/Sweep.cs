@@ -5,7 +5,7 @@ namespace Archiver.Pipeline;
 /// <summary>
 /// The one sequence every sweep follows, from the CLI or the daemon: check the store's setup, take the
 /// policy's cross-process <see cref="SweepLock"/>, plan (one liveness snapshot), show the plan, then run
-/// it: each directory through <see cref="DirectoryPipeline"/>, <c>concurrency</c> at a time, and each
+/// it: each directory through <see cref="DirectoryPipeline"/>, <c>concurrency</c> writing at a time (more may be verifying), and each
 /// verified one deleted as soon as a <see cref="PodRecheck"/> after its verify shows its pod still gone
 /// (the rechecks come in waves, so disk space comes back during the sweep). When asked, kept copies
 /// that are due are deleted on the same rechecks. Under disk pressure (<see cref="SweepRequest.Enough"/>)
@@ -47,9 +47,9 @@ public static class Sweep
         foreach (var due in kept) deletes.Start(ct => KeptCleanup.DeleteAsync(ctx, due, recheck, ct), cancellationToken);
 
         // The archive, verify and journal steps; a directory not to be deleted is reported at once.
-        async Task<DirectoryPipeline.Verified?> ArchiveAsync(PlannedDirectory item, CancellationToken ct)
+        async Task<DirectoryPipeline.Verified?> ArchiveAsync(PlannedDirectory item, SemaphoreSlim? writers, CancellationToken ct)
         {
-            var (outcome, verified) = await DirectoryPipeline.ArchiveAsync(ctx, item, ct);
+            var (outcome, verified) = await DirectoryPipeline.ArchiveAsync(ctx, item, writers, ct);
             if (verified is not null) return verified;
             recheck.Settled(item);
             Report(outcome);
@@ -61,14 +61,17 @@ public static class Sweep
             {
                 // Disk pressure: one directory at a time, oldest first, deleted before the next starts, until enough.
                 foreach (var item in toArchive.TakeWhile(_ => !enough()))
-                    if (await ArchiveAsync(item, cancellationToken) is { } verified) Report(await DirectoryPipeline.DeleteAsync(ctx, verified, recheck, cancellationToken));
+                    if (await ArchiveAsync(item, null, cancellationToken) is { } verified) Report(await DirectoryPipeline.DeleteAsync(ctx, verified, recheck, cancellationToken));
             }
             else
             {
-                var parallel = new ParallelOptions { MaxDegreeOfParallelism = ctx.Policy.Concurrency, CancellationToken = cancellationToken };
+                // `concurrency` directories write their archives at once; as many more may be verifying
+                // theirs (waiting on the store), so a core freed by a finished archive is used at once.
+                using var writers = new SemaphoreSlim(ctx.Policy.Concurrency);
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = 2 * ctx.Policy.Concurrency, CancellationToken = cancellationToken };
                 await Parallel.ForEachAsync(toArchive, parallel, async (item, ct) =>
                 {
-                    if (await ArchiveAsync(item, ct) is { } verified) deletes.Start(lane => DirectoryPipeline.DeleteAsync(ctx, verified, recheck, lane), cancellationToken);
+                    if (await ArchiveAsync(item, writers, ct) is { } verified) deletes.Start(lane => DirectoryPipeline.DeleteAsync(ctx, verified, recheck, lane), cancellationToken);
                 });
             }
         }

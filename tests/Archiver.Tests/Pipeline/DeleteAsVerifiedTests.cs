@@ -35,4 +35,48 @@ public sealed class DeleteAsVerifiedTests
         Assert.True(firstGoneWhenLastStarted, "web-0 was still on disk when web-3's archive began");
         Assert.Equal(4, s.Archives().Count);
     }
+
+    /// <summary>`concurrency` bounds the directories writing archives, not those verifying: while one
+    /// directory's archive is read back, the next one writes (a core would otherwise stand idle).</summary>
+    [Fact]
+    public async Task Sweep_NextDirectoryWritesWhileTheLastOneIsVerified()
+    {
+        using var s = new SweepScene();
+        foreach (var i in Enumerable.Range(0, 3)) s.Pod($"web-{i}");
+        var store = new HookStore(new FileArchiveStore(s.StoreDir));
+        var writing = 0;
+        var mostWriting = 0;
+        var uploadsBegun = 0;
+        var overlapped = 0;
+        void AtFirstWrite(string key)
+        {
+            store.DuringUpload = AtFirstWrite; // one-shot: arm it for the next upload
+            Interlocked.Increment(ref uploadsBegun);
+            var now = Interlocked.Increment(ref writing);
+            lock (store) mostWriting = Math.Max(mostWriting, now);
+        }
+        store.DuringUpload = AtFirstWrite;
+        store.AfterComplete = key =>
+        {
+            if (!key.EndsWith(".manifest.json", StringComparison.Ordinal)) Interlocked.Decrement(ref writing);
+            return Task.CompletedTask;
+        };
+        store.BeforeRead = async key =>
+        {
+            if (!key.EndsWith(".tar.gz", StringComparison.Ordinal)) return;
+            // The read-back of the first two archives waits (not forever) until the next archive is being written.
+            var begunBefore = Volatile.Read(ref uploadsBegun);
+            if (begunBefore >= 3) return;
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (Volatile.Read(ref uploadsBegun) == begunBefore && DateTime.UtcNow < deadline) await Task.Delay(20);
+            if (Volatile.Read(ref uploadsBegun) > begunBefore) Interlocked.Increment(ref overlapped);
+        };
+        var ctx = PipelineHarness.Context(s, store, p => p with { Concurrency = 1 });
+
+        var outcomes = await PipelineHarness.SweepAsync(ctx);
+
+        Assert.Equal(3, outcomes.Count(o => o.Deleted));
+        Assert.Equal(2, overlapped);
+        Assert.Equal(1, mostWriting);
+    }
 }

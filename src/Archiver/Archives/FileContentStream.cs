@@ -8,7 +8,7 @@ namespace Archiver.Archives;
 /// The bytes of one regular file as the tar writer reads them: exactly the size lstat reported
 /// (tar headers carry the size up front), SHA-256-hashed on the way (see <see cref="ContentFile"/>
 /// for how it is opened). A file that shrinks while it is read fails the archive.
-/// Reads are positioned (<c>pread</c> through <see cref="RandomAccess"/>): no <c>lseek</c> and no
+/// Reads are positioned <c>pread</c> calls on the descriptor: no <c>lseek</c> and no
 /// <see cref="FileStream"/> per file, which counted in directories of many small files.
 /// <paramref name="hash"/> is the archive's one SHA-256 context: empty when this file starts, and
 /// reset by <see cref="CompleteSha256"/> for the next.
@@ -25,7 +25,8 @@ internal sealed class FileContentStream(string path, FileStatus expected, Increm
         var remaining = Length - Consumed;
         if (remaining <= 0) return 0;
         if (buffer.Length > remaining) buffer = buffer[..(int)remaining];
-        var n = RandomAccess.Read(_file, buffer, Consumed);
+        var n = (int)Native.PRead((int)_file.DangerousGetHandle(), buffer, Consumed);
+        if (n < 0) throw new IOException($"cannot read {path}: {Native.Describe(Native.Errno)}");
         if (n == 0)
             throw new FileChangedException($"{path} shrank while it was being archived (expected {Length} bytes, got {Consumed}); it is still being written");
         hash.AppendData(buffer[..n]);

@@ -130,6 +130,26 @@ internal static partial class Native
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
+    [LibraryImport("libc", EntryPoint = "pread64", SetLastError = true)]
+    private static unsafe partial nint PRead64(int fd, byte* buffer, nint count, long offset);
+
+    public const int EINTR = 4;
+
+    /// <summary><c>pread</c> into <paramref name="buffer"/>, retried on EINTR: the bytes read (0 at
+    /// the end), or -1 with <see cref="Errno"/> set. Unlike <see cref="RandomAccess"/> it asks the
+    /// kernel nothing else first (.NET learns whether a handle can seek with an <c>lseek</c>).</summary>
+    public static unsafe nint PRead(int fd, Span<byte> buffer, long offset)
+    {
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                var n = PRead64(fd, p, buffer.Length, offset);
+                if (n >= 0 || Errno != EINTR) return n;
+            }
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     public static partial int Fsync(int fd);
 

@@ -255,7 +255,16 @@ summary() { # medians per tool and ratios against the first tool of each pair
 machine() {
   local l3=/sys/devices/system/cpu/cpu0/cache/index3/size
   echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')$([[ -r $l3 ]] && echo ", L3 $(cat "$l3")")), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -r), $(dotnet --list-runtimes 2>/dev/null | awk '/NETCore.App/ {v=$2} END {print ".NET " (v ? v : "?")}')"
-  echo "- work disk: $(findmnt -no SOURCE,FSTYPE,OPTIONS -T "$work" 2>/dev/null || echo unknown) (discard slows deletes that follow writes)"
+  # ext4 without a journal (no /proc/fs/jbd2/<dev>-8) mounted with discard trims inside every unlink
+  # and waits for the device: deletes cost ~10 x what they cost on a journaled ext4 (docs/benchmarks.md).
+  disk=$(findmnt -no SOURCE,FSTYPE,OPTIONS -T "$work" 2>/dev/null || echo unknown)
+  note=""
+  if [[ $disk == *" ext4 "*discard* ]]; then
+    dev=$(basename "${disk%% *}")
+    if [[ -e /proc/fs/jbd2/$dev-8 ]]; then note=" (discard, journaled: trims at commit)"
+    else note=" (discard without a journal: every unlink waits for a trim, deletes are slow)"; fi
+  fi
+  echo "- work disk: $disk$note"
   echo "- commit: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown), date: $(date -u +%Y-%m-%dT%H:%MZ), load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- tools: $(tar --version | head -1), $(gzip --version | head -1), $(command -v pigz >/dev/null && pigz --version 2>&1 | head -1), $(zstd --version | head -1)"
   [[ $s3 == 1 ]] && echo "- S3 tools: $(aws --version 2>&1 | head -1)$(command -v rclone >/dev/null && echo ", $(rclone version | head -1)")"

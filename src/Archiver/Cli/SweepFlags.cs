@@ -31,7 +31,7 @@ public static class SweepFlags
         CommonOptions.Node,
         CommonOptions.Kubeconfig,
         OptionSpec.Choice("--format", $"archive format (policy field format, default {Defaults.Extension.TrimStart('.')})", ArchiveFormatNames.ByName.Keys),
-        OptionSpec.Overriding("--concurrency", "directories writing archives at once", SharedFields.Concurrency),
+        OptionSpec.Overriding("--concurrency", "archives written at once", SharedFields.Concurrency),
     ];
 
     /// <summary>The policy file (if any) with the flags applied over it; <paramref name="root"/> is the

@@ -22,7 +22,9 @@ public static class ArchiveStage
 {
     private static readonly ILogger Log = Serilog.Log.ForContext(typeof(ArchiveStage));
 
-    public static async Task<JournalRecord> RunAsync(SweepContext ctx, PlannedDirectory item, JournalRecord record, CancellationToken cancellationToken)
+    /// <summary>Writes, completes and records the archive of <paramref name="item"/>; calls
+    /// <paramref name="written"/> once its bytes are all written (before the upload is completed).</summary>
+    public static async Task<JournalRecord> RunAsync(SweepContext ctx, PlannedDirectory item, JournalRecord record, Action written, CancellationToken cancellationToken)
     {
         var c = item.Candidate;
         var manifestKey = ArchiveManifest.KeyFor(record.Key);
@@ -56,6 +58,7 @@ public static class ArchiveStage
                     PayloadOffset = payloadOffset,
                 }, fingerprint, index);
             }
+            written();
             CrashPoints.Hit(CrashPoints.BeforeComplete);
             var stored = await upload.CompleteAsync(cancellationToken);
             CrashPoints.Hit(CrashPoints.AfterUpload);

@@ -22,9 +22,9 @@ public static class DirectoryPipeline
 
     /// <summary>Locks, archives and verifies <paramref name="item"/>. Returns its outcome, and when it is
     /// to be deleted, the verified directory (whose lock the caller must hand to <see cref="DeleteAsync"/>).
-    /// With <paramref name="writers"/>, a slot of it is held from the lock until the archive is
-    /// stored: the verify that follows mostly waits on the store, so the next directory starts
-    /// writing meanwhile.</summary>
+    /// With <paramref name="writers"/>, a slot of it is held from the lock until the archive's bytes
+    /// are written: what follows (completing the upload, the manifest, the journal, the verify)
+    /// mostly waits on the disk or the store, so the next directory starts writing meanwhile.</summary>
     public static async Task<(DirectoryOutcome Outcome, Verified? ToDelete)> ArchiveAsync(SweepContext ctx, PlannedDirectory item, SemaphoreSlim? writers, CancellationToken cancellationToken)
     {
         if (writers is not null) await writers.WaitAsync(cancellationToken);
@@ -69,7 +69,7 @@ public static class DirectoryPipeline
             if (record.State == JournalState.Archiving)
             {
                 stage = Stage.Archive;
-                record = await ResumeOrArchiveAsync(ctx, item, record, work.Token);
+                record = await ResumeOrArchiveAsync(ctx, item, record, written, work.Token);
             }
             outcome = outcome with { Key = record.Key, BytesIn = record.BytesIn, BytesOut = record.ArchiveSize, Sha256 = record.ArchiveSha256 };
             written();
@@ -153,7 +153,7 @@ public static class DirectoryPipeline
 
     /// <summary>After a crash mid-upload: abort what it left open; if the archive and its manifest
     /// were in fact completed and the tree is unchanged, adopt them instead of uploading again.</summary>
-    private static async Task<JournalRecord> ResumeOrArchiveAsync(SweepContext ctx, PlannedDirectory item, JournalRecord record, CancellationToken cancellationToken)
+    private static async Task<JournalRecord> ResumeOrArchiveAsync(SweepContext ctx, PlannedDirectory item, JournalRecord record, Action written, CancellationToken cancellationToken)
     {
         if (InterruptedUpload.Pending(record)) record = await InterruptedUpload.AbortAsync(ctx, record, cancellationToken);
         var stored = record.Rejected ? null : await ctx.Store.StatAsync(record.Key, cancellationToken);
@@ -171,7 +171,7 @@ public static class DirectoryPipeline
                 Fingerprint = manifest.Fingerprint,
             }, JournalState.Uploaded);
         }
-        return await ArchiveStage.RunAsync(ctx, item, record, cancellationToken);
+        return await ArchiveStage.RunAsync(ctx, item, record, written, cancellationToken);
     }
 
     /// <summary>False when Object Lock keeps the copy (a counted skip); true otherwise.</summary>

@@ -50,6 +50,6 @@ public class VerifyStageTests
             State = JournalState.Archiving,
             StartedAt = ctx.Clock.GetUtcNow(),
         });
-        return await ArchiveStage.RunAsync(ctx, item, record, CancellationToken.None);
+        return await ArchiveStage.RunAsync(ctx, item, record, () => { }, CancellationToken.None);
     }
 }

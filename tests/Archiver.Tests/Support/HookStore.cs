@@ -8,6 +8,12 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
 {
     public Func<string, Task>? AfterComplete { get; set; }
 
+    /// <summary>Runs on every write of archive bytes, with the upload's key.</summary>
+    public Action<string>? OnWrite { get; set; }
+
+    /// <summary>Runs when an upload is asked to complete, before the store completes it: every byte is written.</summary>
+    public Func<string, Task>? BeforeComplete { get; set; }
+
     /// <summary>Deletes fail as they do without s3:DeleteObject.</summary>
     public bool DenyDeletes { get; set; }
 
@@ -53,10 +59,11 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
             var hook = owner.DuringUpload;
             owner.DuringUpload = null;
             hook?.Invoke(key);
-        });
+        }, () => owner.OnWrite?.Invoke(key));
 
         public async Task<StoredObject> CompleteAsync(CancellationToken cancellationToken)
         {
+            if (owner.BeforeComplete is { } before) await before(key);
             var stored = await upload.CompleteAsync(cancellationToken);
             if (owner.AfterComplete is { } hook) await hook(key);
             return stored;
@@ -66,7 +73,7 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
         public ValueTask DisposeAsync() => upload.DisposeAsync();
     }
 
-    private sealed class FirstWrite(Stream inner, Action onFirst) : Stream
+    private sealed class FirstWrite(Stream inner, Action onFirst, Action onEach) : Stream
     {
         private bool _fired;
 
@@ -75,6 +82,7 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             inner.Write(buffer);
+            if (buffer.Length > 0) onEach();
             if (!_fired && buffer.Length > 0)
             {
                 _fired = true;

@@ -30,7 +30,7 @@ public static class ArchiveStage
         var manifestKey = ArchiveManifest.KeyFor(record.Key);
         // On record before the store creates the upload: a crash before its id is recorded leaves
         // an upload that only a listing of this key finds (InterruptedUpload).
-        record = ctx.Journal.Advance(record with { UploadRequested = true }, JournalState.Archiving);
+        if (!record.UploadRequested) record = ctx.Journal.Advance(record with { UploadRequested = true }, JournalState.Archiving);
         await using var upload = await ctx.Store.BeginUploadAsync(record.Key, cancellationToken);
         CrashPoints.Hit(CrashPoints.AfterCreateUpload);
         record = ctx.Journal.Advance(record with { UploadId = upload.UploadId }, JournalState.Archiving);

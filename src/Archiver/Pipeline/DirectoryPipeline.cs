@@ -60,6 +60,7 @@ public static class DirectoryPipeline
 
             stage = Stage.Journal;
             var record = ctx.Journal.Get(c.Name);
+            var fresh = record is null;
             if (record is null)
             {
                 stage = Stage.Archive; // the first step of archiving: is the key free in the store?
@@ -69,7 +70,10 @@ public static class DirectoryPipeline
             if (record.State == JournalState.Archiving)
             {
                 stage = Stage.Archive;
-                record = await ResumeOrArchiveAsync(ctx, item, record, written, work.Token);
+                // A record begun just now has nothing to resume: its key was just found free.
+                record = fresh
+                    ? await ArchiveStage.RunAsync(ctx, item, record, written, work.Token)
+                    : await ResumeOrArchiveAsync(ctx, item, record, written, work.Token);
             }
             outcome = outcome with { Key = record.Key, BytesIn = record.BytesIn, BytesOut = record.ArchiveSize, Sha256 = record.ArchiveSha256 };
             written();
@@ -140,11 +144,14 @@ public static class DirectoryPipeline
         var key = ArchiveStage.KeyFor(ctx, item);
         if (await ctx.Store.StatAsync(key, cancellationToken) is not null)
             throw new IOException($"an object already exists at {key}; refusing to overwrite an archive this node did not start: keep {{node}} and {{timestamp}} in the key template, and look at that object (another node or an older journal made it)");
+        // Recorded as requested from the start (ArchiveStage creates the upload next): one journal
+        // write fewer per directory; a crash before the upload exists costs the next run one listing.
         return ctx.Journal.Begin(new JournalRecord
         {
             Dir = item.Candidate.Name,
             Key = key,
             State = JournalState.Archiving,
+            UploadRequested = true,
             Device = item.Candidate.Status.Device,
             Inode = item.Candidate.Status.Inode,
             StartedAt = ctx.Clock.GetUtcNow(),

@@ -8,6 +8,9 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
 {
     public Func<string, Task>? AfterComplete { get; set; }
 
+    /// <summary>Runs on every stat (HEAD), with its key.</summary>
+    public Action<string>? OnStat { get; set; }
+
     /// <summary>Runs on every write of archive bytes, with the upload's key.</summary>
     public Action<string>? OnWrite { get; set; }
 
@@ -37,7 +40,11 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
     public IAsyncEnumerable<PendingUpload> ListPendingUploadsAsync(string prefix, CancellationToken cancellationToken) =>
         DenyUploadListing ? throw new StoreException($"listing uploads under {prefix}: 501 NotImplemented") : inner.ListPendingUploadsAsync(prefix, cancellationToken);
     public Task PutAsync(string key, Stream content, CancellationToken cancellationToken) => inner.PutAsync(key, content, cancellationToken);
-    public Task<StoredObject?> StatAsync(string key, CancellationToken cancellationToken) => inner.StatAsync(key, cancellationToken);
+    public Task<StoredObject?> StatAsync(string key, CancellationToken cancellationToken)
+    {
+        OnStat?.Invoke(key);
+        return inner.StatAsync(key, cancellationToken);
+    }
     public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
         if (BeforeRead is { } hook) await hook(key);

@@ -39,7 +39,7 @@ internal static class Incompressible
     }
 
     /// <summary>Shannon entropy of a byte histogram: log2(n) − Σ c·log2(c) / n.</summary>
-    internal static double BitsPerByte(ReadOnlySpan<int> counts, int n)
+    private static double BitsPerByte(ReadOnlySpan<int> counts, int n)
     {
         double sum = 0;
         foreach (var c in counts)

@@ -27,15 +27,8 @@ public static class DirectoryPipeline
     /// mostly waits on the disk or the store, so the next directory starts writing meanwhile.</summary>
     public static async Task<(DirectoryOutcome Outcome, Verified? ToDelete)> ArchiveAsync(SweepContext ctx, PlannedDirectory item, SemaphoreSlim? writers, CancellationToken cancellationToken)
     {
-        if (writers is not null) await writers.WaitAsync(cancellationToken);
-        try
-        {
-            return await ArchiveAsync(ctx, item, () => Interlocked.Exchange(ref writers, null)?.Release(), cancellationToken);
-        }
-        finally
-        {
-            writers?.Release();
-        }
+        using var slot = writers is null ? null : await HeldSlot.TakeAsync(writers, cancellationToken);
+        return await ArchiveAsync(ctx, item, () => slot?.Dispose(), cancellationToken);
     }
 
     private static async Task<(DirectoryOutcome Outcome, Verified? ToDelete)> ArchiveAsync(SweepContext ctx, PlannedDirectory item, Action written, CancellationToken cancellationToken)
@@ -60,23 +53,22 @@ public static class DirectoryPipeline
 
             stage = Stage.Journal;
             var record = ctx.Journal.Get(c.Name);
-            var fresh = record is null;
             if (record is null)
             {
                 stage = Stage.Archive; // the first step of archiving: is the key free in the store?
                 record = await StartAsync(ctx, item, work.Token);
+                outcome = outcome with { Key = record.Key };
+                // Begun just now, so nothing to resume: its key was just found free.
+                record = await ArchiveStage.RunAsync(ctx, item, record, written, work.Token);
             }
-            outcome = outcome with { Key = record.Key };
-            if (record.State == JournalState.Archiving)
+            else if (record.State == JournalState.Archiving)
             {
                 stage = Stage.Archive;
-                // A record begun just now has nothing to resume: its key was just found free.
-                record = fresh
-                    ? await ArchiveStage.RunAsync(ctx, item, record, written, work.Token)
-                    : await ResumeOrArchiveAsync(ctx, item, record, written, work.Token);
+                outcome = outcome with { Key = record.Key };
+                record = await ResumeOrArchiveAsync(ctx, item, record, written, work.Token);
             }
             outcome = outcome with { Key = record.Key, BytesIn = record.BytesIn, BytesOut = record.ArchiveSize, Sha256 = record.ArchiveSha256 };
-            written();
+            written(); // where no bytes were written (adopted, or stored by an earlier run) the slot goes now
 
             if (record.State == JournalState.Uploaded)
             {

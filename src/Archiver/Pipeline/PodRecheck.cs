@@ -56,25 +56,19 @@ public sealed class PodRecheck
         var look = LookAsync(deletion, cancellationToken); // joins the next wave before this call returns
         await Task.Yield(); // the delete never runs on the caller's thread (an archive's)
         var (alive, unknown) = await look;
-        await _deleteSlots.WaitAsync(cancellationToken);
-        return new Clearance(alive, unknown, _deleteSlots);
+        return new Clearance(alive, unknown, await HeldSlot.TakeAsync(_deleteSlots, cancellationToken));
     }
 
     /// <summary>What a recheck said of one directory; holds one of the sweep's delete slots until disposed.</summary>
-    public sealed class Clearance(PodState? alive, string? unknown, SemaphoreSlim slots) : IDisposable
+    public sealed class Clearance(PodState? alive, string? unknown, HeldSlot slot) : IDisposable
     {
-        private int _released;
-
         /// <summary>The live pod that protects the directory, or null.</summary>
         public PodState? Alive => alive;
 
         /// <summary>Why nobody can tell whether its pod is alive (then it is not deleted), or null.</summary>
         public string? Unknown => unknown;
 
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0) slots.Release();
-        }
+        public void Dispose() => slot.Dispose();
     }
 
     private async Task<(PodState? Alive, string? Unknown)> LookAsync(Deletion deletion, CancellationToken cancellationToken)

@@ -65,8 +65,8 @@ public static class Sweep
             }
             else
             {
-                // `concurrency` directories write their archives at once; as many more may be verifying
-                // theirs (waiting on the store), so a core freed by a finished archive is used at once.
+                // `concurrency` directories write archive bytes at once; as many more may be completing,
+                // recording or verifying theirs (waiting on the disk or store), so a freed core is used at once.
                 using var writers = new SemaphoreSlim(ctx.Policy.Concurrency);
                 var parallel = new ParallelOptions { MaxDegreeOfParallelism = 2 * ctx.Policy.Concurrency, CancellationToken = cancellationToken };
                 await Parallel.ForEachAsync(toArchive, parallel, async (item, ct) =>

@@ -27,9 +27,6 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
     /// <summary>Runs once, when the first archive bytes reach the store: the tar is mid-way.</summary>
     public Action<string>? DuringUpload { get; set; }
 
-    /// <summary>Runs before each whole-object read (the verify's read-back, a restore).</summary>
-    public Func<string, Task>? BeforeRead { get; set; }
-
     public string Location => inner.Location;
     public bool IsLocal => inner.IsLocal;
 
@@ -45,11 +42,7 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
         OnStat?.Invoke(key);
         return inner.StatAsync(key, cancellationToken);
     }
-    public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken)
-    {
-        if (BeforeRead is { } hook) await hook(key);
-        return await inner.OpenReadAsync(key, cancellationToken);
-    }
+    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) => inner.OpenReadAsync(key, cancellationToken);
     public Task<Stream> OpenRangeAsync(string key, long offset, long length, CancellationToken cancellationToken) => inner.OpenRangeAsync(key, offset, length, cancellationToken);
     public IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>

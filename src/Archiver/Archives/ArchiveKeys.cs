@@ -18,6 +18,7 @@ public static class ArchiveKeys
     /// <summary>The key without <c>.age</c>: its suffix names the compression (<c>.tar.gz</c>, <c>.tar.zst</c>).</summary>
     public static string Plain(string archiveKey) => IsEncrypted(archiveKey) ? archiveKey[..^EncryptedSuffix.Length] : archiveKey;
 
+    /// <summary>The manifest's key: <c>K.manifest.json</c>, or <c>K.manifest.json.age</c> for <c>K.age</c>.</summary>
     public static string ManifestFor(string archiveKey) =>
         IsEncrypted(archiveKey) ? Plain(archiveKey) + EncryptedManifestSuffix : archiveKey + ManifestSuffix;
 

@@ -67,9 +67,6 @@ public sealed record ArchiveManifest
         "archive":{"format":"tar.gz","level":6,"size":100,"sha256":"ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb","encryption":null,"payloadOffset":null},
         "fingerprint":"f","index":{"kind":"gzip-members","blockSize":1048576,"tarSize":10240,"offsets":[0,100],"blocks":1}}
         """;
-
-    /// <summary>The manifest's key: <c>K.manifest.json</c>, or <c>K.manifest.json.age</c> for <c>K.age</c>.</summary>
-    public static string KeyFor(string archiveKey) => ArchiveKeys.ManifestFor(archiveKey);
 }
 
 public sealed record ManifestSource

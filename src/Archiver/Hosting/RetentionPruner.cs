@@ -44,7 +44,7 @@ public static class RetentionPruner
         {
             // Written no later than it was last modified: a recent object is never old enough.
             if (archive.LastModified >= cutoff || protectedKeys.Contains(archive.Key)) continue;
-            var manifestKey = ArchiveManifest.KeyFor(archive.Key);
+            var manifestKey = ArchiveKeys.ManifestFor(archive.Key);
             // An encrypted manifest cannot be read here (no private key): the object's own time serves.
             var createdAt = objects.ContainsKey(manifestKey) && !ArchiveKeys.IsEncrypted(archive.Key)
                 ? await CreatedAtAsync(store, archive.Key, cancellationToken) ?? archive.LastModified
@@ -107,7 +107,7 @@ public static class RetentionPruner
         }
         catch (InvalidDataException e)
         {
-            Log.Warning("Manifest {Key} is unreadable ({Message}); using the archive's LastModified for its age", ArchiveManifest.KeyFor(archiveKey), e.Message);
+            Log.Warning("Manifest {Key} is unreadable ({Message}); using the archive's LastModified for its age", ArchiveKeys.ManifestFor(archiveKey), e.Message);
             return null;
         }
     }

@@ -27,7 +27,7 @@ public static class ArchiveStage
     public static async Task<JournalRecord> RunAsync(SweepContext ctx, PlannedDirectory item, JournalRecord record, Action written, CancellationToken cancellationToken)
     {
         var c = item.Candidate;
-        var manifestKey = ArchiveManifest.KeyFor(record.Key);
+        var manifestKey = ArchiveKeys.ManifestFor(record.Key);
         // On record before the store creates the upload: a crash before its id is recorded leaves
         // an upload that only a listing of this key finds (InterruptedUpload).
         if (!record.UploadRequested) record = ctx.Journal.Advance(record with { UploadRequested = true }, JournalState.Archiving);

@@ -178,7 +178,7 @@ public static class DirectoryPipeline
     {
         try
         {
-            await ctx.Store.DeleteAsync(ArchiveManifest.KeyFor(key), cancellationToken);
+            await ctx.Store.DeleteAsync(ArchiveKeys.ManifestFor(key), cancellationToken);
             if (ArchiveKeys.IsEncrypted(key)) await ctx.Store.DeleteAsync(ArchiveKeys.IntegrityFor(key), cancellationToken);
             await ctx.Store.DeleteAsync(key, cancellationToken);
         }

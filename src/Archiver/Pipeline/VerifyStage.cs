@@ -28,9 +28,9 @@ public static class VerifyStage
         else
         {
             var manifest = await ctx.Store.ReadManifestOrNullAsync(record.Key, cancellationToken);
-            if (manifest is null) return $"manifest {ArchiveManifest.KeyFor(record.Key)} is missing";
+            if (manifest is null) return $"manifest {ArchiveKeys.ManifestFor(record.Key)} is missing";
             if (manifest.Archive.Size != record.ArchiveSize || manifest.Archive.Sha256 != record.ArchiveSha256)
-                return $"manifest {ArchiveManifest.KeyFor(record.Key)} describes a different archive (size {manifest.Archive.Size}, sha256 {manifest.Archive.Sha256})";
+                return $"manifest {ArchiveKeys.ManifestFor(record.Key)} describes a different archive (size {manifest.Archive.Size}, sha256 {manifest.Archive.Sha256})";
         }
         if (ctx.VerifyMode == VerifyMode.Full)
         {

@@ -35,7 +35,7 @@ public static class ArchiveVerifier
         var stored = await store.StatAsync(key, cancellationToken);
         if (stored is null) return new ArchiveVerification(key, false, null, null, [$"no archive at {key} in {store.Location}"]);
         var manifest = await store.ReadManifestOrNullAsync(key, cancellationToken);
-        if (manifest is null) return new ArchiveVerification(key, false, stored.Size, null, [$"manifest {ArchiveManifest.KeyFor(key)} is missing or unreadable; the archive cannot be checked"]);
+        if (manifest is null) return new ArchiveVerification(key, false, stored.Size, null, [$"manifest {ArchiveKeys.ManifestFor(key)} is missing or unreadable; the archive cannot be checked"]);
         if (manifest.Key.Length > 0 && manifest.Key != key)
             problems.Add($"the manifest describes key {manifest.Key}, not {key}");
         if (stored.Size != manifest.Archive.Size)

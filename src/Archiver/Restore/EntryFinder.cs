@@ -74,7 +74,7 @@ public static class EntryFinder
         }
         catch (Exception e) when (e is InvalidDataException or AgeIdentityMismatchException)
         {
-            lock (tally.Unreadable) tally.Unreadable.Add(e is AgeIdentityMismatchException ? $"{ArchiveManifest.KeyFor(key)}: {e.Message}" : e.Message);
+            lock (tally.Unreadable) tally.Unreadable.Add(e is AgeIdentityMismatchException ? $"{ArchiveKeys.ManifestFor(key)}: {e.Message}" : e.Message);
             return null;
         }
         if (manifest is null) return null;

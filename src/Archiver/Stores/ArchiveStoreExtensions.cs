@@ -38,7 +38,7 @@ public static class ArchiveStoreExtensions
     public static async Task<ArchiveManifest?> ReadManifestAsync(this IArchiveStore store, string archiveKey, CancellationToken cancellationToken,
         IReadOnlyList<AgeIdentity>? identities = null)
     {
-        var key = ArchiveManifest.KeyFor(archiveKey);
+        var key = ArchiveKeys.ManifestFor(archiveKey);
         var encrypted = ArchiveKeys.IsEncrypted(archiveKey);
         if (encrypted && identities is null) throw new MissingIdentityException(archiveKey);
         ArchiveManifest.WarmUpReader();

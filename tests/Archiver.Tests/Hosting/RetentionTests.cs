@@ -19,7 +19,7 @@ public class RetentionTests
     {
         await store.PutAsync(key, new byte[] { 1, 2, 3 }, CancellationToken.None);
         var manifest = new ArchiveManifest { Key = key, CreatedAt = createdAt };
-        await store.PutAsync(ArchiveManifest.KeyFor(key), JsonSerializer.SerializeToUtf8Bytes(manifest, ArchiveManifest.Json), CancellationToken.None);
+        await store.PutAsync(ArchiveKeys.ManifestFor(key), JsonSerializer.SerializeToUtf8Bytes(manifest, ArchiveManifest.Json), CancellationToken.None);
     }
 
     private static async Task<FileArchiveStore> SeedAsync(TempDir tmp)

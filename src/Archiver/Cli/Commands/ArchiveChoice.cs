@@ -63,7 +63,7 @@ public static class ArchiveChoice
                 throw new ConfigurationException($"no archive {key} in {store.Location}; check the key (keys are relative to the store URL)");
             if (locked) throw new MissingIdentityException(key!);
             if (manifest is null && !noManifest)
-                throw new ConfigurationException($"no manifest {ArchiveManifest.KeyFor(key!)} beside {key}, so the restore could not be checked; pass --no-manifest to restore it unchecked (hand-made archives have none)");
+                throw new ConfigurationException($"no manifest {ArchiveKeys.ManifestFor(key!)} beside {key}, so the restore could not be checked; pass --no-manifest to restore it unchecked (hand-made archives have none)");
         }
         if (!ArchiveReaders.CanOpen(ArchiveKeys.Plain(key!)))
             throw new ConfigurationException($"cannot tell the format of {key} from its name; archives end in {string.Join(", ", ArchiveReaders.Suffixes)}");

@@ -80,7 +80,7 @@ public sealed class ListCommand(TimeProvider clock) : ICommand
         await Parallel.ForEachAsync(Enumerable.Range(0, archives.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var o = archives[i];
-            var manifest = keys.Contains(ArchiveManifest.KeyFor(o.Key)) ? await store.ReadManifestOrNullAsync(o.Key, ct) : null;
+            var manifest = keys.Contains(ArchiveKeys.ManifestFor(o.Key)) ? await store.ReadManifestOrNullAsync(o.Key, ct) : null;
             rows[i] = manifest is null
                 ? new Row(o.Key, null, null, null, null, o.Size, null, o.LastModified, false)
                 : new Row(o.Key, manifest.Source.Namespace, manifest.Source.Pod, manifest.Source.Node, manifest.Source.Dir, o.Size, manifest.Totals.Entries, manifest.CreatedAt, true);

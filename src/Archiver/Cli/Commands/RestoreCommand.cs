@@ -98,7 +98,7 @@ public sealed class RestoreCommand(TimeProvider clock) : ICommand
         await using var store = StoreFactory.Create(new StoreSpec(a.Get("--store")!));
         var key = a.Positionals[0];
         var keys = new List<string> { key };
-        if (await store.StatAsync(Archives.ArchiveManifest.KeyFor(key), cancellationToken) is not null) keys.Add(Archives.ArchiveManifest.KeyFor(key));
+        if (await store.StatAsync(Archives.ArchiveKeys.ManifestFor(key), cancellationToken) is not null) keys.Add(Archives.ArchiveKeys.ManifestFor(key));
         foreach (var k in keys)
         {
             var s = await store.ThawAsync(k, days, cancellationToken);

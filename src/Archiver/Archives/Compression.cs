@@ -10,10 +10,10 @@ namespace Archiver.Archives;
 /// </summary>
 public static class Compression
 {
-    /// <summary>Compression threads for one archive when <paramref name="concurrency"/> archives
-    /// run at once: the machine's cores shared between them, at least 1 and at most 4, so a sweep
-    /// keeps about <c>min(cores, 4 × concurrency)</c> cores busy and no more.</summary>
-    public static int WorkersFor(int concurrency) => Math.Clamp(Environment.ProcessorCount / Math.Max(1, concurrency), 1, 4);
+    /// <summary>Compression threads for one archive when <paramref name="atOnce"/> archives are
+    /// written at once: the machine's cores shared between them, at least 1 and at most 4, so a sweep
+    /// keeps about <c>min(cores, 4 × atOnce)</c> cores busy and no more.</summary>
+    public static int WorkersFor(int atOnce, int cores) => Math.Clamp(cores / Math.Max(1, atOnce), 1, 4);
 
     public static Stream Compress(Stream output, ArchiveFormat format, int level, int workers = 1) => format switch
     {

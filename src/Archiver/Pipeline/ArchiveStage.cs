@@ -102,7 +102,7 @@ public static class ArchiveStage
         // Encryption streams: one 64 KiB chunk is held, whatever the size of the directory.
         using (var encrypted = ctx.Recipients is { } recipients ? new AgeEncryptingStream(hashing, recipients, leaveOpen: true) : null)
         {
-            var compressed = Compression.Compress((Stream?)encrypted ?? hashing, ctx.Policy.Format, ctx.Policy.EffectiveLevel, Compression.WorkersFor(ctx.Policy.Concurrency));
+            var compressed = Compression.Compress((Stream?)encrypted ?? hashing, ctx.Policy.Format, ctx.Policy.EffectiveLevel, ctx.CompressionWorkers);
             using (compressed)
             using (var buffered = new BufferedStream(ctx.BytesArchived is { } report ? new ProgressStream(compressed, n => report(c.Name, n)) : compressed, 1 << 16))
             {

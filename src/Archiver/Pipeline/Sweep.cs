@@ -36,6 +36,7 @@ public static class Sweep
         var toArchive = request.Enough is null
             ? plan.ToArchive.ToList()
             : plan.ToArchive.OrderBy(i => i.NewestChange ?? DateTimeOffset.MinValue).ThenBy(i => i.Candidate.Name, StringComparer.Ordinal).ToList();
+        ctx = ctx with { WritersAtOnce = WritersAtOnce(request, toArchive.Count, ctx.Policy.Concurrency) };
         await JournalReconciler.ReconcileAsync(ctx, toArchive.Select(i => i.Candidate.Name).ToHashSet(StringComparer.Ordinal), cancellationToken);
         foreach (var skip in plan.Items.Where(i => i.Decision == Decision.Skip)) Report(Skipped(skip));
         await OrphanedUploads.AbortAsync(ctx, cancellationToken);
@@ -83,6 +84,12 @@ public static class Sweep
         }
         return new SweepResult(plan, outcomes, Stopped: false);
     }
+
+    /// <summary>Archives written at once: <c>concurrency</c>, fewer when there are fewer directories, one
+    /// under disk pressure (one at a time, oldest first). Fewer writers share the cores among fewer, so
+    /// each archive compresses on more threads (<see cref="SweepContext.CompressionWorkers"/>).</summary>
+    public static int WritersAtOnce(SweepRequest request, int directories, int concurrency) =>
+        request.Enough is null ? Math.Clamp(directories, 1, concurrency) : 1;
 
     private static DirectoryOutcome Skipped(PlannedDirectory skip)
     {

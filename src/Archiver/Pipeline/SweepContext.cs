@@ -1,3 +1,4 @@
+using Archiver.Archives;
 using Archiver.Encryption;
 using Archiver.Journal;
 using Archiver.Layouts;
@@ -32,6 +33,14 @@ public sealed record SweepContext(
     /// plus headers) were compressed: for a progress line. Called often, from the compressing thread;
     /// null when nobody watches.</summary>
     public Action<string, long>? BytesArchived { get; init; }
+
+    /// <summary>How many archives this sweep writes at once: <c>concurrency</c>, or fewer when it has
+    /// fewer directories (a lone directory, disk-pressure relief one at a time), whose archives then
+    /// get the cores the others would have had.</summary>
+    public int WritersAtOnce { get; init; }
+
+    /// <summary>Compression threads for each archive (<see cref="Compression.WorkersFor"/>).</summary>
+    public int CompressionWorkers => Compression.WorkersFor(WritersAtOnce > 0 ? WritersAtOnce : Policy.Concurrency, Environment.ProcessorCount);
 
     public VerifyMode VerifyMode => Policy.Verify ?? (Store.IsLocal ? VerifyMode.Full : VerifyMode.Size);
 }

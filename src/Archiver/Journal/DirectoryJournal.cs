@@ -88,7 +88,7 @@ public sealed class DirectoryJournal
     /// returns it with its state and update time set.</summary>
     public JournalRecord Advance(JournalRecord record, JournalState to)
     {
-        JournalTransitions.CheckMove(record.Dir, record.State, to);
+        JournalTransitions.CheckMove(record.Dir, record.State, to, record.VerifiedAt is not null);
         return Save(record with { State = to });
     }
 

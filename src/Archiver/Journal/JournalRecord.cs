@@ -24,6 +24,10 @@ public sealed record JournalRecord
     public bool Rejected { get; init; }
     public ulong Device { get; init; }
     public ulong Inode { get; init; }
+    /// <summary>When this run's verify proved the stored archive. Recorded with the state that
+    /// follows the verify (Kept or Deleting), which <see cref="JournalTransitions"/> allows from
+    /// Uploaded only with it; null before. A record left in Uploaded is verified again.</summary>
+    public DateTimeOffset? VerifiedAt { get; init; }
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }

@@ -5,12 +5,16 @@ namespace Archiver.Journal;
 /// may be closed. <see cref="DirectoryJournal"/> consults it on every write; anything not listed is
 /// a bug and is refused before it is recorded.
 /// <code>
-/// (none) ─▶ Archiving ─▶ Uploaded ─▶ Verified ─▶ Deleting ─▶ closed: deleted
-///              ▲            │            │           ▲
-///              └─ rejected ─┘            └─▶ Kept ───┘
-/// any state but Deleting ─▶ closed: vanished;   Verified or Kept ─▶ closed: superseded
+/// (none) ─▶ Archiving ─▶ Uploaded ─(verified)─▶ Deleting ─▶ closed: deleted
+///              ▲            │    └─(verified)─▶ Kept ───┘
+///              └─ rejected ─┘
+/// Uploaded ─▶ Verified ─▶ Kept or Deleting: records of earlier versions, which wrote the verify on its own
+/// any state but Deleting ─▶ closed: vanished;   Uploaded, Verified or Kept ─▶ closed: superseded
 /// any state ─▶ itself (fields recorded, no progress)
 /// </code>
+/// "(verified)": the move is allowed only for a record that carries its verify's stamp
+/// (<see cref="JournalRecord.VerifiedAt"/>): a verify is recorded with the state that follows it,
+/// not in a journal write of its own, and nothing reaches Kept or Deleting without one.
 /// </summary>
 public static class JournalTransitions
 {
@@ -22,6 +26,8 @@ public static class JournalTransitions
         // Rejected by verify: archived afresh, the stored copy never adopted (JournalRecord.Rejected).
         (JournalState.Uploaded, JournalState.Archiving),
         (JournalState.Uploaded, JournalState.Verified),
+        (JournalState.Uploaded, JournalState.Kept),
+        (JournalState.Uploaded, JournalState.Deleting),
         (JournalState.Verified, JournalState.Kept),
         (JournalState.Verified, JournalState.Deleting),
         (JournalState.Kept, JournalState.Deleting),
@@ -31,6 +37,13 @@ public static class JournalTransitions
         .. Enum.GetValues<JournalState>().Select(s => ((JournalState?)s, s)),
     ]);
 
+    /// <summary>Moves allowed only for a record stamped by its verify (<see cref="JournalRecord.VerifiedAt"/>).</summary>
+    public static IReadOnlySet<(JournalState From, JournalState To)> NeedVerify { get; } = new HashSet<(JournalState, JournalState)>
+    {
+        (JournalState.Uploaded, JournalState.Kept),
+        (JournalState.Uploaded, JournalState.Deleting),
+    };
+
     /// <summary>Allowed closings: only a delete that was recorded as started closes as deleted (and
     /// such a directory found gone was deleted, not vanished).</summary>
     public static IReadOnlySet<(JournalState From, JournalClosing As)> Closings { get; } = new HashSet<(JournalState, JournalClosing)>
@@ -39,16 +52,19 @@ public static class JournalTransitions
         (JournalState.Uploaded, JournalClosing.Vanished),
         (JournalState.Verified, JournalClosing.Vanished),
         (JournalState.Kept, JournalClosing.Vanished),
+        (JournalState.Uploaded, JournalClosing.Superseded),
         (JournalState.Verified, JournalClosing.Superseded),
         (JournalState.Kept, JournalClosing.Superseded),
         (JournalState.Deleting, JournalClosing.Deleted),
     };
 
     /// <summary>Throws unless <paramref name="dir"/>'s record may move from <paramref name="from"/> to <paramref name="to"/>.</summary>
-    public static void CheckMove(string dir, JournalState? from, JournalState to)
+    public static void CheckMove(string dir, JournalState? from, JournalState to, bool verified = false)
     {
         if (!Moves.Contains((from, to)))
             throw Refused(dir, from?.ToString() ?? "no record", to.ToString());
+        if (from is { } f && NeedVerify.Contains((f, to)) && !verified)
+            throw Refused(dir, f.ToString(), to.ToString(), "its archive was not verified");
     }
 
     /// <summary>Throws unless <paramref name="dir"/>'s record may be closed from <paramref name="from"/> as <paramref name="closing"/>.</summary>
@@ -58,6 +74,6 @@ public static class JournalTransitions
             throw Refused(dir, from.ToString(), $"closed ({closing})");
     }
 
-    private static InvalidOperationException Refused(string dir, string from, string to) =>
-        new($"journal of {dir}: refused to move from {from} to {to}; this is a bug in Archiver, nothing was recorded or deleted for this step (report it with the journal record)");
+    private static InvalidOperationException Refused(string dir, string from, string to, string? why = null) =>
+        new($"journal of {dir}: refused to move from {from} to {to}{(why is null ? "" : $": {why}")}; this is a bug in Archiver, nothing was recorded or deleted for this step (report it with the journal record)");
 }

@@ -83,10 +83,12 @@ public static class DirectoryPipeline
                     return (outcome with { Error = $"verify failed: {problem}; nothing deleted", FailedStage = stage, Elapsed = watch.Elapsed, BadCopyKeptByLock = keptByLock }, null);
                 }
                 CrashPoints.Hit(CrashPoints.AfterVerify);
-                record = ctx.Journal.Advance(record, JournalState.Verified);
+                // Recorded with the next state (Kept, or Deleting after the recheck), not on its own:
+                // a crash before that verifies again.
+                record = record with { VerifiedAt = ctx.Clock.GetUtcNow() };
             }
 
-            if (ctx.Policy.AfterUpload == Policies.AfterUpload.Keep && record.State == JournalState.Verified)
+            if (ctx.Policy.AfterUpload == Policies.AfterUpload.Keep && (record.VerifiedAt is not null || record.State == JournalState.Verified))
             {
                 ctx.Journal.Advance(record, JournalState.Kept);
                 hold.WorkIsOver();

@@ -35,12 +35,22 @@ public sealed class JournalTransitionsTests : IDisposable
         (JournalState.Uploaded, JournalClosing.Vanished),
         (JournalState.Verified, JournalClosing.Vanished),
         (JournalState.Kept, JournalClosing.Vanished),
+        (JournalState.Uploaded, JournalClosing.Superseded),
         (JournalState.Verified, JournalClosing.Superseded),
         (JournalState.Kept, JournalClosing.Superseded),
         (JournalState.Deleting, JournalClosing.Deleted),
     ];
 
-    /// <summary>How the pipeline reaches each state.</summary>
+    /// <summary>Moves allowed only to a record its verify stamped (<see cref="JournalRecord.VerifiedAt"/>):
+    /// how the pipeline goes on from a verified upload, the verify recorded with the next state.</summary>
+    private static readonly HashSet<(JournalState From, JournalState To)> AllowedWhenVerified =
+    [
+        (JournalState.Uploaded, JournalState.Kept),
+        (JournalState.Uploaded, JournalState.Deleting),
+    ];
+
+    /// <summary>A way to each state (through Verified, as earlier versions recorded it; the stamped
+    /// moves are tested on their own).</summary>
     private static readonly Dictionary<JournalState, JournalState[]> PathTo = new()
     {
         [JournalState.Archiving] = [],
@@ -100,6 +110,38 @@ public sealed class JournalTransitionsTests : IDisposable
             Assert.Equal(from, _journal.Get(Dir)?.State);
             if (record is not null) Assert.Equal(0, _journal.Get(Dir)!.BytesIn);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryMove))]
+    public void Advance_StampedByItsVerify_AlsoMovesFromUploadedToKeptOrDeleting(JournalState? from, JournalState to)
+    {
+        if (from is null) return; // Begin has no record to stamp
+        var record = Reach(from.Value) with { VerifiedAt = DateTimeOffset.UtcNow };
+
+        if (AllowedMoves.Contains((from, to)) || AllowedWhenVerified.Contains((from.Value, to)))
+        {
+            Assert.Equal(to, _journal.Advance(record, to).State);
+            Assert.Equal(record.VerifiedAt, _journal.Get(Dir)!.VerifiedAt);
+        }
+        else
+        {
+            Assert.Throws<InvalidOperationException>(() => _journal.Advance(record, to));
+            Assert.Equal(from, _journal.Get(Dir)!.State);
+        }
+    }
+
+    [Theory]
+    [InlineData(JournalState.Kept)]
+    [InlineData(JournalState.Deleting)]
+    public void Advance_UploadedNotVerified_RefusedNamingWhy(JournalState to)
+    {
+        var uploaded = Reach(JournalState.Uploaded);
+
+        var e = Assert.Throws<InvalidOperationException>(() => _journal.Advance(uploaded, to));
+
+        Assert.Contains($"journal of {Dir}: refused to move from Uploaded to {to}: its archive was not verified", e.Message);
+        Assert.Equal(JournalState.Uploaded, _journal.Get(Dir)!.State);
     }
 
     [Theory]

@@ -5,7 +5,8 @@ using Archiver.Tests.Support;
 namespace Archiver.Tests.Pipeline;
 
 /// <summary>A directory with no journal record has nothing to resume: its key is looked up once
-/// (free, or the sweep refuses to overwrite), not again as if an earlier run had left an upload.</summary>
+/// (free, or the sweep refuses to overwrite), not again as if an earlier run had left an upload;
+/// and its verify is recorded with the state that follows it, not in a journal write of its own.</summary>
 public sealed class FreshDirectoryTests
 {
     [Fact]
@@ -28,6 +29,23 @@ public sealed class FreshDirectoryTests
         Assert.True(Assert.Single(outcomes).Deleted);
         Assert.Equal(1, statsBefore);
         Assert.Single(s.Archives());
+    }
+
+    [Fact]
+    public async Task Sweep_KeepPolicy_RecordsTheVerifyWithTheKeptState()
+    {
+        using var s = new SweepScene();
+        var dir = s.Pod("web-0");
+        var store = new HookStore(new FileArchiveStore(s.StoreDir));
+        var ctx = PipelineHarness.Context(s, store, p => p with { AfterUpload = Archiver.Policies.AfterUpload.Keep });
+
+        var outcomes = await PipelineHarness.SweepAsync(ctx);
+
+        Assert.False(Assert.Single(outcomes).Deleted);
+        Assert.True(Directory.Exists(dir));
+        var kept = ctx.Journal.Get("web-0")!;
+        Assert.Equal(JournalState.Kept, kept.State);
+        Assert.NotNull(kept.VerifiedAt); // the verify's stamp, written with Kept instead of in a record of its own
     }
 
     [Fact]

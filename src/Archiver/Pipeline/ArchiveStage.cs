@@ -33,7 +33,8 @@ public static class ArchiveStage
         if (!record.UploadRequested) record = ctx.Journal.Advance(record with { UploadRequested = true }, JournalState.Archiving);
         await using var upload = await ctx.Store.BeginUploadAsync(record.Key, cancellationToken);
         CrashPoints.Hit(CrashPoints.AfterCreateUpload);
-        record = ctx.Journal.Advance(record with { UploadId = upload.UploadId }, JournalState.Archiving);
+        // Its id on record, for a store that cannot find every open upload by listing the key.
+        if (!ctx.Store.ListsEveryPendingUpload) record = ctx.Journal.Advance(record with { UploadId = upload.UploadId }, JournalState.Archiving);
 
         Directory.CreateDirectory(ctx.Journal.SpoolDirectory);
         var spoolPath = Path.Combine(ctx.Journal.SpoolDirectory, $"{Guid.NewGuid():N}.manifest.json");

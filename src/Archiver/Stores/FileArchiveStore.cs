@@ -18,6 +18,8 @@ public sealed class FileArchiveStore(string directory) : IArchiveStore
 
     public bool IsLocal => true;
 
+    public bool ListsEveryPendingUpload => true;
+
     public Task<IObjectUpload> BeginUploadAsync(string key, CancellationToken cancellationToken)
     {
         var path = PathOf(key);

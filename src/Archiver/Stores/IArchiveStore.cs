@@ -19,6 +19,11 @@ public interface IArchiveStore : IAsyncDisposable
     /// <summary>True for stores on this machine, where a full read-back verify is cheap.</summary>
     bool IsLocal { get; }
 
+    /// <summary>True when <see cref="ListPendingUploadsAsync"/> finds every upload this store holds
+    /// open (a file store lists its <c>.partial-</c> files): a crash's upload is then found by listing
+    /// its key, and the journal need not record its id (one journal write fewer per directory).</summary>
+    bool ListsEveryPendingUpload => false;
+
     /// <summary>Starts writing an object. Nothing is visible under <paramref name="key"/> until
     /// <see cref="IObjectUpload.CompleteAsync"/> succeeds; an abort, a failure or a crash never leaves
     /// something under <paramref name="key"/> that looks complete.</summary>

@@ -30,6 +30,8 @@ public sealed class HookStore(IArchiveStore inner) : IArchiveStore
     public string Location => inner.Location;
     public bool IsLocal => inner.IsLocal;
 
+    public bool ListsEveryPendingUpload => inner.ListsEveryPendingUpload && !DenyUploadListing;
+
     public async Task<IObjectUpload> BeginUploadAsync(string key, CancellationToken cancellationToken) =>
         new Upload(await inner.BeginUploadAsync(key, cancellationToken), key, this);
 

@@ -7,7 +7,8 @@ namespace Archiver.Pipeline;
 /// <summary>
 /// What an interrupted run may have left open in the store for one journal record: the upload
 /// whose id it recorded, and, since the process can die between the store creating an upload and
-/// the journal recording its id, any other unfinished upload of exactly the record's key. The key
+/// the journal recording its id (and a store that lists every open upload has no id recorded at
+/// all), any other unfinished upload of exactly the record's key. The key
 /// holds one directory and one timestamp and the caller holds that directory (the sweep lock and
 /// the directory lock), so no other writer owns an upload of it.
 /// </summary>
@@ -39,7 +40,7 @@ public static class InterruptedUpload
             {
                 foreach (var u in await ctx.Store.AbortPendingUploadsAsync(record.Key, cancellationToken))
                     if (u.UploadId != record.UploadId)
-                        Log.Information("Aborted upload {UploadId} of {Key} (started {Started}): an interrupted run created it and did not record it", u.UploadId, u.Key, u.Started);
+                        Log.Information("Aborted upload {UploadId} of {Key} (started {Started}) left by an interrupted run, found by listing the key", u.UploadId, u.Key, u.Started);
                 listed = true;
             }
             catch (StoreException e)

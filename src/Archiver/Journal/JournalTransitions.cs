@@ -18,6 +18,13 @@ namespace Archiver.Journal;
 /// </summary>
 public static class JournalTransitions
 {
+    /// <summary>Moves allowed only for a record stamped by its verify (<see cref="JournalRecord.VerifiedAt"/>).</summary>
+    public static IReadOnlySet<(JournalState From, JournalState To)> NeedVerify { get; } = new HashSet<(JournalState, JournalState)>
+    {
+        (JournalState.Uploaded, JournalState.Kept),
+        (JournalState.Uploaded, JournalState.Deleting),
+    };
+
     /// <summary>Allowed moves; a null <c>From</c> is a directory with no record yet.</summary>
     public static IReadOnlySet<(JournalState? From, JournalState To)> Moves { get; } = new HashSet<(JournalState?, JournalState)>(
     [
@@ -26,8 +33,8 @@ public static class JournalTransitions
         // Rejected by verify: archived afresh, the stored copy never adopted (JournalRecord.Rejected).
         (JournalState.Uploaded, JournalState.Archiving),
         (JournalState.Uploaded, JournalState.Verified),
-        (JournalState.Uploaded, JournalState.Kept),
-        (JournalState.Uploaded, JournalState.Deleting),
+        // Verified just now: the stamp goes with the next state (only with it, CheckMove).
+        .. NeedVerify.Select(m => ((JournalState?)m.From, m.To)),
         (JournalState.Verified, JournalState.Kept),
         (JournalState.Verified, JournalState.Deleting),
         (JournalState.Kept, JournalState.Deleting),
@@ -36,13 +43,6 @@ public static class JournalTransitions
         // the store could not list uploads), a delete resumed after a crash recording its intent again.
         .. Enum.GetValues<JournalState>().Select(s => ((JournalState?)s, s)),
     ]);
-
-    /// <summary>Moves allowed only for a record stamped by its verify (<see cref="JournalRecord.VerifiedAt"/>).</summary>
-    public static IReadOnlySet<(JournalState From, JournalState To)> NeedVerify { get; } = new HashSet<(JournalState, JournalState)>
-    {
-        (JournalState.Uploaded, JournalState.Kept),
-        (JournalState.Uploaded, JournalState.Deleting),
-    };
 
     /// <summary>Allowed closings: only a delete that was recorded as started closes as deleted (and
     /// such a directory found gone was deleted, not vanished).</summary>

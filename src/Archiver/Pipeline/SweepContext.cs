@@ -36,11 +36,11 @@ public sealed record SweepContext(
 
     /// <summary>How many archives this sweep writes at once: <c>concurrency</c>, or fewer when it has
     /// fewer directories (a lone directory, disk-pressure relief one at a time), whose archives then
-    /// get the cores the others would have had.</summary>
-    public int WritersAtOnce { get; init; }
+    /// get the cores the others would have had (<see cref="Sweep.WritersAtOnce"/>).</summary>
+    public int WritersAtOnce { get; init; } = Policy.Concurrency;
 
     /// <summary>Compression threads for each archive (<see cref="Compression.WorkersFor"/>).</summary>
-    public int CompressionWorkers => Compression.WorkersFor(WritersAtOnce > 0 ? WritersAtOnce : Policy.Concurrency, Environment.ProcessorCount);
+    public int CompressionWorkers => Compression.WorkersFor(WritersAtOnce, Environment.ProcessorCount);
 
     public VerifyMode VerifyMode => Policy.Verify ?? (Store.IsLocal ? VerifyMode.Full : VerifyMode.Size);
 }

@@ -3,7 +3,12 @@
 # none) over a fresh corpus and samples, every 20 ms, which pod directories are gone; prints the time
 # of the first and of half of the bytes freed, as a share of the sweep's wall time, and the curve.
 #
-#   bench/freed.sh --bin DIR [--bin-before DIR] [--pods N] [--mib-per-pod M] [--small-files K] [--runs N]
+#   bench/freed.sh --bin DIR [--bin-before DIR] [--pods N] [--mib-per-pod M] [--small-files K] [--runs N] [--pressure]
+#
+# --pressure: disk-pressure relief instead of a sweep (needs root: it mounts a file system). The
+# corpus goes on a loop-mounted ext4 image it fills past pressure.high; `archiver run` watches it
+# every second with one policy (pressure: {high: 50%, low: 1%}, so every directory goes, oldest
+# first) and the times count from the daemon's "Disk pressure on ..." line to each directory gone.
 #
 # --bin-before DIR: a publish of another commit (e.g. `git worktree add /tmp/old <commit>` and
 # `dotnet publish /tmp/old/src/Archiver -c Release -o /tmp/old-bin`), run interleaved with --bin.
@@ -11,7 +16,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd); repo=$(dirname "$here")
-bins=() labels=() pods=8 mib=24 small=500 runs=3 work=${BENCH_WORK:-/tmp/archiver-freed}
+bins=() labels=() pods=8 mib=24 small=500 runs=3 work=${BENCH_WORK:-/tmp/archiver-freed} pressure=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --bin) bins+=("$2"); labels+=(now); shift ;;
@@ -21,6 +26,7 @@ while [[ $# -gt 0 ]]; do
     --small-files) small=$2; shift ;;
     --runs) runs=$2; shift ;;
     --work) work=$2; shift ;;
+    --pressure) pressure=1 ;;
     *) echo "freed.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -59,13 +65,58 @@ one_run() { # label bin run -> prints "label first_s half_s wall_s" and writes t
   awk -v l="$label" -v f="${first:-$wall}" -v h="${half:-$wall}" -v w="$wall" 'BEGIN { printf "%s\t%.2f\t%.2f\t%.2f\n", l, f / 1e6, h / 1e6, w / 1e6 }' 
 }
 
+# Disk pressure: the corpus on its own small ext4 (journaled, no discard: a node's usual data disk),
+# filled past pressure.high; the daemon relieves it one directory at a time, oldest first.
+one_pressure_run() { # label bin run -> prints "label first_s half_s wall_s", counted from the pressure run's start
+  local label=$1 bin=$2 run=$3
+  local mnt=$work/mnt root=$work/mnt/pods store=$work/store-$label-$run state=$work/state-$label-$run
+  local policies=$work/policies-$label-$run log=$work/out-$label-$run.log curve=$work/curve-$label-$run.tsv
+  rm -rf "$store" "$state" "$policies" "$curve"; mkdir -p "$store" "$state" "$policies" "$mnt"
+  rm -f "$work/disk.img"; truncate -s $((total * 8 / 5)) "$work/disk.img"; mkfs.ext4 -q -F "$work/disk.img"
+  mount -o loop "$work/disk.img" "$mnt"
+  cp -a "$work/corpus" "$root"; sync
+  printf 'name: pressure\nroot: %s\nlayout: "{pod}"\nschedule: "0 0 1 1 *"\nliveness: none\nstore: file://%s\nformat: tar.gz\nafterUpload: delete\nconcurrency: 2\npressure: {high: 50%%, low: 1%%, minIdle: 1m}\n' \
+    "$root" "$store" >"$policies/pressure.yaml"
+  "$bin/archiver" run --policies "$policies" --state "$state" --listen "127.0.0.1:$((18080 + run))" --nice 0 --io-class none \
+    --pressure-interval 1s >"$log" 2>&1 &
+  local pid=$! start="" now freed first="" half="" last="" t limit=$(( ${EPOCHREALTIME/[.,]/} + 300000000 ))
+  while :; do
+    now=${EPOCHREALTIME/[.,]/}
+    (( now < limit )) || { kill "$pid"; echo "freed.sh: the $label daemon relieved no pressure in 300 s (see $log)" >&2; exit 1; }
+    if [[ -z $start ]]; then
+      t=$(grep -m1 -o '"@t":"[^"]*","@mt":"Disk pressure on {Root}: ' "$log" | cut -d'"' -f4) || true
+      [[ -n $t ]] && start=$(date -d "$t" +%s%6N)
+    fi
+    freed=0
+    for n in "${!size[@]}"; do [[ -d $root/$n ]] || freed=$((freed + size[$n])); done
+    if [[ -n $start ]]; then
+      printf '%d\t%d\n' $((now - start)) "$freed" >>"$curve"
+      [[ -z $first && $freed -gt 0 ]] && first=$((now - start))
+      [[ -z $half && $((freed * 2)) -ge $total ]] && half=$((now - start))
+      [[ $freed -ge $total ]] && { last=$((now - start)); break; }
+    fi
+    kill -0 "$pid" 2>/dev/null || { echo "freed.sh: the $label daemon stopped (see $log)" >&2; exit 1; }
+    read -rt 0.02 -u "$tick" || true
+  done
+  kill -TERM "$pid"; wait "$pid" || true
+  umount "$mnt"
+  awk -v l="$label" -v f="$first" -v h="$half" -v w="$last" 'BEGIN { printf "%s\t%.2f\t%.2f\t%.2f\n", l, f / 1e6, h / 1e6, w / 1e6 }'
+}
+
+if [[ $pressure == 1 ]]; then
+  [[ $EUID == 0 ]] || { echo "freed.sh: --pressure mounts a file system image: run it as root" >&2; exit 2; }
+  trap 'mountpoint -q "$work/mnt" && umount "$work/mnt"' EXIT # also after a failed run
+fi
 exec {tick}<> <(:) # a pipe nobody writes: read -t on it is a sleep in bash itself
 results=$work/results.tsv; : >"$results"
 for run in $(seq 1 "$runs"); do
-  for i in "${!bins[@]}"; do one_run "${labels[$i]}" "${bins[$i]}" "$run" | tee -a "$results"; done
+  for i in "${!bins[@]}"; do
+    if [[ $pressure == 1 ]]; then one_pressure_run "${labels[$i]}" "${bins[$i]}" "$run"; else one_run "${labels[$i]}" "${bins[$i]}" "$run"; fi | tee -a "$results"
+  done
 done
 echo
-echo "| binary | runs | median first byte freed s | median half freed s | median sweep s | first / sweep | half / sweep |"
+whole=sweep; [[ $pressure == 1 ]] && whole=relief # relief: from the pressure line to the last directory gone
+echo "| binary | runs | median first byte freed s | median half freed s | median $whole s | first / $whole | half / $whole |"
 echo "|---|---|---|---|---|---|---|"
 for label in "${labels[@]}"; do
   awk -F'\t' -v l="$label" '$1 == l { f[++n] = $2; h[n] = $3; w[n] = $4 }

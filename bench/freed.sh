@@ -42,27 +42,38 @@ total=0
 for d in "$work"/corpus/*/; do n=$(basename "$d"); size[$n]=$(du -sb "$d" | cut -f1); total=$((total + size[$n])); done
 echo "corpus: $pods pods, $total bytes; $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
 
+# sample ROOT ELAPSED_US CURVE: counts the bytes of the pod directories gone from ROOT into $freed,
+# appends "seconds<TAB>bytes" to CURVE and sets $first and $half (microseconds) when first reached;
+# they are the caller's locals (bash scopes dynamically), so no fork per sample.
+sample() {
+  freed=0
+  for n in "${!size[@]}"; do [[ -d $1/$n ]] || freed=$((freed + size[$n])); done
+  printf '%d.%06d\t%d\n' $(($2 / 1000000)) $(($2 % 1000000)) "$freed" >>"$3"
+  [[ -z $first && $freed -gt 0 ]] && first=$2
+  [[ -z $half && $((freed * 2)) -ge $total ]] && half=$2
+  return 0
+}
+
+result() { # result LABEL FIRST_US HALF_US WHOLE_US: one line of $results, in seconds
+  awk -v l="$1" -v f="$2" -v h="$3" -v w="$4" 'BEGIN { printf "%s\t%.2f\t%.2f\t%.2f\n", l, f / 1e6, h / 1e6, w / 1e6 }'
+}
+
 one_run() { # label bin run -> prints "label first_s half_s wall_s" and writes the curve
   local label=$1 bin=$2 run=$3
   local root=$work/root-$label-$run store=$work/store-$label-$run state=$work/state-$label-$run
   rm -rf "$root" "$store" "$state"; cp -a "$work/corpus" "$root"; mkdir -p "$store"; sync
-  local curve=$work/curve-$label-$run.tsv start now freed first="" half=""
+  local curve=$work/curve-$label-$run.tsv start freed first="" half=""
   start=${EPOCHREALTIME/[.,]/}
   "$bin/archiver" sweep --root "$root" --store "file://$store" --state "$state" --liveness none --idle-for 0 --format tar.gz --json >"$work/out-$label-$run.json" 2>/dev/null &
   local pid=$!
   while :; do
-    freed=0
-    for n in "${!size[@]}"; do [[ -d $root/$n ]] || freed=$((freed + size[$n])); done
-    now=$(( ${EPOCHREALTIME/[.,]/} - start ))
-    printf '%d.%06d\t%d\n' $((now / 1000000)) $((now % 1000000)) "$freed" >>"$curve"
-    [[ -z $first && $freed -gt 0 ]] && first=$now
-    [[ -z $half && $((freed * 2)) -ge $total ]] && half=$now
+    sample "$root" $(( ${EPOCHREALTIME/[.,]/} - start )) "$curve"
     kill -0 "$pid" 2>/dev/null || break
     read -rt 0.02 -u "$tick" || true # sleep 20 ms without a fork per sample
   done
   wait "$pid" || { echo "freed.sh: the $label sweep failed (see $work/out-$label-$run.json)" >&2; exit 1; }
   local wall=$(( ${EPOCHREALTIME/[.,]/} - start ))
-  awk -v l="$label" -v f="${first:-$wall}" -v h="${half:-$wall}" -v w="$wall" 'BEGIN { printf "%s\t%.2f\t%.2f\t%.2f\n", l, f / 1e6, h / 1e6, w / 1e6 }' 
+  result "$label" "${first:-$wall}" "${half:-$wall}" "$wall"
 }
 
 # Disk pressure: the corpus on its own small ext4 (journaled, no discard: a node's usual data disk),
@@ -87,12 +98,8 @@ one_pressure_run() { # label bin run -> prints "label first_s half_s wall_s", co
       t=$(grep -m1 -o '"@t":"[^"]*","@mt":"Disk pressure on {Root}: ' "$log" | cut -d'"' -f4) || true
       [[ -n $t ]] && start=$(date -d "$t" +%s%6N)
     fi
-    freed=0
-    for n in "${!size[@]}"; do [[ -d $root/$n ]] || freed=$((freed + size[$n])); done
     if [[ -n $start ]]; then
-      printf '%d\t%d\n' $((now - start)) "$freed" >>"$curve"
-      [[ -z $first && $freed -gt 0 ]] && first=$((now - start))
-      [[ -z $half && $((freed * 2)) -ge $total ]] && half=$((now - start))
+      sample "$root" $((now - start)) "$curve"
       [[ $freed -ge $total ]] && { last=$((now - start)); break; }
     fi
     kill -0 "$pid" 2>/dev/null || { echo "freed.sh: the $label daemon stopped (see $log)" >&2; exit 1; }
@@ -100,7 +107,7 @@ one_pressure_run() { # label bin run -> prints "label first_s half_s wall_s", co
   done
   kill -TERM "$pid"; wait "$pid" || true
   umount "$mnt"
-  awk -v l="$label" -v f="$first" -v h="$half" -v w="$last" 'BEGIN { printf "%s\t%.2f\t%.2f\t%.2f\n", l, f / 1e6, h / 1e6, w / 1e6 }'
+  result "$label" "$first" "$half" "$last"
 }
 
 if [[ $pressure == 1 ]]; then

@@ -7,7 +7,7 @@ namespace Archiver.Pipeline;
 
 /// <summary>
 /// Stage 6: prove the stored archive is what was written before anything is deleted: its size,
-/// the manifest beside it (read back, naming the same size and SHA-256), and with
+/// the manifest beside it (read back whole as well-formed JSON, naming the same size and SHA-256), and with
 /// <c>verify: full</c> the archive's bytes read back and compared with the XxHash128 taken as they
 /// were written, in the same pass as their SHA-256 (an archive adopted from its manifest has none
 /// and is re-hashed with SHA-256). An encrypted archive is proven
@@ -27,10 +27,18 @@ public static class VerifyStage
         }
         else
         {
-            var manifest = await ctx.Store.ReadManifestOrNullAsync(record.Key, cancellationToken);
-            if (manifest is null) return $"manifest {ArchiveKeys.ManifestFor(record.Key)} is missing";
-            if (manifest.Archive.Size != record.ArchiveSize || manifest.Archive.Sha256 != record.ArchiveSha256)
-                return $"manifest {ArchiveKeys.ManifestFor(record.Key)} describes a different archive (size {manifest.Archive.Size}, sha256 {manifest.Archive.Sha256})";
+            (long Size, string Sha256)? manifest;
+            try
+            {
+                manifest = await ctx.Store.ReadManifestArchiveAsync(record.Key, cancellationToken);
+            }
+            catch (InvalidDataException e)
+            {
+                return e.Message;
+            }
+            if (manifest is not { } archive) return $"manifest {ArchiveKeys.ManifestFor(record.Key)} is missing";
+            if (archive.Size != record.ArchiveSize || archive.Sha256 != record.ArchiveSha256)
+                return $"manifest {ArchiveKeys.ManifestFor(record.Key)} describes a different archive (size {archive.Size}, sha256 {archive.Sha256})";
         }
         if (ctx.VerifyMode == VerifyMode.Full)
         {

@@ -86,6 +86,28 @@ public static class ArchiveStoreExtensions
         }
     }
 
+    /// <summary>The size and SHA-256 the manifest beside a plain archive gives it, read without building
+    /// its entries (<see cref="ManifestArchiveReader"/>); null when there is no manifest. Throws
+    /// <see cref="InvalidDataException"/> when it is not well-formed JSON or does not give both.</summary>
+    public static async Task<(long Size, string Sha256)?> ReadManifestArchiveAsync(this IArchiveStore store, string archiveKey, CancellationToken cancellationToken)
+    {
+        var key = ArchiveKeys.ManifestFor(archiveKey);
+        try
+        {
+            await using var content = await store.OpenReadAsync(key, cancellationToken);
+            return await ManifestArchiveReader.ReadAsync(content, cancellationToken)
+                ?? throw new InvalidDataException($"manifest {key} does not give the archive's size and sha256");
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"manifest {key} is not valid JSON ({e.Message})", e);
+        }
+    }
+
     /// <summary>The integrity record beside an encrypted archive; null when there is none. Throws
     /// <see cref="InvalidDataException"/> when the object is not one.</summary>
     public static async Task<IntegrityRecord?> ReadIntegrityAsync(this IArchiveStore store, string archiveKey, CancellationToken cancellationToken)

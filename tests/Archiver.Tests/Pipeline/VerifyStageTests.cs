@@ -38,6 +38,29 @@ public class VerifyStageTests
         Assert.Contains($"{bytes.Length} bytes with sha256 {uploaded.ArchiveSha256} were written", problem);
     }
 
+    /// <summary>The verify reads the manifest beside the archive whole (not its entries into memory):
+    /// one cut short, or an object there that is not a manifest, fails it like a wrong size does.</summary>
+    [Fact]
+    public async Task Verify_AManifestCutShortOrNotAManifest_FailsAndSaysWhich()
+    {
+        using var s = new SweepScene();
+        s.Pod("web-1", fill: d => File.WriteAllText(Path.Combine(d, "app.log"), "GET /health 200\n"));
+        var ctx = PipelineHarness.Context(s, new FileArchiveStore(s.StoreDir));
+        var uploaded = await ArchiveAsync(ctx);
+        var manifest = Directory.GetFiles(s.StoreDir, "*.manifest.json", SearchOption.AllDirectories).Single();
+        var whole = File.ReadAllBytes(manifest);
+        Assert.Null(await VerifyStage.CheckAsync(ctx, uploaded, CancellationToken.None));
+
+        File.WriteAllBytes(manifest, whole[..(whole.Length - 2)]);
+        Assert.StartsWith($"manifest {uploaded.Key}.manifest.json is not valid JSON (", await VerifyStage.CheckAsync(ctx, uploaded, CancellationToken.None));
+
+        File.WriteAllText(manifest, """{"format":"something-else","size":1}""");
+        Assert.Equal($"manifest {uploaded.Key}.manifest.json does not give the archive's size and sha256", await VerifyStage.CheckAsync(ctx, uploaded, CancellationToken.None));
+
+        File.Delete(manifest);
+        Assert.Equal($"manifest {uploaded.Key}.manifest.json is missing", await VerifyStage.CheckAsync(ctx, uploaded, CancellationToken.None));
+    }
+
     /// <summary>The archive stage alone, as the sweep runs it: the record it leaves is what verify reads.</summary>
     private static async Task<JournalRecord> ArchiveAsync(SweepContext ctx)
     {

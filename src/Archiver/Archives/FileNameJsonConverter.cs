@@ -24,7 +24,10 @@ public sealed class FileNameJsonConverter : JsonConverter<string>
         return Unescape(raw);
     }
 
-    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => WriteName(writer, value);
+
+    /// <summary>Writes <paramref name="value"/> as this converter does (for writers that do not use the serializer).</summary>
+    public static void WriteName(Utf8JsonWriter writer, string value)
     {
         if (!FileName.HasEscapes(value))
         {

@@ -8,7 +8,7 @@ namespace Archiver.Cli;
 /// line (<c>--json</c>) for scripts.</summary>
 public sealed class OutcomeRenderer(TextWriter output, bool json)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -62,9 +62,36 @@ public sealed class OutcomeRenderer(TextWriter output, bool json)
 
     private void WriteJson(DirectoryOutcome o)
     {
-        var line = JsonSerializer.Serialize(new OutcomeLine(o.Dir, o.Pod, Lower(o.Decision), o.Reason, o.ReasonClass.Label(), o.Key, o.BytesIn, o.BytesOut,
-            o.Sha256, o.Deleted, o.Error, o.FailedStage?.Name(), Math.Round(o.Elapsed.TotalSeconds, 3)), Json);
+        var line = LineOf(new OutcomeLine(o.Dir, o.Pod, Lower(o.Decision), o.Reason, o.ReasonClass.Label(), o.Key, o.BytesIn, o.BytesOut,
+            o.Sha256, o.Deleted, o.Error, o.FailedStage?.Name(), Math.Round(o.Elapsed.TotalSeconds, 3)));
         lock (_gate) output.WriteLine(line);
+    }
+
+    /// <summary>The line as <see cref="Json"/> would write it (JournalJsonWriterTests compares the two),
+    /// without the serializer: its metadata for long, bool and double are generic instantiations
+    /// ReadyToRun cannot precompile, JIT-compiled in every `sweep --json`.</summary>
+    internal static string LineOf(OutcomeLine l)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("dir", l.Dir);
+            w.WriteString("pod", l.Pod);
+            w.WriteString("decision", l.Decision);
+            w.WriteString("reason", l.Reason);
+            w.WriteString("reasonClass", l.ReasonClass);
+            w.WriteString("key", l.Key);
+            w.WriteNumber("bytesIn", l.BytesIn);
+            w.WriteNumber("bytesOut", l.BytesOut);
+            w.WriteString("sha256", l.Sha256);
+            w.WriteBoolean("deleted", l.Deleted);
+            w.WriteString("error", l.Error);
+            w.WriteString("stage", l.Stage);
+            w.WriteNumber("seconds", l.Seconds);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private void Table(string[] header, List<string[]> rows)

@@ -14,7 +14,7 @@ namespace Archiver.Journal;
 /// </summary>
 public sealed class DirectoryJournal
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter<JournalState>(JsonNamingPolicy.CamelCase) },
         TypeInfoResolver = JournalJson.Default,
@@ -104,7 +104,7 @@ public sealed class DirectoryJournal
         var outcome = HistoryText(closing);
         Directory.CreateDirectory(StateDirectory);
         var history = Path.Combine(StateDirectory, "history.jsonl");
-        var line = JsonSerializer.SerializeToUtf8Bytes(new HistoryLine(record.Dir, record.Key, record.ArchiveSize, record.ArchiveSha256, outcome, _clock.GetUtcNow()), Json);
+        var line = JournalJsonWriter.HistoryLine(new HistoryLine(record.Dir, record.Key, record.ArchiveSize, record.ArchiveSha256, outcome, _clock.GetUtcNow()));
         lock (_history)
         {
             using var fs = new FileStream(history, FileMode.Append, FileAccess.Write, FileShare.Read);
@@ -132,7 +132,7 @@ public sealed class DirectoryJournal
     private JournalRecord Save(JournalRecord record)
     {
         record = record with { UpdatedAt = _clock.GetUtcNow() };
-        Durable.WriteAllBytes(PathOf(record.Dir), JsonSerializer.SerializeToUtf8Bytes(record, Json));
+        Durable.WriteAllBytes(PathOf(record.Dir), JournalJsonWriter.Record(record));
         return record;
     }
 

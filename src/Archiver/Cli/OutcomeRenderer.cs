@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Archiver.Pipeline;
+using Archiver.Primitives;
 
 namespace Archiver.Cli;
 
@@ -70,29 +71,22 @@ public sealed class OutcomeRenderer(TextWriter output, bool json)
     /// <summary>The line as <see cref="Json"/> would write it (JournalJsonWriterTests compares the two),
     /// without the serializer: its metadata for long, bool and double are generic instantiations
     /// ReadyToRun cannot precompile, JIT-compiled in every `sweep --json`.</summary>
-    internal static string LineOf(OutcomeLine l)
+    internal static string LineOf(OutcomeLine l) => System.Text.Encoding.UTF8.GetString(SmallJson.Object(w =>
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("dir", l.Dir);
-            w.WriteString("pod", l.Pod);
-            w.WriteString("decision", l.Decision);
-            w.WriteString("reason", l.Reason);
-            w.WriteString("reasonClass", l.ReasonClass);
-            w.WriteString("key", l.Key);
-            w.WriteNumber("bytesIn", l.BytesIn);
-            w.WriteNumber("bytesOut", l.BytesOut);
-            w.WriteString("sha256", l.Sha256);
-            w.WriteBoolean("deleted", l.Deleted);
-            w.WriteString("error", l.Error);
-            w.WriteString("stage", l.Stage);
-            w.WriteNumber("seconds", l.Seconds);
-            w.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+        w.WriteString("dir", l.Dir);
+        w.WriteString("pod", l.Pod);
+        w.WriteString("decision", l.Decision);
+        w.WriteString("reason", l.Reason);
+        w.WriteString("reasonClass", l.ReasonClass);
+        w.WriteString("key", l.Key);
+        w.WriteNumber("bytesIn", l.BytesIn);
+        w.WriteNumber("bytesOut", l.BytesOut);
+        w.WriteString("sha256", l.Sha256);
+        w.WriteBoolean("deleted", l.Deleted);
+        w.WriteString("error", l.Error);
+        w.WriteString("stage", l.Stage);
+        w.WriteNumber("seconds", l.Seconds);
+    }, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
 
     private void Table(string[] header, List<string[]> rows)
     {

@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Text.Json;
+using Archiver.Primitives;
 
 namespace Archiver.Journal;
 
@@ -21,7 +21,7 @@ internal static class JournalJsonWriter
         VerifiedAt = JsonEncodedText.Encode("verifiedAt"), StartedAt = JsonEncodedText.Encode("startedAt"),
         UpdatedAt = JsonEncodedText.Encode("updatedAt"), Outcome = JsonEncodedText.Encode("outcome"), At = JsonEncodedText.Encode("at");
 
-    public static byte[] Record(JournalRecord r) => Write(w =>
+    public static byte[] Record(JournalRecord r) => SmallJson.Object(w =>
     {
         w.WriteString(Dir, r.Dir);
         w.WriteString(Key, r.Key);
@@ -42,7 +42,7 @@ internal static class JournalJsonWriter
         w.WriteString(UpdatedAt, r.UpdatedAt);
     });
 
-    public static byte[] HistoryLine(DirectoryJournal.HistoryLine h) => Write(w =>
+    public static byte[] HistoryLine(DirectoryJournal.HistoryLine h) => SmallJson.Object(w =>
     {
         w.WriteString(Dir, h.Dir);
         w.WriteString(Key, h.Key);
@@ -62,16 +62,4 @@ internal static class JournalJsonWriter
         JournalState.Kept => "kept",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };
-
-    private static byte[] Write(Action<Utf8JsonWriter> properties)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            properties(w);
-            w.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
 }

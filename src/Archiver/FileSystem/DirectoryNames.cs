@@ -1,9 +1,10 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 
 namespace Archiver.FileSystem;
 
 /// <summary>
-/// The names in a directory as the kernel holds them (<c>readdir</c>), decoded with
+/// The names in a directory as the kernel holds them (<c>getdents64</c>), decoded with
 /// <see cref="FileName"/> so a name that is not UTF-8 comes back exactly; <c>.</c> and <c>..</c> left
 /// out. One string per name, nothing else allocated per entry.
 /// </summary>
@@ -34,28 +35,21 @@ public static class DirectoryNames
                 _ => new IOException($"cannot open directory {shownAs}: {Native.Describe(errno)}"),
             };
         }
-        var dir = Native.FdOpenDir(fd);
-        if (dir == IntPtr.Zero)
-        {
-            var errno = Native.Errno;
-            Native.Close(fd);
-            throw new IOException($"cannot read directory {shownAs}: {Native.Describe(errno)}");
-        }
         try
         {
-            return new OpenDirectory(dir, fd, ReadAll(dir, shownAs));
+            return new OpenDirectory(fd, ReadAll(fd, shownAs));
         }
         catch
         {
-            Native.CloseDir(dir); // closes fd too
+            Native.Close(fd);
             throw;
         }
     }
 
     /// <summary>A directory held open after its names were read; disposing closes it.</summary>
-    public sealed class OpenDirectory(IntPtr dir, int fd, List<string> names) : IDisposable
+    public sealed class OpenDirectory(int fd, List<string> names) : IDisposable
     {
-        private IntPtr _dir = dir;
+        private bool _closed;
 
         /// <summary>The directory's descriptor, for <c>*at</c> calls on its names; valid until disposed.</summary>
         public int Fd { get; } = fd;
@@ -64,27 +58,37 @@ public static class DirectoryNames
 
         public void Dispose()
         {
-            if (_dir == IntPtr.Zero) return;
-            Native.CloseDir(_dir); // closes Fd too
-            _dir = IntPtr.Zero;
+            if (_closed) return;
+            Native.Close(Fd);
+            _closed = true;
         }
     }
 
-    private static unsafe List<string> ReadAll(IntPtr dir, string shownAs)
+    private static List<string> ReadAll(int fd, string shownAs)
     {
         var names = new List<string>();
-        while (true)
+        var buffer = ArrayPool<byte>.Shared.Rent(32 * 1024);
+        try
         {
-            var entry = Native.ReadDir(dir);
-            if (entry == IntPtr.Zero)
+            while (true)
             {
-                var errno = Native.Errno;
-                if (errno != 0) throw new IOException($"cannot read directory {shownAs}: {Native.Describe(errno)}");
-                return names;
+                var n = (int)Native.GetDents(fd, buffer);
+                if (n < 0) throw new IOException($"cannot read directory {shownAs}: {Native.Describe(Native.Errno)}");
+                if (n == 0) return names;
+                for (var at = 0; at < n;)
+                {
+                    var record = buffer.AsSpan(at, MemoryMarshal.Read<ushort>(buffer.AsSpan(at + Native.DirentRecordLengthOffset)));
+                    var name = record[Native.DirentNameOffset..];
+                    name = name[..name.IndexOf((byte)0)];
+                    at += record.Length;
+                    if (name is [(byte)'.'] or [(byte)'.', (byte)'.']) continue;
+                    names.Add(FileName.Decode(name));
+                }
             }
-            var name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)entry + Native.DirentNameOffset);
-            if (name is [(byte)'.'] or [(byte)'.', (byte)'.']) continue;
-            names.Add(FileName.Decode(name));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

@@ -75,17 +75,28 @@ internal static partial class Native
     public static partial int UnlinkAt(int dirFd, string path, int flags);
 
     // Listing and reading names as bytes: .NET's enumeration decodes them and loses what is not UTF-8.
-    [LibraryImport("libc", EntryPoint = "fdopendir", SetLastError = true)]
-    public static partial IntPtr FdOpenDir(int fd);
+    // getdents64 on the descriptor itself: fdopendir first asks the kernel for the descriptor's status
+    // and flags (an fstat and an fcntl per directory listed) and allocates a DIR.
+    [LibraryImport("libc", EntryPoint = "getdents64", SetLastError = true)]
+    private static unsafe partial nint GetDents64(int fd, byte* buffer, nint count);
 
-    /// <summary>The next <c>struct dirent</c>; glibc and musl on 64-bit Linux put <c>d_name</c> at byte 19.</summary>
-    [LibraryImport("libc", EntryPoint = "readdir", SetLastError = true)]
-    public static partial IntPtr ReadDir(IntPtr dir);
+    /// <summary><c>getdents64</c> into <paramref name="buffer"/>, retried on EINTR: the bytes of
+    /// <c>struct linux_dirent64</c> records read (0 at the end), or -1 with <see cref="Errno"/> set.</summary>
+    public static unsafe nint GetDents(int fd, Span<byte> buffer)
+    {
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                var n = GetDents64(fd, p, buffer.Length);
+                if (n >= 0 || Errno != EINTR) return n;
+            }
+        }
+    }
 
-    public const int DirentNameOffset = 19;
-
-    [LibraryImport("libc", EntryPoint = "closedir", SetLastError = true)]
-    public static partial int CloseDir(IntPtr dir);
+    /// <summary>In a <c>struct linux_dirent64</c>: the record's length (a <c>u16</c>) and its name's
+    /// start (NUL-terminated, padded to the record's end).</summary>
+    public const int DirentRecordLengthOffset = 16, DirentNameOffset = 19;
 
     [LibraryImport("libc", EntryPoint = "readlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     public static unsafe partial nint ReadLinkAt(int dirFd, string path, byte* buffer, nint size);

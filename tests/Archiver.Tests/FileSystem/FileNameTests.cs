@@ -58,6 +58,28 @@ public sealed class FileNameTests : IDisposable
         Assert.Equal(5, FileStatus.Get(Path.Combine(_dir.Path, FileName.Decode(ff))).Size);
     }
 
+    /// <summary>A directory whose entries take several <c>getdents64</c> reads (32 KiB each): every
+    /// name comes back once, the longest (255 bytes) and the ones that are not UTF-8 exactly.</summary>
+    [Fact]
+    public void DirectoryNames_ADirectoryOfThousandsOfNames_ReadsEachOnceExactly()
+    {
+        var expected = new List<byte[]>();
+        for (var i = 0; i < 3000; i++)
+        {
+            byte[] name = i % 3 == 0 ? [.. System.Text.Encoding.ASCII.GetBytes($"f{i:d5}-"), 0xE9, .. new byte[i % 200 + 1].Select(_ => (byte)'x')]
+                : System.Text.Encoding.ASCII.GetBytes($"msg-{i:d6}.json");
+            expected.Add(name);
+            Create(name, "");
+        }
+        byte[] longest = [.. Enumerable.Repeat((byte)'L', 255)];
+        expected.Add(longest);
+        Create(longest, "");
+
+        var names = DirectoryNames.Read(Native.AtFdCwd, _dir.Path, _dir.Path);
+
+        Assert.Equal(expected.Select(Convert.ToHexString).Order(StringComparer.Ordinal), names.Select(n => Convert.ToHexString(FileName.Encode(n))).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void TreeWalker_BytesNames_AreWalkedAndSymlinkTargetsReadAsBytes()
     {

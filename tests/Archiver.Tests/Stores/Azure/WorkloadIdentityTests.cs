@@ -145,7 +145,7 @@ public sealed class WorkloadIdentityTests(AzuriteServer server) : IDisposable
         Assert.Equal(rotated, issued[^1].Assertion);
     }
 
-    /// <summary>The real binary sweeping eight directories of incompressible data to the HTTPS Azurite
+    /// <summary>The real binary sweeping sixteen directories of incompressible data to the HTTPS Azurite
     /// with Workload Identity only (the pod's environment; <c>SSL_CERT_FILE</c> makes it trust
     /// Azurite's certificate), with 5-second access tokens (renewed two thirds into their life, so a
     /// request has 1.7 s of margin; 3-second tokens left 1 s, which a loaded CI machine overran): the
@@ -159,7 +159,10 @@ public sealed class WorkloadIdentityTests(AzuriteServer server) : IDisposable
         var tokenFile = WriteToken(EntraTokenStandIn.ServiceAccountToken(DateTimeOffset.UtcNow, TimeSpan.FromHours(1)));
         var root = _temp.Sub("pods");
         var tree = new PodTree(root);
-        for (var i = 0; i < 10; i++)
+        // 16 x 40 MiB: ~10 s of sweep here, against the ~6.7 s it must outlast (two renewals, each
+        // two thirds into a 5-second token). 10 pods took 6.6 s once the sweep got faster, and failed.
+        const int pods = 16;
+        for (var i = 0; i < pods; i++)
             tree.Pod($"job-{i}", DateTimeOffset.UtcNow.AddDays(-3), d =>
             {
                 var data = new byte[40 << 20];
@@ -179,7 +182,7 @@ public sealed class WorkloadIdentityTests(AzuriteServer server) : IDisposable
         Assert.DoesNotContain(Directory.EnumerateDirectories(root), d => !Path.GetFileName(d).StartsWith('.'));
         var blobs = new List<string>();
         await foreach (var b in server.OAuthClient().GetBlobContainerClient(container).GetBlobsAsync()) blobs.Add(b.Name);
-        Assert.Equal(20, blobs.Count);
+        Assert.Equal(2 * pods, blobs.Count);
         var issued = entra.Issued.ToList();
         Assert.True(issued.Count >= 3, $"{issued.Count} tokens for a {took.TotalSeconds:F1} s sweep of 5-second tokens: the sweep must outlast two of them for this test to mean anything");
         for (var i = 1; i < issued.Count; i++)

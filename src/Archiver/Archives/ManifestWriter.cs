@@ -14,6 +14,13 @@ namespace Archiver.Archives;
 public sealed class ManifestWriter : IDisposable
 {
     private const int ChunkSize = 64 * 1024;
+
+    // An entry's names, encoded once: one entry is written per archived file.
+    private static readonly JsonEncodedText PathName = JsonEncodedText.Encode("path"), TypeName = JsonEncodedText.Encode("type"),
+        SizeName = JsonEncodedText.Encode("size"), ModeName = JsonEncodedText.Encode("mode"), UidName = JsonEncodedText.Encode("uid"),
+        GidName = JsonEncodedText.Encode("gid"), MtimeName = JsonEncodedText.Encode("mtime"), LinkTargetName = JsonEncodedText.Encode("linkTarget"),
+        Sha256Name = JsonEncodedText.Encode("sha256"), OffsetName = JsonEncodedText.Encode("offset");
+
     private readonly Stream _spool;
     private readonly ArrayBufferWriter<byte> _buffer = new(ChunkSize + 4096);
     private readonly Utf8JsonWriter _json;
@@ -54,11 +61,6 @@ public sealed class ManifestWriter : IDisposable
         }
         w.WriteEndObject();
     }
-
-    private static readonly JsonEncodedText PathName = JsonEncodedText.Encode("path"), TypeName = JsonEncodedText.Encode("type"),
-        SizeName = JsonEncodedText.Encode("size"), ModeName = JsonEncodedText.Encode("mode"), UidName = JsonEncodedText.Encode("uid"),
-        GidName = JsonEncodedText.Encode("gid"), MtimeName = JsonEncodedText.Encode("mtime"), LinkTargetName = JsonEncodedText.Encode("linkTarget"),
-        Sha256Name = JsonEncodedText.Encode("sha256"), OffsetName = JsonEncodedText.Encode("offset");
 
     public void Add(ManifestEntry entry)
     {

@@ -68,7 +68,7 @@ public sealed class OutcomeRenderer(TextWriter output, bool json)
         lock (_gate) output.WriteLine(line);
     }
 
-    /// <summary>The line as <see cref="Json"/> would write it (JournalJsonWriterTests compares the two),
+    /// <summary>The line as <see cref="Json"/> would write it (OutcomeLineTests compares the two),
     /// without the serializer: its metadata for long, bool and double are generic instantiations
     /// ReadyToRun cannot precompile, JIT-compiled in every `sweep --json`.</summary>
     internal static string LineOf(OutcomeLine l) => System.Text.Encoding.UTF8.GetString(SmallJson.Object(w =>
@@ -86,7 +86,7 @@ public sealed class OutcomeRenderer(TextWriter output, bool json)
         w.WriteString("error", l.Error);
         w.WriteString("stage", l.Stage);
         w.WriteNumber("seconds", l.Seconds);
-    }, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
+    }, Json.Encoder));
 
     private void Table(string[] header, List<string[]> rows)
     {

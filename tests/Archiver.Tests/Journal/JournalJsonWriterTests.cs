@@ -1,14 +1,13 @@
 using System.Text;
 using System.Text.Json;
-using Archiver.Cli;
 using Archiver.Journal;
 
 namespace Archiver.Tests.Journal;
 
 /// <summary>
-/// Journal records, history lines and `sweep --json` lines are written by hand and read by
-/// System.Text.Json (records when a sweep resumes; the lines by users' scripts): the hand-written
-/// form must be the serializer's, byte for byte.
+/// Journal records and history lines are written by hand and read by System.Text.Json (records
+/// when a sweep resumes; history by users' scripts): the hand-written form must be the
+/// serializer's, byte for byte.
 /// </summary>
 public sealed class JournalJsonWriterTests
 {
@@ -55,18 +54,5 @@ public sealed class JournalJsonWriterTests
     {
         foreach (var line in new[] { new DirectoryJournal.HistoryLine(Full.Dir, Full.Key, 5, "sha", "deleted", At), new DirectoryJournal.HistoryLine("d", "k", 0, null, "vanished", default) })
             Assert.Equal(Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(line, DirectoryJournal.Json)), Encoding.UTF8.GetString(JournalJsonWriter.HistoryLine(line)));
-    }
-
-    [Fact]
-    public void SweepJsonLine_IsWhatTheSerializerWrites()
-    {
-        OutcomeRenderer.OutcomeLine[] lines =
-        [
-            new("web-0", "ns/web-0", "archive", "pod gone, idle 3d \"x\" <é>", "eligible", "k/web-0.tar.gz", 50_524_670, 13_787_625, new string('a', 64), true, null, null, 0.589),
-            new("web-1", null, "skip", null, "failed", null, 0, 0, null, false, "verify failed: x", "verify", 1e-3),
-            new("web-2", "p", "archive", "r", "eligible", "k", long.MaxValue, -1, "s", false, "e", "cleanup", 12345.678),
-        ];
-        foreach (var line in lines)
-            Assert.Equal(JsonSerializer.Serialize(line, OutcomeRenderer.Json), OutcomeRenderer.LineOf(line));
     }
 }

@@ -17,7 +17,7 @@ public static class ManifestArchiveReader
 
     /// <summary>The archive's size and SHA-256 as the manifest gives them; null when the document
     /// does not name both. Throws <see cref="JsonException"/> when it is not well-formed JSON.</summary>
-    public static async Task<(long Size, string Sha256)?> ReadAsync(Stream json, CancellationToken cancellationToken)
+    public static async Task<StoredDigest?> ReadAsync(Stream json, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
@@ -59,7 +59,7 @@ public static class ManifestArchiveReader
 
         private enum Field { None, Archive, Size, Sha256 }
 
-        public (long, string)? Result => _size is { } size && _sha256 is { } sha ? (size, sha) : null;
+        public StoredDigest? Result => _size is { } size && _sha256 is { } sha ? new StoredDigest(size, sha) : null;
 
         /// <summary>Reads the complete tokens in <paramref name="data"/>; returns the bytes consumed.</summary>
         public int Feed(ReadOnlySpan<byte> data, bool isFinalBlock)

@@ -27,7 +27,7 @@ public static class VerifyStage
         }
         else
         {
-            (long Size, string Sha256)? manifest;
+            StoredDigest? manifest;
             try
             {
                 manifest = await ctx.Store.ReadManifestArchiveAsync(record.Key, cancellationToken);
@@ -36,9 +36,9 @@ public static class VerifyStage
             {
                 return e.Message;
             }
-            if (manifest is not { } archive) return $"manifest {ArchiveKeys.ManifestFor(record.Key)} is missing";
-            if (archive.Size != record.ArchiveSize || archive.Sha256 != record.ArchiveSha256)
-                return $"manifest {ArchiveKeys.ManifestFor(record.Key)} describes a different archive (size {archive.Size}, sha256 {archive.Sha256})";
+            if (manifest is null) return $"manifest {ArchiveKeys.ManifestFor(record.Key)} is missing";
+            if (manifest.Size != record.ArchiveSize || manifest.Sha256 != record.ArchiveSha256)
+                return $"manifest {ArchiveKeys.ManifestFor(record.Key)} describes a different archive (size {manifest.Size}, sha256 {manifest.Sha256})";
         }
         if (ctx.VerifyMode == VerifyMode.Full)
         {

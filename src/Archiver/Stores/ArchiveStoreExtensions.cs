@@ -89,7 +89,7 @@ public static class ArchiveStoreExtensions
     /// <summary>The size and SHA-256 the manifest beside a plain archive gives it, read without building
     /// its entries (<see cref="ManifestArchiveReader"/>); null when there is no manifest. Throws
     /// <see cref="InvalidDataException"/> when it is not well-formed JSON or does not give both.</summary>
-    public static async Task<(long Size, string Sha256)?> ReadManifestArchiveAsync(this IArchiveStore store, string archiveKey, CancellationToken cancellationToken)
+    public static async Task<StoredDigest?> ReadManifestArchiveAsync(this IArchiveStore store, string archiveKey, CancellationToken cancellationToken)
     {
         var key = ArchiveKeys.ManifestFor(archiveKey);
         try

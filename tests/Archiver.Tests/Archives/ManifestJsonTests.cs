@@ -99,7 +99,7 @@ public sealed class ManifestJsonTests
 
         var got = await ManifestArchiveReader.ReadAsync(new TrickleStream(bytes), CancellationToken.None);
 
-        Assert.Equal((42L, new string('f', 64)), got);
+        Assert.Equal(new StoredDigest(42, new string('f', 64)), got);
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class ManifestJsonTests
     {
         var got = await ManifestArchiveReader.ReadAsync(new TrickleStream(Encoding.UTF8.GetBytes(json)), CancellationToken.None);
 
-        Assert.Equal(size is null ? null : (size.Value, sha256!), got);
+        Assert.Equal(size is null ? null : new StoredDigest(size.Value, sha256!), got);
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed class ManifestJsonTests
         var entry = new ManifestEntry("web-0/" + new string('n', 200_000), "file", 1, "0644", 0, 0, CreatedAt, Sha256: new string('e', 64));
         var bytes = Write(FullSource, [entry], [], new ManifestArchive { Format = "tar.gz", Level = 6, Size = 9, Sha256 = "s" }, null);
 
-        Assert.Equal((9L, "s"), await ManifestArchiveReader.ReadAsync(new MemoryStream(bytes), CancellationToken.None));
+        Assert.Equal(new StoredDigest(9, "s"), await ManifestArchiveReader.ReadAsync(new MemoryStream(bytes), CancellationToken.None));
     }
 
     private static byte[] Write(ManifestSource source, IEnumerable<ManifestEntry> entries, IEnumerable<SkippedEntry> skipped, ManifestArchive archive, ManifestIndex? index)

@@ -249,9 +249,10 @@ summary() { # medians per tool and ratios against the first tool of each pair
     # Core use: wall against CPU / cores once start-up (the empty sweep) is taken off both; 1.00 x is
     # every core busy all the time, more is idle cores. The tools have no start-up worth taking off:
     # their rows show what the same formula gives a pipeline of standard tools on the same corpus.
-    function core(a,   e) { if (!(a in w)) return; e = a ~ /^archiver-/
-      if (e && !("archiver-empty" in w)) return
-      printf "- core use of %s%s: wall %.2f s for %.2f CPU s on %d cores = %.2f x of CPU / cores\n", a, e ? " after start-up" : "", w[a] - e * w["archiver-empty"], c[a] - e * c["archiver-empty"], cores, (w[a] - e * w["archiver-empty"]) / ((c[a] - e * c["archiver-empty"]) / cores) }' runs="$runs" cores="$(nproc)" "$work/medians.tsv" "$results"
+    function core(a,   sweep, wall, cpu) { if (!(a in w)) return; sweep = a ~ /^archiver-/
+      if (sweep && !("archiver-empty" in w)) return
+      wall = w[a] - (sweep ? w["archiver-empty"] : 0); cpu = c[a] - (sweep ? c["archiver-empty"] : 0)
+      printf "- core use of %s%s: wall %.2f s for %.2f CPU s on %d cores = %.2f x of CPU / cores\n", a, sweep ? " after start-up" : "", wall, cpu, cores, wall / (cpu / cores) }' runs="$runs" cores="$(nproc)" "$work/medians.tsv" "$results"
 }
 
 machine() {

@@ -140,6 +140,9 @@ memstore device bytes = $MEMSTORE_BYTES
 # it connects, which can fail (see mon_setup); mon_setup places it instead.
 osd crush update on start = false
 osd class update on start = false
+# A gateway killed by a test keeps its watches on the control objects until they time out, and
+# every metadata write (a new bucket) notifies them and waits for the answer: 30 s by default.
+osd client watch timeout = 10
 
 [$RGW_NAME]
 rgw data = $DIR/rgw

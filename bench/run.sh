@@ -16,10 +16,11 @@
 #   bench/run.sh --memory        peak RSS archiving one 256 MiB vs one 4 GiB directory
 # Options: --runs N --pods N --mib-per-pod M --small-files K --work DIR --bin DIR (skip publish)
 #          --tools "archiver-gz tar-czf ..." --scan-dirs N --scan-files N --big-mib M
-# Tools: archiver-gz archiver-zst archiver-gz-keep archiver-zst-keep archiver-empty tar-czf tar-pigz tar-zstd rm-rf
+# Tools: archiver-gz archiver-zst archiver-gz-keep archiver-zst-keep archiver-empty tar-czf tar-pigz tar-zstd tar-pigz-rm rm-rf
 #        (+ archiver-s3 tar-czf-s3 tar-pigz-s3 tar-pigz-rclone with --s3, archiver-az tar-czf-az with --azure). *-keep sweep with afterUpload: keep (no delete).
 #        archiver-empty sweeps an empty root: start-up and shut-down alone, subtracted for "core use".
-# The sweep also deletes what it archived; the rm-rf row shows what that alone costs on this disk.
+# The sweep also deletes what it archived; the rm-rf row shows what that alone costs on this disk, and
+# tar-pigz-rm is the script a deleting sweep replaces (per pod: tar | pigz -p2 > f && sync f && rm -rf).
 # Public tools only: GNU tar, gzip, pigz, zstd, aws cli, rclone, az cli, /usr/bin/time. Installs the missing ones.
 set -euo pipefail
 
@@ -51,7 +52,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n $tools ]] || case $mode in
   smoke) tools="archiver-gz tar-czf archiver-zst" ;;
-  *) tools="archiver-gz-keep tar-czf tar-pigz archiver-zst-keep tar-zstd archiver-gz archiver-empty rm-rf" ;;
+  *) tools="archiver-gz-keep tar-czf tar-pigz archiver-zst-keep tar-zstd archiver-gz tar-pigz-rm archiver-empty rm-rf" ;;
 esac
 if [[ $s3 == 1 ]]; then
   : "${ARCHIVER_TEST_S3_ENDPOINT:?--s3 needs ARCHIVER_TEST_S3_ENDPOINT (e.g. http://127.0.0.1:7480)}"
@@ -157,6 +158,7 @@ run_tool() { # run_tool TOOL RUN
     tar-czf-az)   rm -rf "$out"; mkdir -p "$out"; az_container "$run"
                   timed "$tool" "$run" bash -c 'for p in $(cd "$1" && ls); do tar -czf "$2/$p.tar.gz" -C "$1" "$p" && az storage blob upload --only-show-errors --no-progress --blob-endpoint "$3" -c "$4" -n "$p.tar.gz" -f "$2/$p.tar.gz" >/dev/null; done' _ "$pristine" "$out" "$ARCHIVER_TEST_AZURE_ENDPOINT" "$(az_name "$run")"; az_drop "$run" ;;
     rm-rf)        fresh; timed "$tool" "$run" rm -rf "$data" ;; # what deleting the swept directories costs here
+    tar-pigz-rm)  fresh; timed "$tool" "$run" bash -c 'set -o pipefail; for p in $(cd "$1" && ls); do tar -cf - -C "$1" "$p" | pigz -p 2 >"$2/$p.tar.gz" && sync "$2/$p.tar.gz" && rm -rf "${1:?}/$p" || exit; done' _ "$data" "$out" ;;
     *) echo "run.sh: unknown tool '$tool'" >&2; exit 2 ;;
   esac
   [[ $tool == archiver-* && $tool != archiver-s3 && $tool != archiver-az && $tool != archiver-empty ]] && check_sweep "${tool%-keep}"
@@ -244,8 +246,8 @@ summary() { # medians per tool and ratios against the first tool of each pair
     function ratio(a, z,   r, n, p) { if (!((a in w) && (z in w) && w[z] > 0)) return
       n = 0; for (r = 1; r <= runs; r++) if (((a, r) in rw) && ((z, r) in rw) && rw[z, r] > 0) p[++n] = rw[a, r] / rw[z, r]
       printf "- %s / %s: wall %.2f x (per-run ratios: median %.2f x of %d), size %.3f x\n", a, z, w[a] / w[z], n ? med(p, n) : 0, n, b[a] / b[z] }
-    END { ratio("archiver-gz-keep", "tar-czf"); ratio("archiver-gz-keep", "tar-pigz"); ratio("archiver-zst-keep", "tar-zstd"); ratio("archiver-gz", "tar-czf"); ratio("archiver-gz", "tar-pigz"); ratio("archiver-gz", "archiver-gz-keep"); ratio("archiver-zst", "tar-zstd"); ratio("archiver-s3", "tar-czf-s3"); ratio("archiver-s3", "tar-pigz-s3"); ratio("archiver-s3", "tar-pigz-rclone"); ratio("archiver-az", "tar-czf-az")
-      core("archiver-gz-keep"); core("archiver-zst-keep"); core("archiver-gz"); core("tar-pigz"); core("tar-zstd") }
+    END { ratio("archiver-gz-keep", "tar-czf"); ratio("archiver-gz-keep", "tar-pigz"); ratio("archiver-zst-keep", "tar-zstd"); ratio("archiver-gz", "tar-czf"); ratio("archiver-gz", "tar-pigz"); ratio("archiver-gz", "archiver-gz-keep"); ratio("archiver-gz", "tar-pigz-rm"); ratio("archiver-zst", "tar-zstd"); ratio("archiver-s3", "tar-czf-s3"); ratio("archiver-s3", "tar-pigz-s3"); ratio("archiver-s3", "tar-pigz-rclone"); ratio("archiver-az", "tar-czf-az")
+      core("archiver-gz-keep"); core("archiver-zst-keep"); core("archiver-gz"); core("tar-pigz"); core("tar-zstd"); core("tar-pigz-rm") }
     # Core use: wall against CPU / cores once start-up (the empty sweep) is taken off both; 1.00 x is
     # every core busy all the time, more is idle cores. The tools have no start-up worth taking off:
     # their rows show what the same formula gives a pipeline of standard tools on the same corpus.

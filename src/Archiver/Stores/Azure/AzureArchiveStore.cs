@@ -21,6 +21,7 @@ public sealed partial class AzureArchiveStore : IArchiveStore
         Container = container;
         Clock = clock;
         PartSlots = new PartSlots(options.UploadConcurrency);
+        Bandwidth = options.Bandwidth is { } bps ? new BandwidthLimiter(bps, clock) : null;
     }
 
     public AzureStoreOptions Options { get; }
@@ -34,6 +35,9 @@ public sealed partial class AzureArchiveStore : IArchiveStore
 
     /// <summary>Blocks in flight through this store, all uploads together (<c>uploadConcurrency</c>).</summary>
     internal PartSlots PartSlots { get; }
+
+    /// <summary>The <c>bandwidth</c> cap every block and put waits on; null for none.</summary>
+    internal BandwidthLimiter? Bandwidth { get; }
 
     public string Location => Options.Location;
 
@@ -65,6 +69,7 @@ public sealed partial class AzureArchiveStore : IArchiveStore
         var name = BlobName(key);
         var start = content.Position;
         var md5 = await MD5.HashDataAsync(content, cancellationToken);
+        var length = content.Position - start;
         content.Position = start;
         var options = new BlobUploadOptions
         {
@@ -79,6 +84,7 @@ public sealed partial class AzureArchiveStore : IArchiveStore
             ImmutabilityPolicy = ImmutabilityPolicy(),
             TransferOptions = new global::Azure.Storage.StorageTransferOptions { InitialTransferSize = 256L << 20, MaximumTransferSize = Options.PartSize, MaximumConcurrency = 1 },
         };
+        if (Bandwidth is not null) await Bandwidth.WaitAsync(length, cancellationToken);
         try
         {
             await Container.GetBlobClient(name).UploadAsync(content, options, cancellationToken);

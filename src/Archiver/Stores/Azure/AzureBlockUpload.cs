@@ -87,6 +87,7 @@ internal sealed class AzureBlockUpload : IObjectUpload
     private async Task<string> StageAsync(int partNumber, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         if (content.IsEmpty) return "";
+        if (_store.Bandwidth is { } limiter) await limiter.WaitAsync(content.Length, cancellationToken);
         var id = BlockId(UploadId, partNumber);
         using var body = new ReadOnlyMemoryStream(content);
         try

@@ -15,8 +15,8 @@ public sealed record AzureStoreOptions
 
     public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
     {
-        "account", "endpoint", "tier", "identity", "connectionStringFile", "partSize", "uploadConcurrency", "retries", "timeout",
-        "objectLockMode", "objectLockFor",
+        "account", "endpoint", "tier", "identity", "connectionStringFile", "partSize", "uploadConcurrency", "bandwidth", "retries",
+        "timeout", "objectLockMode", "objectLockFor",
     };
 
     /// <summary>Access tiers a blob can be written in (Set Blob Tier / x-ms-access-tier).</summary>
@@ -37,6 +37,8 @@ public sealed record AzureStoreOptions
     public bool ManagedIdentity { get; init; }
     public long PartSize { get; init; } = DefaultBlockSize;
     public int UploadConcurrency { get; init; } = 4;
+    /// <summary>Bytes per second for all uploads through this store; null for no cap.</summary>
+    public long? Bandwidth { get; init; }
     public int Retries { get; init; } = 5;
     public TimeSpan Timeout { get; init; } = S3StoreOptions.DefaultTimeout;
     /// <summary>GOVERNANCE (an unlocked version-level immutability policy) or COMPLIANCE (a locked one).</summary>
@@ -105,6 +107,7 @@ public sealed record AzureStoreOptions
             ConnectionStringFile = connectionStringFile,
             PartSize = partSize,
             UploadConcurrency = ParseInt(Get("uploadConcurrency"), "uploadConcurrency", 4, 1, 64, problems),
+            Bandwidth = BandwidthLimiter.ParseOption(Get("bandwidth"), problems),
             Retries = ParseInt(Get("retries"), "retries", 5, 0, 20, problems),
             Timeout = timeout,
             ObjectLockMode = lockMode,

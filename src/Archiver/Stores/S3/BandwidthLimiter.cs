@@ -13,6 +13,16 @@ public sealed class BandwidthLimiter(long bytesPerSecond, TimeProvider clock)
 
     public long BytesPerSecond { get; } = bytesPerSecond;
 
+    /// <summary>A store's <c>bandwidth</c> option (<c>50MiB</c> or <c>50MiB/s</c>): bytes per second,
+    /// or null when the option is absent or wrong (then <paramref name="problems"/> says why).</summary>
+    public static long? ParseOption(string? value, List<string> problems)
+    {
+        if (value is null) return null;
+        if (ByteSize.TryParse(value.EndsWith("/s", StringComparison.Ordinal) ? value[..^2] : value, out var bytes) && bytes >= 1024) return bytes;
+        problems.Add($"bandwidth '{value}' must be bytes per second, at least 1KiB (e.g. 50MiB)");
+        return null;
+    }
+
     public Task WaitAsync(long bytes, CancellationToken cancellationToken)
     {
         TimeSpan delay;

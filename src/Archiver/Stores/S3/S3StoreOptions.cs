@@ -143,12 +143,7 @@ public sealed record S3StoreOptions
         var partSize = DefaultPartSize;
         if (Get("partSize") is { } p && (!ByteSize.TryParse(p, out partSize) || partSize < MinPartSize || partSize > MaxPartSize))
             problems.Add($"partSize '{p}' must be a size from 5MiB to 1GiB (e.g. 16MiB)");
-        long? bandwidth = null;
-        if (Get("bandwidth") is { } b)
-        {
-            if (ByteSize.TryParse(b.EndsWith("/s", StringComparison.Ordinal) ? b[..^2] : b, out var bw) && bw >= 1024) bandwidth = bw;
-            else problems.Add($"bandwidth '{b}' must be bytes per second, at least 1KiB (e.g. 50MiB)");
-        }
+        var bandwidth = BandwidthLimiter.ParseOption(Get("bandwidth"), problems);
         var uploadConcurrency = ParseInt(Get("uploadConcurrency"), "uploadConcurrency", 4, 1, 64, problems);
         var retries = ParseInt(Get("retries"), "retries", 5, 0, 20, problems);
         var timeout = DefaultTimeout;

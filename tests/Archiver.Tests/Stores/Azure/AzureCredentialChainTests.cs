@@ -87,6 +87,7 @@ public sealed class AzureCredentialChainTests(AzuriteServer server)
             ["colour"] = "blue",
             ["objectLockMode"] = "COMPLIANCE",
             ["endpoint"] = "ftp://x",
+            ["bandwidth"] = "fast",
         }).ToList();
 
         Assert.Contains(problems, p => p.Contains("container 'ab' is not a valid container name", StringComparison.Ordinal));
@@ -95,6 +96,7 @@ public sealed class AzureCredentialChainTests(AzuriteServer server)
         Assert.Contains(problems, p => p.Contains("no option 'colour'", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("objectLockMode and objectLockFor go together", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("endpoint 'ftp://x'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("bandwidth 'fast' must be bytes per second", StringComparison.Ordinal));
         Assert.DoesNotContain(problems, p => p.Contains("credentials", StringComparison.Ordinal));
     }
 

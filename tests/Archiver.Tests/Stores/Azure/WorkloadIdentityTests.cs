@@ -145,12 +145,13 @@ public sealed class WorkloadIdentityTests(AzuriteServer server) : IDisposable
         Assert.Equal(rotated, issued[^1].Assertion);
     }
 
-    /// <summary>The real binary sweeping sixteen directories of incompressible data to the HTTPS Azurite
+    /// <summary>The real binary sweeping ten directories of incompressible data to the HTTPS Azurite
     /// with Workload Identity only (the pod's environment; <c>SSL_CERT_FILE</c> makes it trust
     /// Azurite's certificate), with 5-second access tokens (renewed two thirds into their life, so a
-    /// request has 1.7 s of margin; 3-second tokens left 1 s, which a loaded CI machine overran): the
-    /// sweep outlasts several tokens, every directory is archived and deleted, and each new token was
-    /// fetched before the one in use expired.</summary>
+    /// request has 1.7 s of margin; 3-second tokens left 1 s, which a loaded CI machine overran) and
+    /// the store's <c>bandwidth</c> cap holding it to 2 MiB/s: the sweep outlasts several tokens
+    /// without keeping the cores busy, every directory is archived and deleted, each new token was
+    /// fetched before the one in use expired, and the cap held (no faster than 2 MiB/s).</summary>
     [Fact]
     public async Task Sweep_LongerThanATokenLives_ArchivesEverythingRenewingBeforeExpiry()
     {
@@ -159,19 +160,21 @@ public sealed class WorkloadIdentityTests(AzuriteServer server) : IDisposable
         var tokenFile = WriteToken(EntraTokenStandIn.ServiceAccountToken(DateTimeOffset.UtcNow, TimeSpan.FromHours(1)));
         var root = _temp.Sub("pods");
         var tree = new PodTree(root);
-        // 16 x 40 MiB: ~10 s of sweep here, against the ~6.7 s it must outlast (two renewals, each
-        // two thirds into a 5-second token). 10 pods took 6.6 s once the sweep got faster, and failed.
-        const int pods = 16;
+        // 10 x 2 MiB at 2 MiB/s: at least 9.5 s of sweep on any machine (the first block goes at
+        // once), against the ~6.7 s it must outlast (two renewals, each two thirds into a 5-second
+        // token). Without the cap the sweep takes well under a second and too few tokens are issued.
+        const int pods = 10;
+        const int bytesPerPod = 2 << 20, bandwidth = 2 << 20;
         for (var i = 0; i < pods; i++)
             tree.Pod($"job-{i}", DateTimeOffset.UtcNow.AddDays(-3), d =>
             {
-                var data = new byte[40 << 20];
+                var data = new byte[bytesPerPod];
                 new Random(i).NextBytes(data);
                 File.WriteAllBytes(Path.Combine(d, "data.bin"), data);
             });
         var env = Environment(entra, tokenFile);
         env["SSL_CERT_FILE"] = server.OAuthCertificate;
-        var url = server.StoreUrl(container, "p", "partSize=1MiB&uploadConcurrency=1").Replace(Uri.EscapeDataString(server.Endpoint), Uri.EscapeDataString(server.OAuthEndpoint), StringComparison.Ordinal);
+        var url = server.StoreUrl(container, "p", $"partSize=1MiB&uploadConcurrency=1&bandwidth={bandwidth}").Replace(Uri.EscapeDataString(server.Endpoint), Uri.EscapeDataString(server.OAuthEndpoint), StringComparison.Ordinal);
         var started = DateTimeOffset.UtcNow;
 
         var sweep = await ProcessRunner.RunAsync("dotnet", [typeof(Archiver.Program).Assembly.Location, "sweep", "--root", root, "--store", url, "--liveness", "none", "--idle-for", "1h", "--node", "n1", "--concurrency", "1"],
@@ -188,6 +191,7 @@ public sealed class WorkloadIdentityTests(AzuriteServer server) : IDisposable
         for (var i = 1; i < issued.Count; i++)
             Assert.True(issued[i].IssuedAt < issued[i - 1].ExpiresOn, $"token {i} was fetched at {issued[i].IssuedAt:O}, after token {i - 1} expired at {issued[i - 1].ExpiresOn:O}");
         Assert.Empty(entra.Refused);
+        Assert.True(took >= TimeSpan.FromSeconds((pods * bytesPerPod - (1 << 20)) / (double)bandwidth), $"{pods * bytesPerPod} bytes went in {took.TotalSeconds:F1} s, faster than the {bandwidth} bytes/s cap");
     }
 
     private IArchiveStore CreateStore(EntraTokenStandIn entra, string container, string tokenFile) =>
